@@ -1,0 +1,28 @@
+// Tests run from TypeScript source: every @esphil/* import resolves to the package's src/index.ts,
+// so `pnpm test` and `pnpm typecheck` need no prior build.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const workspacePackages: Record<string, string> = {
+  '@esphil/protocol': 'packages/protocol',
+  '@esphil/device-model': 'packages/device-model',
+  '@esphil/serial': 'packages/serial',
+  '@esphil/client': 'packages/client',
+  '@esphil/sim': 'packages/sim',
+  '@esphil/hil': 'hil',
+};
+
+export const sourceAliases = Object.fromEntries(
+  Object.entries(workspacePackages).map(([name, dir]) => [name, `${root}${dir}/src/index.ts`]),
+);
+
+export default defineConfig({
+  resolve: { alias: sourceAliases },
+  test: {
+    include: ['src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'src/**/*.pty.test.ts', 'src/**/*.e2e.test.ts'],
+    testTimeout: 20_000,
+    pool: 'forks',
+  },
+});
