@@ -37,15 +37,13 @@ export const cause = fc.oneof(
 );
 export const pin = fc.nat(48);
 
-export const pwmState: fc.Arbitrary<PwmState> = fc
-  .integer({ min: 1, max: 20 })
-  .chain((bits) =>
-    fc.record({
-      freq: fc.integer({ min: 1, max: 40_000_000 }),
-      bits: fc.constant(bits),
-      duty: fc.nat(2 ** bits - 1),
-    }),
-  );
+export const pwmState: fc.Arbitrary<PwmState> = fc.integer({ min: 1, max: 20 }).chain((bits) =>
+  fc.record({
+    freq: fc.integer({ min: 1, max: 40_000_000 }),
+    bits: fc.constant(bits),
+    duty: fc.nat(2 ** bits - 1),
+  }),
+);
 
 const objectValue = fc
   .dictionary(
