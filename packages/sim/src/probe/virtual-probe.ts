@@ -97,6 +97,7 @@ export class VirtualProbe implements VirtualSerialDevice {
     boots: 0,
     analogReports: 0,
     digitalReports: 0,
+    versionQueries: 0,
   };
 
   private link: VirtualSerialLink | null = null;
