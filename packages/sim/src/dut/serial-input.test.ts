@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { decodeImprovPacket } from '@esphil/protocol';
+import { describe, expect, it } from 'vitest';
 import { encodeWifiSettings, improvResult, improvState } from './improv-device';
 import { strapLevels } from './reset-circuit';
 import { SerialInput } from './serial-input';
@@ -8,7 +8,11 @@ describe('SerialInput', () => {
   it('splits lines (CRLF or LF) and picks Improv packets at line starts', () => {
     const s = new SerialInput();
     const items = s.push(
-      Buffer.concat([Buffer.from('{"id":1,"op":"ping"}\r\nhel'), Buffer.from('lo\n'), encodeWifiSettings('lab', 'pw')]),
+      Buffer.concat([
+        Buffer.from('{"id":1,"op":"ping"}\r\nhel'),
+        Buffer.from('lo\n'),
+        encodeWifiSettings('lab', 'pw'),
+      ]),
     );
     expect(items).toEqual([
       { kind: 'line', text: '{"id":1,"op":"ping"}' },
