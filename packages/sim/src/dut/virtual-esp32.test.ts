@@ -22,6 +22,11 @@ async function client(url: string, opts: Parameters<typeof openClient>[1] = {}):
   return c;
 }
 
+/** Matches a one-byte Improv packet of `type` carrying `value` in console output. */
+function improvMarker(type: number, value: number): RegExp {
+  return new RegExp(`IMPROV${String.fromCharCode(1, type, 1, value)}`);
+}
+
 /** Improv packets in console output (device -> host). */
 function improvPackets(text: string): { type: number; data: number[] }[] {
   const out: { type: number; data: number[] }[] = [];
@@ -253,7 +258,7 @@ describe('VirtualEsp32 serial console', () => {
       const from = h.consoleLength();
       h.dut.serialWrite(encodeWifiSettings(ssid, pw));
       await h.waitConsole(/"status":"failed"/, from);
-      await h.waitConsole(/IMPROV\x01\x01\x01\x02/, from);
+      await h.waitConsole(improvMarker(0x01, 0x02), from);
       const packets = improvPackets(h.console().slice(from));
       expect(packets).toContainEqual({ type: 0x02, data: [0x03] });
       expect(h.dut.wifiConnected).toBe(false);
@@ -266,7 +271,7 @@ describe('VirtualEsp32 serial console', () => {
     h.dut.serialWrite(encodeImprovCommand(ImprovCommand.getInfo, []));
     h.dut.serialWrite(encodeImprovCommand(ImprovCommand.scan, []));
     h.dut.serialWrite(encodeImprovCommand(0x7e, []));
-    await h.waitConsole(/IMPROV\x01\x02\x01\x02/, from);
+    await h.waitConsole(improvMarker(0x02, 0x02), from);
     const text = h.console().slice(from);
     expect(text).toContain('esphil');
     expect(text).toContain('esphil-lab');

@@ -33,7 +33,16 @@ describe('parseFault', () => {
   });
 
   it('rejects bad or missing arguments with a usage hint', () => {
-    const cases = ['pwm-offset', 'pwm-offset:abc', 'pwm-offset:150', 'ack-drop:2', 'ack-delay:-1', 'client-limit:0', 'client-limit:1.5', 'pwm-dead:3'];
+    const cases = [
+      'pwm-offset',
+      'pwm-offset:abc',
+      'pwm-offset:150',
+      'ack-drop:2',
+      'ack-delay:-1',
+      'client-limit:0',
+      'client-limit:1.5',
+      'pwm-dead:3',
+    ];
     for (const c of cases) {
       const r = tryParseFault(c);
       expect(r.ok, c).toBe(false);
@@ -44,7 +53,9 @@ describe('parseFault', () => {
   });
 
   it('folds faults into a plan (later wins) and applies PWM faults to duty', () => {
-    const plan = compileFaults(parseFaults(['led-stuck-low', 'led-stuck-high', 'pwm-offset:-10', 'client-limit:3']));
+    const plan = compileFaults(
+      parseFaults(['led-stuck-low', 'led-stuck-high', 'pwm-offset:-10', 'client-limit:3']),
+    );
     expect(plan.ledStuck).toBe(1);
     expect(plan.clientLimit).toBe(3);
     expect(faultedPwmFraction(plan, 0.5)).toBeCloseTo(0.4);
