@@ -24,7 +24,7 @@ describe('SerialInput', () => {
   it('reports a bad Improv checksum and drops overlong lines once', () => {
     const s = new SerialInput(8);
     const pkt = encodeWifiSettings('a', 'b');
-    pkt[pkt.length - 1] ^= 0xff;
+    pkt[pkt.length - 1] = (pkt.at(-1) ?? 0) ^ 0xff;
     expect(s.push(pkt)).toEqual([{ kind: 'improv', result: { ok: false, error: 'checksum' } }]);
     const items = s.push(Buffer.from('0123456789abcdef\nok\n'));
     expect(items).toEqual([
