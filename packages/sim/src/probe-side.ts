@@ -17,3 +17,37 @@ export {
   type VirtualBindingOptions,
   VirtualPortBinding,
 } from './binding/virtual-binding';
+export { type Clock, type ClockTimer, ManualClock, realClock } from './probe/clock';
+export * as firmata from './probe/firmata-constants';
+export {
+  DEFAULT_MAX_SYSEX_BYTES,
+  type FirmataHostMessage,
+  FirmataParser,
+  type FirmataParserOptions,
+  type FirmataParserStats,
+} from './probe/firmata-parser';
+export type { ProbeDrive, ProbeIO } from './probe/probe-io';
+export {
+  type FirmataPinMap,
+  firmataPinMap,
+  getProbeProfile,
+  LOCAL_PROBE_BOARDS,
+} from './probe/probe-profile';
+export {
+  DEFAULT_FIRMWARE_NAME,
+  DEFAULT_SAMPLING_INTERVAL_MS,
+  MIN_SAMPLING_INTERVAL_MS,
+  type ProbePinState,
+  VirtualProbe,
+  type VirtualProbeOptions,
+  type VirtualProbeStats,
+} from './probe/virtual-probe';
+export { type WireOverride, type WireRef, WiringError, type WiringErrorCode } from './wiring/overrides';
+export * as wiringPhysics from './wiring/physics';
+export { expectRcCounts, rcSettleMs } from './wiring/physics';
+export {
+  DEFAULT_NOISE_LSB,
+  type DutOutput,
+  VirtualWiring,
+  type VirtualWiringOptions,
+} from './wiring/virtual-wiring';
