@@ -1,3 +1,12 @@
+export {
+  DEFAULT_SIM_CONFIG,
+  DEFAULT_SIM_WIRING,
+  SIM_DUT_PATH,
+  SIM_PROBE_PATH,
+  type SimBench,
+  type SimBenchOptions,
+  startSimBench,
+} from './bench';
 export * from './dut/backend';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
 export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
@@ -14,6 +23,7 @@ export {
   type VirtualEsp32Options,
 } from './dut/virtual-esp32';
 export { DEFAULT_WIFI_NETWORK, type WifiCredentials, type WifiNetwork } from './dut/wifi-env';
+export { wiringPinBus } from './dut/wiring-pins';
 export {
   DEFAULT_AUTH_DEADLINE_MS,
   DEFAULT_HEARTBEAT,
