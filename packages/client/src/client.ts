@@ -194,7 +194,7 @@ export class DeviceClient implements HeartbeatMember {
       if (retry && this.#backoff && this.#status === 'connecting' && !isPermanent(err)) {
         this.#status = 'reconnecting';
         this.#attempt = 1;
-        this.#scheduleReconnect();
+        this.#scheduleReconnect(err as DeviceClientError);
         return err as DeviceClientError;
       }
       if (!this.#isClosed()) this.#shutdown(err as DeviceClientError);
@@ -567,9 +567,9 @@ export class DeviceClient implements HeartbeatMember {
   }
 
   #dropLink(link: Link, code: number, reason: string): void {
-    link.transport.terminate();
-    // terminate() reports close asynchronously in Node; handle the loss now so the heartbeat bound holds.
+    // Handle the loss first (Node reports the close of a terminated socket only later, browsers at once).
     this.#onLinkClosed(link, code, reason);
+    link.transport.terminate();
   }
 
   #onLinkClosed(link: Link, code: number, reason: string): void {
@@ -598,13 +598,19 @@ export class DeviceClient implements HeartbeatMember {
     }
     this.#status = 'reconnecting';
     this.#attempt = 0;
-    this.#scheduleReconnect();
+    this.#scheduleReconnect(null);
   }
 
-  #scheduleReconnect(): void {
+  #scheduleReconnect(lastError: DeviceClientError | null): void {
     const b = this.#backoff;
     if (!b) return;
     const delay = backoffDelay(this.#attempt, b, this.#random);
+    this.#emit({
+      kind: 'reconnecting',
+      attempt: this.#attempt + 1,
+      delayMs: delay,
+      error: lastError && { code: lastError.code, message: lastError.message },
+    });
     this.#reconnectTimer = this.#timers.setTimeout(() => {
       this.#reconnectTimer = null;
       void this.#reconnectAttempt();
@@ -624,7 +630,7 @@ export class DeviceClient implements HeartbeatMember {
         this.#shutdown(err as DeviceClientError);
         return;
       }
-      this.#scheduleReconnect();
+      this.#scheduleReconnect(err as DeviceClientError);
       return;
     }
     if (this.#status !== 'reconnecting') {

@@ -79,11 +79,15 @@ export class FakeDevice {
   skipSeq = 0;
   /** Connections refused at TCP level because of the client limit. */
   dropped = 0;
+  /** Client limit (arduinoWebSockets default 5); mutable so a test can refuse everyone for a while. */
+  maxClients: number;
+  #upgradeWaiters: (() => void)[] = [];
   #nextSlot = 0;
   #connWaiters: ((c: FakeConn) => void)[] = [];
 
   constructor(opts: FakeDeviceOptions) {
     this.opts = opts;
+    this.maxClients = opts.maxClients ?? 5;
     this.http = createServer((_req, res) => {
       res.writeHead(426).end();
     });
@@ -95,7 +99,8 @@ export class FakeDevice {
       handleProtocols: () => opts.protocolName ?? 'arduino',
     });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.conns.size >= (opts.maxClients ?? 5)) {
+      for (const w of this.#upgradeWaiters.splice(0)) w();
+      if (this.conns.size >= this.maxClients) {
         this.dropped++;
         socket.destroy();
         return;
@@ -106,6 +111,11 @@ export class FakeDevice {
 
   get url(): string {
     return `ws://127.0.0.1:${(this.http.address() as AddressInfo).port}/`;
+  }
+
+  /** Resolves when the next upgrade request arrives (accepted or dropped). */
+  nextUpgrade(): Promise<void> {
+    return new Promise((resolve) => this.#upgradeWaiters.push(resolve));
   }
 
   /** Resolves with the next accepted connection. */
@@ -130,9 +140,10 @@ export class FakeDevice {
       if (!this.silent) ws.pong(data);
     });
     ws.on('message', (data, isBinary) => {
-      if (this.silent || isBinary) return;
+      if (isBinary) return;
       const text = data.toString();
       this.received.push(text);
+      if (this.silent) return;
       this.#onText(conn, text);
     });
     for (const w of this.#connWaiters.splice(0)) w(conn);
