@@ -132,6 +132,7 @@ export class DeviceClient implements HeartbeatMember {
   #attempt = 0;
   #disconnectedAt = 0;
   #closeWaiters: (() => void)[] = [];
+  #closeCodeOverride: number | null = null;
 
   constructor(url: string, opts: ClientOptions, deps: ClientDeps) {
     this.url = url;
@@ -492,14 +493,14 @@ export class DeviceClient implements HeartbeatMember {
   #onMessage(link: Link, text: string, binary: boolean): void {
     if (this.#link !== link) return;
     this.#touch();
+    if (binary) {
+      this.#protocolError(link, 'bad_json', 'binary frame (the protocol uses text frames)', text);
+      return;
+    }
     const maxPayload = this.#opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     const r = decodeDeviceMessage(text, { maxBytes: maxPayload });
     if (!r.ok) {
       this.#protocolError(link, r.error.code, r.error.message, text);
-      return;
-    }
-    if (binary) {
-      this.#protocolError(link, 'bad_json', 'binary frame (the protocol uses text frames)', text);
       return;
     }
     const msg = r.value;
@@ -563,6 +564,8 @@ export class DeviceClient implements HeartbeatMember {
 
   #onLinkError(link: Link, err: DeviceClientError): void {
     if (this.#link !== link) return;
+    // ws stops reading after an oversize frame, so its close event says 1006; report the 1009 it sent instead.
+    if (err.code === 'too_large') this.#closeCodeOverride = 1009;
     this.#emit({ kind: 'protocol-error', code: err.code, message: err.message, excerpt: '' });
   }
 
@@ -577,6 +580,11 @@ export class DeviceClient implements HeartbeatMember {
       return;
     }
     this.#link = null;
+    if (this.#closeCodeOverride !== null) {
+      code = this.#closeCodeOverride;
+      reason ||= 'message too large';
+      this.#closeCodeOverride = null;
+    }
     this.#hbScheduler?.delete(this);
     const waiters = this.#closeWaiters.splice(0);
     for (const w of waiters) w();

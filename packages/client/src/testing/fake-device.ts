@@ -26,6 +26,8 @@ export interface FakeDeviceOptions {
   maxFrame?: number;
   /** Understand the tutorial text commands. */
   legacyText?: boolean;
+  /** How a wrong token is refused: an error response then close 1008 (default), or close 1008 alone. */
+  authRefusal?: 'error' | 'close';
   /** Only speak the tutorial text protocol (no hello). */
   legacyOnly?: boolean;
 }
@@ -77,6 +79,8 @@ export class FakeDevice {
   silent = false;
   /** Sequence numbers to skip for the next events (simulates events lost on the air). */
   skipSeq = 0;
+  /** Close codes of finished connections, as the device saw them. */
+  readonly closeCodes: number[] = [];
   /** Connections refused at TCP level because of the client limit. */
   dropped = 0;
   /** Client limit (arduinoWebSockets default 5); mutable so a test can refuse everyone for a while. */
@@ -134,7 +138,10 @@ export class FakeDevice {
       protocol: ws.protocol,
     };
     this.conns.add(conn);
-    ws.on('close', () => this.conns.delete(conn));
+    ws.on('close', (code) => {
+      this.conns.delete(conn);
+      this.closeCodes.push(code);
+    });
     ws.on('error', () => {});
     ws.on('ping', (data) => {
       if (!this.silent) ws.pong(data);
@@ -250,7 +257,7 @@ export class FakeDevice {
         this.#res(conn, id, {});
         this.sendHello(conn);
       } else {
-        this.#err(conn, id, 'unauthorized', 'bad token');
+        if (this.opts.authRefusal !== 'close') this.#err(conn, id, 'unauthorized', 'bad token');
         conn.ws.close(1008, 'unauthorized');
       }
       return;
