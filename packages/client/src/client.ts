@@ -10,7 +10,7 @@ import type {
   ResultByOp,
 } from '@esphil/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
-import { decodeDeviceMessage } from './codec';
+import { decodeDeviceMessage, encodeMessage } from './codec';
 import { EventHub, reportListenerError } from './emitter';
 import { DeviceClientError, SUBPROTOCOL_HINT } from './errors';
 import { EventStream, type EventStreamOptions } from './event-stream';
@@ -269,7 +269,7 @@ export class DeviceClient implements HeartbeatMember {
     }
     const { entry, promise } = this.#tracker.create<ResultByOp[O]>(
       op,
-      (id) => JSON.stringify({ id, op, ...(params ?? {}) }),
+      (id) => encodeMessage({ id, op, ...(params ?? {}) } as Request),
       ro.timeoutMs ?? this.#opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       ro.signal,
     );
