@@ -10,7 +10,7 @@ import type {
   ResultByOp,
 } from '@esphil/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
-import { decodeDeviceMessage } from './codec';
+import { decodeDeviceMessage, encodeMessage } from './codec';
 import { EventHub, reportListenerError } from './emitter';
 import { DeviceClientError, SUBPROTOCOL_HINT } from './errors';
 import { EventStream, type EventStreamOptions } from './event-stream';
@@ -132,6 +132,7 @@ export class DeviceClient implements HeartbeatMember {
   #attempt = 0;
   #disconnectedAt = 0;
   #closeWaiters: (() => void)[] = [];
+  #closeCodeOverride: number | null = null;
 
   constructor(url: string, opts: ClientOptions, deps: ClientDeps) {
     this.url = url;
@@ -194,7 +195,7 @@ export class DeviceClient implements HeartbeatMember {
       if (retry && this.#backoff && this.#status === 'connecting' && !isPermanent(err)) {
         this.#status = 'reconnecting';
         this.#attempt = 1;
-        this.#scheduleReconnect();
+        this.#scheduleReconnect(err as DeviceClientError);
         return err as DeviceClientError;
       }
       if (!this.#isClosed()) this.#shutdown(err as DeviceClientError);
@@ -268,7 +269,7 @@ export class DeviceClient implements HeartbeatMember {
     }
     const { entry, promise } = this.#tracker.create<ResultByOp[O]>(
       op,
-      (id) => JSON.stringify({ id, op, ...(params ?? {}) }),
+      (id) => encodeMessage({ id, op, ...(params ?? {}) } as Request),
       ro.timeoutMs ?? this.#opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       ro.signal,
     );
@@ -492,14 +493,14 @@ export class DeviceClient implements HeartbeatMember {
   #onMessage(link: Link, text: string, binary: boolean): void {
     if (this.#link !== link) return;
     this.#touch();
+    if (binary) {
+      this.#protocolError(link, 'bad_json', 'binary frame (the protocol uses text frames)', text);
+      return;
+    }
     const maxPayload = this.#opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     const r = decodeDeviceMessage(text, { maxBytes: maxPayload });
     if (!r.ok) {
       this.#protocolError(link, r.error.code, r.error.message, text);
-      return;
-    }
-    if (binary) {
-      this.#protocolError(link, 'bad_json', 'binary frame (the protocol uses text frames)', text);
       return;
     }
     const msg = r.value;
@@ -563,13 +564,15 @@ export class DeviceClient implements HeartbeatMember {
 
   #onLinkError(link: Link, err: DeviceClientError): void {
     if (this.#link !== link) return;
+    // ws stops reading after an oversize frame, so its close event says 1006; report the 1009 it sent instead.
+    if (err.code === 'too_large') this.#closeCodeOverride = 1009;
     this.#emit({ kind: 'protocol-error', code: err.code, message: err.message, excerpt: '' });
   }
 
   #dropLink(link: Link, code: number, reason: string): void {
-    link.transport.terminate();
-    // terminate() reports close asynchronously in Node; handle the loss now so the heartbeat bound holds.
+    // Handle the loss first (Node reports the close of a terminated socket only later, browsers at once).
     this.#onLinkClosed(link, code, reason);
+    link.transport.terminate();
   }
 
   #onLinkClosed(link: Link, code: number, reason: string): void {
@@ -577,6 +580,11 @@ export class DeviceClient implements HeartbeatMember {
       return;
     }
     this.#link = null;
+    if (this.#closeCodeOverride !== null) {
+      code = this.#closeCodeOverride;
+      reason ||= 'message too large';
+      this.#closeCodeOverride = null;
+    }
     this.#hbScheduler?.delete(this);
     const waiters = this.#closeWaiters.splice(0);
     for (const w of waiters) w();
@@ -598,13 +606,19 @@ export class DeviceClient implements HeartbeatMember {
     }
     this.#status = 'reconnecting';
     this.#attempt = 0;
-    this.#scheduleReconnect();
+    this.#scheduleReconnect(null);
   }
 
-  #scheduleReconnect(): void {
+  #scheduleReconnect(lastError: DeviceClientError | null): void {
     const b = this.#backoff;
     if (!b) return;
     const delay = backoffDelay(this.#attempt, b, this.#random);
+    this.#emit({
+      kind: 'reconnecting',
+      attempt: this.#attempt + 1,
+      delayMs: delay,
+      error: lastError && { code: lastError.code, message: lastError.message },
+    });
     this.#reconnectTimer = this.#timers.setTimeout(() => {
       this.#reconnectTimer = null;
       void this.#reconnectAttempt();
@@ -624,7 +638,7 @@ export class DeviceClient implements HeartbeatMember {
         this.#shutdown(err as DeviceClientError);
         return;
       }
-      this.#scheduleReconnect();
+      this.#scheduleReconnect(err as DeviceClientError);
       return;
     }
     if (this.#status !== 'reconnecting') {

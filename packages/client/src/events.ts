@@ -37,6 +37,13 @@ export type ClientEvent =
   | { kind: 'gap'; expected: number; got: number }
   | { kind: 'reboot'; previousBoot: string; boot: string }
   | { kind: 'disconnected'; code: number; reason: string }
+  /** A reconnect attempt is scheduled; `error` is why the previous attempt failed (null for the first). */
+  | {
+      kind: 'reconnecting';
+      attempt: number;
+      delayMs: number;
+      error: { code: string; message: string } | null;
+    }
   | {
       kind: 'reconnected';
       missed: MissedSummary;

@@ -91,10 +91,11 @@ export function nodeTransport(nodeOpts: NodeTransportOptions = {}): TransportFac
     });
     ws.on('pong', () => h.activity());
     ws.on('ping', () => h.activity());
-    ws.on('unexpected-response', (req, res: IncomingMessage) => {
+    ws.on('unexpected-response', (_req, res: IncomingMessage) => {
       reportError(mapStatus(res.statusCode ?? 0, url));
       res.resume();
-      req.destroy();
+      // terminate() aborts the pending handshake and makes ws emit 'close' (req.destroy() alone would not).
+      ws.terminate();
     });
     ws.on('error', (err: NodeError) => reportError(mapNodeError(err, opened, url)));
     ws.on('close', (code, reason) => h.close(code, reason.toString('utf8')));

@@ -26,6 +26,8 @@ export interface FakeDeviceOptions {
   maxFrame?: number;
   /** Understand the tutorial text commands. */
   legacyText?: boolean;
+  /** How a wrong token is refused: an error response then close 1008 (default), or close 1008 alone. */
+  authRefusal?: 'error' | 'close';
   /** Only speak the tutorial text protocol (no hello). */
   legacyOnly?: boolean;
 }
@@ -77,13 +79,19 @@ export class FakeDevice {
   silent = false;
   /** Sequence numbers to skip for the next events (simulates events lost on the air). */
   skipSeq = 0;
+  /** Close codes of finished connections, as the device saw them. */
+  readonly closeCodes: number[] = [];
   /** Connections refused at TCP level because of the client limit. */
   dropped = 0;
+  /** Client limit (arduinoWebSockets default 5); mutable so a test can refuse everyone for a while. */
+  maxClients: number;
+  #upgradeWaiters: (() => void)[] = [];
   #nextSlot = 0;
   #connWaiters: ((c: FakeConn) => void)[] = [];
 
   constructor(opts: FakeDeviceOptions) {
     this.opts = opts;
+    this.maxClients = opts.maxClients ?? 5;
     this.http = createServer((_req, res) => {
       res.writeHead(426).end();
     });
@@ -95,7 +103,8 @@ export class FakeDevice {
       handleProtocols: () => opts.protocolName ?? 'arduino',
     });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (this.conns.size >= (opts.maxClients ?? 5)) {
+      for (const w of this.#upgradeWaiters.splice(0)) w();
+      if (this.conns.size >= this.maxClients) {
         this.dropped++;
         socket.destroy();
         return;
@@ -106,6 +115,11 @@ export class FakeDevice {
 
   get url(): string {
     return `ws://127.0.0.1:${(this.http.address() as AddressInfo).port}/`;
+  }
+
+  /** Resolves when the next upgrade request arrives (accepted or dropped). */
+  nextUpgrade(): Promise<void> {
+    return new Promise((resolve) => this.#upgradeWaiters.push(resolve));
   }
 
   /** Resolves with the next accepted connection. */
@@ -124,15 +138,19 @@ export class FakeDevice {
       protocol: ws.protocol,
     };
     this.conns.add(conn);
-    ws.on('close', () => this.conns.delete(conn));
+    ws.on('close', (code) => {
+      this.conns.delete(conn);
+      this.closeCodes.push(code);
+    });
     ws.on('error', () => {});
     ws.on('ping', (data) => {
       if (!this.silent) ws.pong(data);
     });
     ws.on('message', (data, isBinary) => {
-      if (this.silent || isBinary) return;
+      if (isBinary) return;
       const text = data.toString();
       this.received.push(text);
+      if (this.silent) return;
       this.#onText(conn, text);
     });
     for (const w of this.#connWaiters.splice(0)) w(conn);
@@ -239,7 +257,7 @@ export class FakeDevice {
         this.#res(conn, id, {});
         this.sendHello(conn);
       } else {
-        this.#err(conn, id, 'unauthorized', 'bad token');
+        if (this.opts.authRefusal !== 'close') this.#err(conn, id, 'unauthorized', 'bad token');
         conn.ws.close(1008, 'unauthorized');
       }
       return;
