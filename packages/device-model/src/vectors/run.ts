@@ -3,6 +3,7 @@ import type { Request } from '@esphil/protocol';
 import type { DeviceConfig } from '../config/types';
 import { createMachine } from '../state/create';
 import { applyInput } from '../state/input';
+import { legacyStep } from '../state/legacy';
 import { step } from '../state/step';
 import type { Input, MachineState, Origin, StepContext } from '../state/types';
 import { mismatch, present } from './match';
@@ -22,10 +23,13 @@ export interface VectorExpect {
   absent?: string[];
   /** Input steps: the error code applyInput reports (absent or null = none). */
   error?: string | null;
+  /** Legacy steps: the text reply, or null when refused. */
+  reply?: string | null;
 }
 export type VectorStep =
   | { from: Origin; ctx?: Partial<StepContext>; request: Record<string, unknown>; expect: VectorExpect }
-  | { input: Record<string, unknown>; ctx?: Partial<StepContext>; expect: VectorExpect };
+  | { input: Record<string, unknown>; ctx?: Partial<StepContext>; expect: VectorExpect }
+  | { from: Origin; ctx?: Partial<StepContext>; legacy: 'on' | 'off'; expect: VectorExpect };
 export interface Vector {
   name: string;
   config: string | DeviceConfig;
@@ -54,7 +58,13 @@ export function runVector(file: VectorFile, vector: Vector): string | null {
     let response: unknown;
     let events: unknown[];
     let effects: unknown[];
-    if ('request' in s) {
+    if ('legacy' in s) {
+      const r = legacyStep(state, s.legacy, { ...file.ctx, ...s.ctx, from: s.from });
+      ({ response, events, effects, state } = r);
+      if (e.reply !== undefined && e.reply !== r.reply) {
+        return `${at}: expected reply ${JSON.stringify(e.reply)}, got ${JSON.stringify(r.reply)}`;
+      }
+    } else if ('request' in s) {
       const ctx: StepContext = { ...file.ctx, ...s.ctx, from: s.from };
       const r = step(state, s.request as unknown as Request, ctx);
       ({ response, events, effects, state } = r);
