@@ -1,6 +1,7 @@
 import type { ClientOptions, DeviceClient } from '@esphil/client';
-import type { WiringSpec } from '@esphil/device-model';
+import type { ProbeProfile, ResolvedConfig, WiringSpec } from '@esphil/device-model';
 import type { Capabilities } from '@esphil/protocol';
+import type { SimBench } from '@esphil/sim';
 import type { ResolvedBench } from '../bench/types';
 import type { ProbeMonitor } from '../probe/monitor';
 import type { SweepPoint, WiringFinding } from '../report/model';
@@ -29,6 +30,11 @@ export interface HilSession {
   readonly wiring: WiringSpec;
   readonly url: string;
   readonly expect: DutExpectations;
+  /** The device config the DUT runs (resolved: every default filled in). */
+  readonly config: ResolvedConfig;
+  readonly profile: ProbeProfile;
+  /** The simulator, on sim benches (tests must not depend on it: suites run on hardware too). */
+  readonly sim: SimBench | null;
   /** The primary client (reconnects after resets). */
   readonly dut: DeviceClient;
   readonly serial: SerialFixture;
@@ -43,5 +49,7 @@ export interface HilSession {
   connect(label: string, opts?: ClientOptions): Promise<DeviceClient>;
   /** Hardware reset of the DUT (DTR/RTS, or the sim's circuit); resolves once the ready line is seen again. */
   reset(): Promise<void>;
+  /** Closes the clients connect() made (after every test). */
+  closeExtra(): Promise<void>;
   close(): Promise<void>;
 }
