@@ -123,7 +123,6 @@ export class BenchFixture {
       ok: got !== null && Math.abs(got - exp.value) <= tolerance,
     };
     this.measure(m);
-    this.recordSweep({ duty: fraction, expected: m.expected, measured: got ?? 0, tolerance: m.tolerance });
     return m;
   }
 }

@@ -13,10 +13,19 @@ export function packageRoot(): string {
 export const defaultBenchFile = () => `${packageRoot()}/benches/sim.json`;
 export const builtinSuiteDir = () => `${packageRoot()}/suites`;
 
-/** What `@esphil/hil` resolves to inside suite files: the same code the runner runs (src in tests, dist when built). */
-export function hilEntry(): string {
+const WORKSPACE_PACKAGES = ['protocol', 'device-model', 'serial', 'client', 'sim'];
+
+/**
+ * Aliases for suite files, so they load the same code the runner runs: when the runner itself runs from source
+ * (its own tests), every @esphil/* package resolves to its src (no build needed); built, `@esphil/hil` is dist.
+ */
+export function suiteAliases(): Record<string, string> {
   const root = packageRoot();
-  const here = fileURLToPath(import.meta.url);
-  if (here.includes('/src/')) return `${root}/src/index.ts`;
-  return `${root}/dist/index.js`;
+  if (!fileURLToPath(import.meta.url).includes('/src/')) return { '@esphil/hil': `${root}/dist/index.js` };
+  const aliases: Record<string, string> = { '@esphil/hil': `${root}/src/index.ts` };
+  for (const p of WORKSPACE_PACKAGES) {
+    const entry = `${root}/../packages/${p}/src/index.ts`;
+    if (existsSync(entry)) aliases[`@esphil/${p}`] = entry;
+  }
+  return aliases;
 }

@@ -16,7 +16,7 @@ import { setSession } from '../session/registry';
 import type { HilSession } from '../session/types';
 import { guardProcessGlobals, inProcessPool } from '../vitest/in-process-pool';
 import { HilReporter } from '../vitest/reporter';
-import { builtinSuiteDir, defaultBenchFile, hilEntry, packageRoot } from './paths';
+import { builtinSuiteDir, defaultBenchFile, packageRoot, suiteAliases } from './paths';
 import { type ProgressSink, silentProgress } from './progress';
 import { type Shard, shardSuites } from './shard';
 import { StageRunner } from './stage-runner';
@@ -206,7 +206,7 @@ async function runSuites(
       // Fake timers in a suite must not freeze the bench's real I/O timers by default.
       fakeTimers: { toFake: [] },
     },
-    { resolve: { alias: { '@esphil/hil': hilEntry() } }, logLevel: 'silent' },
+    { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
   );
   try {
     const project = vitest.getRootProject();
