@@ -99,7 +99,7 @@ export class BenchFixture {
   async readPwm(
     ch: string,
     fraction: number,
-  ): Promise<Measurement & { expected: number; tolerance: number }> {
+  ): Promise<Measurement & { expected: number; measured: number | null; tolerance: number }> {
     const wire = this.wireFor('pwm', ch);
     if (wire?.kind !== 'rc') throw new Error(`PWM '${ch}' has no rc wire to the probe in the bench wiring`);
     const pwm = this.session.config.pwm.find((p) => p.name === ch);
