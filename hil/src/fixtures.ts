@@ -137,6 +137,8 @@ export interface HilFixtures {
   /** The probe: a stock johnny-five Board. */
   probe: Board;
   bench: BenchFixture;
+  /** Automatic: fails the test during which the DUT rebooted unannounced. */
+  rebootGuard: undefined;
 }
 
 /**
@@ -150,6 +152,21 @@ export const hilTest = test.extend<HilFixtures>({
     await use(new BenchFixture(session, task));
     await session.closeExtra();
   },
+  // Every test, whatever fixtures it asks for: a reboot nobody announced is a crash, and fails the test it hit.
+  rebootGuard: [
+    async ({ task: _task }, use) => {
+      const session = getSession();
+      const before = session.reboots.length;
+      await use(undefined);
+      const crashes = session.reboots.slice(before).filter((r) => !r.expected);
+      if (crashes.length > 0) {
+        throw new Error(
+          `the DUT rebooted unexpectedly during this test (boot ${crashes[0]!.from} -> ${crashes[0]!.to}); see the serial log excerpt for the reset reason`,
+        );
+      }
+    },
+    { auto: true },
+  ],
   dut: async ({ task: _task }, use) => {
     await use(getSession().dut);
   },

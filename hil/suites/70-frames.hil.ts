@@ -10,7 +10,12 @@ async function raw(url: string) {
   const inbox: Record<string, unknown>[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {
-    inbox.push(JSON.parse(String(d)) as Record<string, unknown>);
+    try {
+      inbox.push(JSON.parse(String(d)) as Record<string, unknown>);
+    } catch {
+      // A corrupt frame is the device's failure: it shows as a missing answer below.
+      inbox.push({ t: 'corrupt', raw: String(d).slice(0, 80) });
+    }
     for (const w of waiters.splice(0)) w();
   });
   await once(ws, 'open');
@@ -27,11 +32,18 @@ async function raw(url: string) {
       });
     }
   };
-  return { ws, next };
+  /** Closes and waits until the device has let go of the slot (the client limit counts it until then). */
+  const close = async () => {
+    if (ws.readyState === WebSocket.CLOSED) return;
+    const closed = once(ws, 'close');
+    ws.close();
+    await closed;
+  };
+  return { ws, next, close };
 }
 
 test('bad frames are answered with errors and the connection survives', async ({ bench }) => {
-  const { ws, next } = await raw(bench.session.url);
+  const { ws, next, close } = await raw(bench.session.url);
   const t = bench.timeouts.requestMs;
   try {
     await next((m) => m.t === 'hello', t);
@@ -59,7 +71,7 @@ test('bad frames are answered with errors and the connection survives', async ({
     const pong = await next((m) => m.t === 'res' && m.id === 10, t);
     expect(pong.ok).toBe(true);
   } finally {
-    ws.close();
+    await close();
   }
 });
 

@@ -24,7 +24,7 @@ import { discoverSuites, selectSuites } from './suites';
 
 export const DEFAULT_OUT_DIR = 'hil-results';
 /** Per-test budget inside suites; bench timeouts bound the waits inside. */
-export const DEFAULT_TEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_TEST_TIMEOUT_MS = 15_000;
 
 export interface RunHilOptions {
   command?: 'run' | 'doctor';
@@ -177,6 +177,15 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   return { exitCode, report, files };
 }
 
+class KeepOrderSequencer {
+  async shard<T>(files: T[]): Promise<T[]> {
+    return files;
+  }
+  async sort<T>(files: T[]): Promise<T[]> {
+    return files;
+  }
+}
+
 async function runSuites(
   files: string[],
   session: HilSession,
@@ -202,7 +211,8 @@ async function runSuites(
       hookTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
       disableConsoleIntercept: true,
       passWithNoTests: true,
-      sequence: { shuffle: false, concurrent: false },
+      // Suites run in discovery order (numeric prefixes; the reset suite last), not vitest's duration-cached order.
+      sequence: { shuffle: false, concurrent: false, sequencer: KeepOrderSequencer },
       // Fake timers in a suite must not freeze the bench's real I/O timers by default.
       fakeTimers: { toFake: [] },
     },

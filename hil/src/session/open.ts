@@ -214,8 +214,9 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
     const ready = await stages.run(
       'ready',
       async () => {
+        let r: Awaited<ReturnType<typeof waitForReady>>;
         try {
-          return await waitForReady(console, {
+          r = await waitForReady(console, {
             since,
             timeoutMs: bench.timeouts.readyMs,
             baudRate: bench.dut.baud,
@@ -227,6 +228,27 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
             'check the firmware boots (serial log in the report), the baud rate and the reset wiring',
           );
         }
+        // A boot loop prints ready lines too: the DUT must stay up for bootSettleMs after one.
+        const reboot = await new Promise<{ reason: string } | null>((resolve) => {
+          const timer = setTimeout(() => {
+            off();
+            resolve(null);
+          }, bench.timeouts.bootSettleMs);
+          const off = console.on('machine', (m) => {
+            if (m.t !== 'boot') return;
+            clearTimeout(timer);
+            off();
+            resolve(m);
+          });
+        });
+        if (reboot) {
+          throw new HilError(
+            'never_ready',
+            `the DUT rebooted within ${bench.timeouts.bootSettleMs} ms of its ready line (reset reason "${reboot.reason}"): boot loop`,
+            'read the panic in the serial log (report.html / serial.log): the firmware crashes right after boot',
+          );
+        }
+        return r;
       },
       (r) => `${r.boot ? `fw ${r.boot.fw} on ${r.boot.board}, ` : ''}${r.ready.url ?? 'no IP'}`,
     );
@@ -344,6 +366,13 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
     );
 
     const extra = new Set<DeviceClient>();
+    let expectedReboots = 0;
+    const reboots: { at: number; from: string; to: string; expected: boolean }[] = [];
+    dut.on('reboot', (e) => {
+      const expected = expectedReboots > 0;
+      if (expected) expectedReboots--;
+      reboots.push({ at: Date.now(), from: e.previousBoot, to: e.boot, expected });
+    });
     const serial: SerialFixture = {
       get lines() {
         return lines;
@@ -391,7 +420,12 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
         for (const c of extra) await c.close().catch(() => {});
         extra.clear();
       },
+      reboots,
+      expectReboot() {
+        expectedReboots++;
+      },
       async reset() {
+        expectedReboots++;
         const mark = console.mark();
         await doReset();
         await waitForReady(console, {

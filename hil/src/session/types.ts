@@ -49,6 +49,10 @@ export interface HilSession {
   connect(label: string, opts?: ClientOptions): Promise<DeviceClient>;
   /** Hardware reset of the DUT (DTR/RTS, or the sim's circuit); resolves once the ready line is seen again. */
   reset(): Promise<void>;
+  /** Reboots the primary client noticed (new boot id after a reconnect); `expected` = announced by reset()/expectReboot(). */
+  readonly reboots: readonly { at: number; from: string; to: string; expected: boolean }[];
+  /** Announce a reboot the test causes itself (e.g. the `reboot` op), so it is not reported as a crash. */
+  expectReboot(): void;
   /** Closes the clients connect() made (after every test). */
   closeExtra(): Promise<void>;
   close(): Promise<void>;
