@@ -42,6 +42,9 @@ export interface OpenedSession {
   fw: { version: string; board: string; device: string } | null;
 }
 
+/** Longest wait for one cleanup step (closing a port, the sim, a client). */
+export const CLEANUP_STEP_MS = 3000;
+
 interface Cleanup {
   fns: Array<() => Promise<void> | void>;
 }
@@ -49,7 +52,8 @@ interface Cleanup {
 async function runCleanup(c: Cleanup): Promise<void> {
   for (const fn of c.fns.splice(0).reverse()) {
     try {
-      await fn();
+      // A wedged port or server must not hang the run after its result is known.
+      await Promise.race([fn(), new Promise((r) => setTimeout(r, CLEANUP_STEP_MS).unref())]);
     } catch {
       // best effort: the run's result is already decided
     }
