@@ -18,6 +18,7 @@ import { type AnyBinding, ProbeMonitor } from '../probe/monitor';
 import type { WiringFinding } from '../report/model';
 import type { StageRunner } from '../run/stage-runner';
 import { flash } from '../stages/flash';
+import { bridgeToPty } from '../stages/pty-bridge';
 import { recordingWebSocket } from '../stages/recording-ws';
 import { checkWiring, targetOfPin } from '../wiring/check';
 import { BoundedLog, type SerialLog, type Transcript } from './log';
@@ -146,9 +147,31 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
       });
       const s = sim;
       cleanup.fns.push(() => s.close());
-      binding = sim.binding as unknown as AnyBinding;
-      dutPath = sim.dutPath;
-      probePath = sim.probePath;
+      if (bench.kind === 'sim-pty') {
+        // Same sim, reached like hardware: native serialport binding on socat pseudo-terminals.
+        const native = await nativeBinding();
+        const virtual = sim.binding as unknown as AnyBinding;
+        const d = await bridgeToPty({
+          binding: virtual,
+          path: sim.dutPath,
+          native,
+          baudRate: bench.dut.baud,
+        });
+        cleanup.fns.push(() => d.close());
+        const p = await bridgeToPty({
+          binding: virtual,
+          path: sim.probePath,
+          native,
+          baudRate: bench.probe.baud,
+        });
+        cleanup.fns.push(() => p.close());
+        dutPath = d.path;
+        probePath = p.path;
+      } else {
+        binding = sim.binding as unknown as AnyBinding;
+        dutPath = sim.dutPath;
+        probePath = sim.probePath;
+      }
       stages.skip('lock', 'simulated bench: private to this process');
     }
 
