@@ -137,7 +137,7 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
       void locks;
     } else {
       const faults = [...bench.sim.faults, ...(opts.simFaults ?? [])];
-      sim = await startSimBench({
+      const starting = startSimBench({
         config: bench.device ?? DEFAULT_SIM_CONFIG,
         wiring,
         latency: opts.latency ?? bench.sim.latency,
@@ -145,6 +145,23 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
         ...(bench.dut.token ? { token: bench.dut.token } : {}),
         ...(bench.sim.seed !== null ? { seed: bench.sim.seed } : {}),
       });
+      // A simulator (or its device backend) that never comes up is a bench error, not a hang.
+      let simTimer: NodeJS.Timeout | undefined;
+      sim = await Promise.race([
+        starting,
+        new Promise<never>((_, reject) => {
+          simTimer = setTimeout(() => {
+            void starting.then((late) => late.close()).catch(() => {});
+            reject(
+              new HilError(
+                'never_ready',
+                `the simulated bench did not start within ${bench.timeouts.readyMs} ms`,
+                'check the sim backend (device config, --sim-fault arguments); timeouts.readyMs bounds this',
+              ),
+            );
+          }, bench.timeouts.readyMs);
+        }),
+      ]).finally(() => clearTimeout(simTimer));
       const s = sim;
       cleanup.fns.push(() => s.close());
       if (bench.kind === 'sim-pty') {
