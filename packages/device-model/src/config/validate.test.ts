@@ -235,6 +235,23 @@ describe('hardware rules (one case each)', () => {
   });
 });
 
+describe('websocket warnings', () => {
+  it('heartbeat timeout not below the interval', () => {
+    const c = base({ websocket: { heartbeat: { intervalMs: 1000, timeoutMs: 1000, failures: 2 } } });
+    expect(errors(c)).toEqual([]);
+    expect(warnings(c).map((w) => `${w.code}@${w.path}`)).toEqual([
+      'websocket.heartbeat@websocket.heartbeat.timeoutMs',
+    ]);
+  });
+  it('auth token with legacy text on (tutorial clients cannot authenticate)', () => {
+    const c = base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok' } });
+    expect(warnings(c).map((w) => w.code)).toEqual(['websocket.legacy-auth']);
+    expect(
+      warnings(base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok', legacyText: false } })),
+    ).toEqual([]);
+  });
+});
+
 describe('shape errors (with paths)', () => {
   it('non-objects and missing basics', () => {
     expect(errors(null).map((e) => e.code)).toEqual(['config.type']);
