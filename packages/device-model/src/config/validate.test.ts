@@ -47,6 +47,8 @@ describe('hardware rules (one case each)', () => {
   it('unknown pin', () => {
     const e = expectOnlyError(base({ leds: [{ name: 'a', pin: 20 }] }), 'pin.unknown', 'leds[0].pin', 20);
     expect(e.hint).toContain('18');
+    expectOnlyError(base({ leds: [{ name: 'a', pin: 100 }] }), 'pin.unknown', 'leds[0].pin', 100);
+    expect(errors(base({ leds: [{ name: 'a', pin: -1 }] })).map((d) => d.code)).toEqual(['config.range']);
   });
 
   it('flash pin', () => {
