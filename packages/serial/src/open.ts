@@ -55,6 +55,8 @@ export class SerialConnection {
   readonly path: string;
   readonly stream: SerialPortStream;
   private closed = false;
+  private closing = false;
+  private lastError: SerialError | undefined;
   private flowing = false;
   private readonly listeners: { [K in keyof ConnectionEvents]: Set<Listener<ConnectionEvents[K]>> } = {
     data: new Set(),
@@ -68,11 +70,20 @@ export class SerialConnection {
     this.path = stream.path;
     stream.on('error', (err: Error) => {
       const e = toSerialError(err, 'read', this.path);
+      this.lastError = e;
       for (const l of this.listeners.error) l(e);
     });
     stream.on('close', (err?: Error | null) => {
       this.closed = true;
-      const e = err ? toSerialError(err, 'read', this.path) : null;
+      // A failed write destroys the stream, which then closes without a reason: report what failed.
+      const e = err
+        ? toSerialError(err, 'read', this.path)
+        : this.closing
+          ? null
+          : (this.lastError ??
+            new SerialError('disconnected', `Serial port ${this.path} closed unexpectedly.`, {
+              path: this.path,
+            }));
       for (const l of this.listeners.close) l(e);
     });
   }
@@ -120,7 +131,12 @@ export class SerialConnection {
   ): Promise<void> {
     if (!this.isOpen) return Promise.reject(this.notOpen(op));
     return new Promise((resolve, reject) => {
-      run((err) => (err ? reject(toSerialError(err, op, this.path)) : resolve()));
+      run((err) => {
+        if (!err) return resolve();
+        const e = toSerialError(err, op, this.path);
+        if (e.code === 'disconnected') this.lastError = e;
+        reject(e);
+      });
     });
   }
 
@@ -167,6 +183,7 @@ export class SerialConnection {
       this.closed = true;
       return Promise.resolve();
     }
+    this.closing = true;
     return new Promise((resolve, reject) => {
       this.stream.close((err) => {
         if (err && this.stream.isOpen) reject(toSerialError(err, 'close', this.path));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SerialBootLine, SerialMachineLine, SerialReadyLine } from '../messages';
+import type { Request, SerialBootLine, SerialMachineLine, SerialReadyLine } from '../messages';
 import { formatMachineLine } from './format';
 import { SerialFramer, type SerialItem } from './framer';
 import { encodeImprovPacket, type ImprovPacket } from './improv';
@@ -127,6 +127,23 @@ describe('SerialFramer machine lines', () => {
     expect(first).toMatchObject({ kind: 'machine-error', error: { code: 'too_large' } });
     if (first?.kind === 'machine-error') expect(first.raw.length).toBeLessThanOrEqual(163);
     expect(second).toEqual({ kind: 'line', text: 'after' });
+  });
+
+  it('decodes host requests on the device side with a request decoder', () => {
+    const framer = new SerialFramer<Request>({
+      decodeMachineLine: (json) => {
+        const v = JSON.parse(json) as Request;
+        return typeof v.id === 'number' && typeof v.op === 'string'
+          ? { ok: true, value: v }
+          : { ok: false, error: { code: 'bad_request', path: '', message: 'no id/op', id: null } };
+      },
+    });
+    const req: Request = { id: 7, op: 'led.set', led: 'status', on: true };
+    const items = framer.push(`${formatMachineLine(req)}@esphil {"x":1}\n`);
+    expect(items).toEqual([
+      { kind: 'machine', message: req, raw: JSON.stringify(req) },
+      { kind: 'machine-error', error: expect.objectContaining({ code: 'bad_request' }), raw: '{"x":1}' },
+    ]);
   });
 
   it('survives a decoder that throws', () => {
