@@ -7,8 +7,8 @@ import {
   formatMachineLine,
   type ImprovDecodeError,
   type ImprovPacket,
+  type MachineDecodeResult,
   type MachineLineError,
-  type MachineLineResult,
   type OkResponse,
   type Op,
   type Request,
@@ -43,7 +43,7 @@ export interface SerialConsoleOptions {
   /** Default timeout of request(). Default DEFAULT_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
   /** Decoder for machine lines (the protocol codec's decodeSerialMachineLine fits). */
-  decodeMachineLine?: (json: string) => MachineLineResult;
+  decodeMachineLine?: (json: string) => MachineDecodeResult<SerialMachineLine>;
 }
 
 export interface LogEntry {

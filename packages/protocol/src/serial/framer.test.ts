@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Request, SerialBootLine, SerialMachineLine, SerialReadyLine } from '../messages';
@@ -108,7 +109,7 @@ describe('SerialFramer machine lines', () => {
       { kind: 'machine-error', error: expect.objectContaining({ code: 'bad_json' }), raw: '[1]' },
       {
         kind: 'machine-error',
-        error: expect.objectContaining({ code: 'bad_request', path: '/t' }),
+        error: expect.objectContaining({ code: 'bad_request', path: 't' }),
         raw: '{"t":"nope"}',
       },
     ]);
@@ -155,6 +156,31 @@ describe('SerialFramer machine lines', () => {
     expect(framer.push('@esphil {}\n')).toEqual([
       { kind: 'machine-error', error: expect.objectContaining({ code: 'internal' }), raw: '{}' },
     ]);
+  });
+});
+
+describe('SerialFramer on the serial-line conformance vectors', () => {
+  interface Vector {
+    name: string;
+    input: string;
+    expect: { ok: true; value: unknown } | { ok: false; code: string; path: string; id: number | null };
+  }
+  const vectors = (
+    JSON.parse(readFileSync(new URL('../../vectors/serial-lines.json', import.meta.url), 'utf8')) as {
+      vectors: Vector[];
+    }
+  ).vectors;
+
+  it.each(vectors.map((v) => [v.name, v] as const))('%s, framed with boot noise around it', (_name, v) => {
+    const { items } = frameAll(cat(Uint8Array.of(0x00, 0xf8), `@esphil ${v.input}\r\n`, 'next\n'), [3, 5, 7]);
+    const expected: SerialItem = v.expect.ok
+      ? { kind: 'machine', message: v.expect.value as SerialMachineLine, raw: v.input }
+      : {
+          kind: 'machine-error',
+          error: expect.objectContaining({ code: v.expect.code, path: v.expect.path, id: v.expect.id }),
+          raw: expect.any(String),
+        };
+    expect(items).toEqual([expected, { kind: 'line', text: 'next' }]);
   });
 });
 

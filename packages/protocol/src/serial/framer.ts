@@ -14,6 +14,9 @@
  *   becomes a `too_large` machine-error), the rest up to the line end is dropped and counted.
  * It never throws.
  */
+
+import { decodeSerialMachineLine } from '../codec/serial-line';
+import type { DecodeError, DecodeResult } from '../codec/types';
 import { SERIAL_MACHINE_PREFIX, type SerialMachineLine } from '../messages';
 import {
   decodeImprovPacket,
@@ -23,14 +26,15 @@ import {
   type ImprovDecodeError,
   type ImprovPacket,
 } from './improv';
-import { type MachineLineError, parseMachineLineJson } from './machine-line';
 
 export const DEFAULT_MAX_LINE_BYTES = 1024;
 /** Longest raw excerpt carried by a machine-error item. */
 export const MAX_ERROR_EXCERPT_CHARS = 160;
 
-/** Result of a machine-line decoder; the codec's DecodeResult<T> has this shape. */
-export type MachineDecodeResult<M> = { ok: true; value: M } | { ok: false; error: MachineLineError };
+/** What a machine-line decoder returns: the codec's DecodeResult. */
+export type MachineDecodeResult<M> = DecodeResult<M>;
+/** Error of a machine line: the codec's DecodeError (code, path, message, id). */
+export type MachineLineError = DecodeError;
 
 /**
  * One framed item. `M` is what machine lines decode to: device output (SerialMachineLine) by default; a device
@@ -47,8 +51,8 @@ export interface SerialFramerOptions<M = SerialMachineLine> {
   /** Longest line kept, in bytes (line ending excluded). Default DEFAULT_MAX_LINE_BYTES. */
   maxLineBytes?: number;
   /**
-   * Decoder for the JSON after the machine prefix. Default: an envelope check for SerialMachineLine
-   * (device output); pass one whenever M is not SerialMachineLine (e.g. decodeRequest on the device side).
+   * Decoder for the JSON after the machine prefix. Default: decodeSerialMachineLine (device output); pass one
+   * whenever M is not SerialMachineLine (e.g. decodeRequest on the device side).
    */
   decodeMachineLine?: (json: string) => MachineDecodeResult<M>;
 }
@@ -112,7 +116,8 @@ export class SerialFramer<M = SerialMachineLine> {
       : DEFAULT_MAX_LINE_BYTES;
     this.line = new Uint8Array(this.maxLineBytes);
     this.decodeMachine =
-      opts.decodeMachineLine ?? (parseMachineLineJson as unknown as (json: string) => MachineDecodeResult<M>);
+      opts.decodeMachineLine ??
+      (decodeSerialMachineLine as unknown as (json: string) => MachineDecodeResult<M>);
   }
 
   get stats(): SerialFramerStats {
