@@ -72,7 +72,8 @@ export interface SerialFramerStats {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const PREFIX = new TextEncoder().encode(SERIAL_MACHINE_PREFIX);
+const textEncoder = new TextEncoder();
+const PREFIX = textEncoder.encode(SERIAL_MACHINE_PREFIX);
 const MAGIC_LEN = IMPROV_MAGIC.length;
 
 function isPrintableAscii(b: number): boolean {
@@ -126,7 +127,7 @@ export class SerialFramer<M = SerialMachineLine> {
 
   /** Feeds bytes; returns the items they completed. */
   push(chunk: Uint8Array | string): SerialItem<M>[] {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk;
     this.counters.bytesIn += bytes.length;
     this.scan(bytes);
     return this.take();
