@@ -396,6 +396,9 @@ export class DeviceClient implements HeartbeatMember {
     this.#lastInbound = this.#timers.now();
     this.#probeSentAt = null;
     this.#status = 'open';
+    const rebooted = isReconnect && previous !== null && previous.boot !== hello.boot;
+    // Announce the reboot before any event of the new boot is delivered.
+    if (rebooted && previous) this.#emit({ kind: 'reboot', previousBoot: previous.boot, boot: hello.boot });
     link.attach({
       message: (text, binary) => this.#onMessage(link, text, binary),
       close: (code, reason) => this.#onLinkClosed(link, code, reason),
@@ -408,8 +411,6 @@ export class DeviceClient implements HeartbeatMember {
       this.#flushQueue();
       return;
     }
-    const rebooted = previous !== null && previous.boot !== hello.boot;
-    if (rebooted && previous) this.#emit({ kind: 'reboot', previousBoot: previous.boot, boot: hello.boot });
     const restored: string[] = [];
     const restoreFailed: { sensor: string; code: string }[] = [];
     const subs = [...this.#subscriptions];

@@ -9,8 +9,7 @@ export type ClientErrorCode =
   | 'connect_failed'
   | 'server_full'
   | 'unauthorized'
-  | 'protocol'
-  | 'closed';
+  | 'protocol';
 
 export type DeviceClientErrorCode = ErrorCode | ClientErrorCode;
 
