@@ -255,7 +255,7 @@ export class DeviceClient implements HeartbeatMember {
           }),
         );
       }
-    } else if (this.#tracker.inFlight >= (this.#opts.maxInFlight ?? 64)) {
+    } else if (this.#tracker.inFlight >= (this.#opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
       return Promise.reject(
         new DeviceClientError(
           'busy',

@@ -117,6 +117,15 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
       const r = decodeDeviceMessage(text);
       if (!r.ok) {
         cfg.onHandshakeJunk(r.error.code, r.error.message, excerpt(text));
+        if (r.error.path === 'proto') {
+          // Waiting for a hello we can read would only end in a timeout: say what is wrong now.
+          fail(
+            new DeviceClientError('protocol', r.error.message, {
+              hint: 'update the firmware or the client so both speak the same protocol version',
+            }),
+          );
+          transport?.close(1000, 'protocol version');
+        }
         return;
       }
       const msg = r.value;
