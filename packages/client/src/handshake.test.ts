@@ -158,6 +158,8 @@ describe('protocol version', () => {
     const err = await failure(connect(d.url, noRetry));
     expect(err.code).toBe('protocol');
     expect(err.message).toMatch(/protocol 2/);
+    await vi.waitUntil(() => d.closeCodes.length === 1, { interval: 0 });
+    expect(d.closeCodes).toEqual([1002]);
   });
 });
 

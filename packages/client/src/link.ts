@@ -124,7 +124,7 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
               hint: 'update the firmware or the client so both speak the same protocol version',
             }),
           );
-          transport?.close(1000, 'protocol version');
+          transport?.close(1002, 'unsupported protocol version');
         }
         return;
       }
