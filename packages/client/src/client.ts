@@ -13,7 +13,7 @@ import { MAX_FRAME_BYTES } from '@esphil/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { decodeDeviceMessage, encodeMessage } from './codec';
 import { EventHub, reportListenerError } from './emitter';
-import { DeviceClientError, SUBPROTOCOL_HINT } from './errors';
+import { DeviceClientError, PROTOCOL_VERSION_HINT, SUBPROTOCOL_HINT } from './errors';
 import { EventStream, type EventStreamOptions } from './event-stream';
 import {
   type ClientEvent,
@@ -692,8 +692,11 @@ export class DeviceClient implements HeartbeatMember {
 }
 
 function isPermanent(err: unknown): boolean {
-  // Retrying cannot fix a refused token or a subprotocol the firmware will never accept.
-  return err instanceof DeviceClientError && (err.code === 'unauthorized' || err.hint === SUBPROTOCOL_HINT);
+  // Retrying cannot fix a refused token, a subprotocol or a protocol version the firmware will never accept.
+  return (
+    err instanceof DeviceClientError &&
+    (err.code === 'unauthorized' || err.hint === SUBPROTOCOL_HINT || err.hint === PROTOCOL_VERSION_HINT)
+  );
 }
 
 export async function connectWith(url: string, opts: ClientOptions, deps: ClientDeps): Promise<DeviceClient> {
