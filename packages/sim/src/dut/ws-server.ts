@@ -147,6 +147,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private readonly reserved = new Set<number>();
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  private hung = false;
   private _port = 0;
   private _host: string;
 
@@ -162,6 +163,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       maxPayload: this.maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pongs come from the device loop (see setHung), as in arduinoWebSockets.
+      autoPong: false,
       // arduinoWebSockets answers ANY offered subprotocol with its own name, offered or not.
       handleProtocols: () => this.protocol,
     });
@@ -277,6 +280,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     ws.on('error', () => {});
     ws.on('close', (code) => this.cleanup(client, `closed (${code})`));
     ws.on('pong', () => this.onPong(client));
+    ws.on('ping', (data) => {
+      if (!this.hung && ws.readyState === ws.OPEN) ws.pong(data);
+    });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
     ws.ping();
     this.emit('connected', slot, remote);
@@ -313,6 +319,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private heartbeatPing(client: Client): void {
     const hb = client.hb;
     if (!hb || client.ws.readyState !== client.ws.OPEN) return;
+    if (this.hung) {
+      this.scheduleHeartbeat(client);
+      return;
+    }
     client.ws.ping();
     client.pongTimer = setTimeout(() => {
       client.pongTimer = null;
@@ -335,8 +345,19 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.scheduleHeartbeat(client);
   }
 
+  /**
+   * The device loop stopped (a blocking call, a deadlock): TCP stays up, but no frame is read or answered, no
+   * ping is answered and no event or heartbeat goes out. Frames that arrive meanwhile are lost.
+   */
+  setHung(hung: boolean): void {
+    this.hung = hung;
+  }
+  get isHung(): boolean {
+    return this.hung;
+  }
+
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
-    if (this.closed) return;
+    if (this.closed || this.hung) return;
     if (isBinary) {
       this.reply(
         client.slot,
@@ -426,7 +447,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** A response (or legacy reply) to one client. */
   reply(slot: number, text: string): void {
     const client = this.clients.get(slot);
-    if (!client) return;
+    if (!client || this.hung) return;
     const f = this.opts.faults ?? NO_LINK_FAULTS;
     if (this.dice(f.ackDropRate)) return;
     client.outbox.send(this.corrupt(text), this.linkDelay() + f.ackDelayMs);
@@ -435,7 +456,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** One event to one client, numbered for that connection. */
   sendEvent(slot: number, event: UnsequencedEvent): void {
     const client = this.clients.get(slot);
-    if (!client?.ready) return;
+    if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
     const text = JSON.stringify({ ...event, seq: client.seq });
