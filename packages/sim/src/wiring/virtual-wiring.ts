@@ -139,7 +139,7 @@ export class VirtualWiring implements ProbeIO {
         );
       }
     });
-    for (const w of spec.wires) if (!towardsProbe(w)) this.dutLevels.set(w.dutPin, null);
+    for (const w of spec.wires) if (!towardsProbe(w)) this.dutLevels.set(w.dutPin, this.dutInput(w.dutPin));
   }
 
   // --- DUT side ----------------------------------------------------------------------------------------------
