@@ -31,7 +31,7 @@ export {
   type FirmataPinMap,
   firmataPinMap,
   getProbeProfile,
-  LOCAL_PROBE_BOARDS,
+  ProbeProfileError,
 } from './probe/probe-profile';
 export {
   DEFAULT_FIRMWARE_NAME,
@@ -44,10 +44,11 @@ export {
 } from './probe/virtual-probe';
 export { type WireOverride, type WireRef, WiringError, type WiringErrorCode } from './wiring/overrides';
 export * as wiringPhysics from './wiring/physics';
-export { expectRcCounts, rcSettleMs } from './wiring/physics';
+
 export {
   DEFAULT_NOISE_LSB,
   type DutOutput,
   VirtualWiring,
   type VirtualWiringOptions,
+  type WiringDutPins,
 } from './wiring/virtual-wiring';
