@@ -195,6 +195,35 @@ describe('VirtualProbe (StandardFirmata 2.5)', () => {
     expect(zero.io.drives.at(-1)).toEqual([4, { pwm: 64 / 255 }]);
   });
 
+  it('reboots on a DTR assert edge like an Uno auto-reset, forgetting pin modes and reporting', async () => {
+    await host(ctx.port, [0xf4, 8, 0, 0xd1, 1]);
+    await sent();
+    await ctx.port.set({ dtr: false, rts: false });
+    expect(ctx.probe.stats.boots).toBe(1);
+    await ctx.port.set({ dtr: true, rts: true });
+    expect(ctx.probe.stats.boots).toBe(2);
+    const bytes = await sent();
+    expect(bytes.slice(0, 3)).toEqual([0xf9, 2, 5]);
+    expect(ctx.probe.pin(8)?.mode).toBe(1);
+    ctx.io.setDigital(8, 1);
+    expect(await sent()).toEqual([]);
+  });
+
+  it('without resetOnOpen a reopened probe keeps its pin state but still announces itself', async () => {
+    const clock = new ManualClock();
+    const probe = new VirtualProbe({ clock, resetOnOpen: false });
+    const binding = createVirtualBinding();
+    binding.attach('/p', probe);
+    const first = await binding.open({ path: '/p', baudRate: 57600 });
+    await first.write(Buffer.from([0xf4, 8, 0]));
+    await first.close();
+    const second = await binding.open({ path: '/p', baudRate: 57600 });
+    const reader = hostReader(second);
+    expect((await reader.take()).slice(0, 3)).toEqual([0xf9, 2, 5]);
+    expect(probe.pin(8)?.mode).toBe(0);
+    expect(probe.stats.boots).toBe(1);
+  });
+
   it('waits for bootDelayMs before announcing and ignores host bytes while booting', async () => {
     const clock = new ManualClock();
     const probe = new VirtualProbe({ clock, bootDelayMs: 500 });
