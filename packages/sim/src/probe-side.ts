@@ -2,6 +2,7 @@
 // Re-exported from src/index.ts by the DUT side.
 export { VirtualBindingError, type VirtualBindingErrorCode } from './binding/errors';
 export { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from './binding/port-info';
+export { bridgeDeviceToStream, type StreamBridge, type StreamBridgeOptions } from './binding/stream-bridge';
 export type {
   SerialSignals,
   VirtualLinkStats,
