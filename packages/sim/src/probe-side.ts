@@ -45,6 +45,7 @@ export {
 } from './probe/virtual-probe';
 export { type WireOverride, type WireRef, WiringError, type WiringErrorCode } from './wiring/overrides';
 export * as wiringPhysics from './wiring/physics';
+export { expectRcCounts } from './wiring/physics';
 
 export {
   DEFAULT_NOISE_LSB,

@@ -1,6 +1,15 @@
+import { getProbeBoard } from '@esphil/device-model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { logicLevel, quantise, rcRippleAt, rcRipplePeakToPeak, rcStep, rcTauMs } from './physics';
+import {
+  expectRcCounts,
+  logicLevel,
+  quantise,
+  rcRippleAt,
+  rcRipplePeakToPeak,
+  rcStep,
+  rcTauMs,
+} from './physics';
 
 describe('RC physics', () => {
   it('a step reaches 1 - 1/e of the way after one time constant', () => {
@@ -46,5 +55,13 @@ describe('RC physics', () => {
     expect(logicLevel(2, 3, 1.5, 0)).toBe(0);
     expect(logicLevel(2, 3, 1.5, 1)).toBe(1);
     expect(logicLevel(1.5, 3, 1.5, 1)).toBe(0);
+  });
+
+  it("expectRcCounts is device-model's expectRcReading: full scale, tolerance grows with ripple", () => {
+    const zero = getProbeBoard('arduino-zero')!;
+    const e = expectRcCounts({ fraction: 1, dutVcc: 3.3, freqHz: 5000, r: 10_000, c: 10e-6, probe: zero });
+    expect(e.value).toBe(1023);
+    const slow = expectRcCounts({ fraction: 0.5, dutVcc: 3.3, freqHz: 50, r: 10_000, c: 10e-6, probe: zero });
+    expect(slow.tolerance).toBeGreaterThan(e.tolerance + 10); // 50 Hz PWM leaves far more ripple
   });
 });

@@ -1,4 +1,11 @@
-import { ESP32_ADC, rcResponse, rcRipple } from '@esphil/device-model';
+import {
+  ESP32_ADC,
+  type ExpectedReading,
+  expectRcReading,
+  type ProbeProfile,
+  rcResponse,
+  rcRipple,
+} from '@esphil/device-model';
 
 // The simulator's analogue behaviour. The RC step response and the ripple band come from @esphil/device-model
 // (the same functions the HIL expectations use); this file adds what only a simulation needs: the ripple
@@ -65,3 +72,20 @@ export const ESP32_ADC_BITS = ESP32_ADC.adcBits;
 export const ESP32_ADC_VREF = ESP32_ADC.vref;
 /** Arduino analogWrite frequency on most Uno PWM pins. */
 export const DEFAULT_PROBE_PWM_HZ = 490;
+
+/**
+ * What the probe should read for a DUT PWM duty through an RC wire: device-model's expectRcReading (the HIL
+ * tolerance and settle time) in a flat call shape.
+ */
+export function expectRcCounts(args: {
+  fraction: number;
+  dutVcc: number;
+  freqHz: number;
+  r: number;
+  c: number;
+  probe: ProbeProfile;
+}): ExpectedReading {
+  const { fraction, dutVcc, freqHz, r, c, probe } = args;
+  const e = expectRcReading({ fraction, dutVcc, wire: { r, c }, probe, freq: freqHz });
+  return { value: e.value, tolerance: e.tolerance, settleMs: e.settleMs };
+}
