@@ -52,5 +52,4 @@ export {
   type DutOutput,
   VirtualWiring,
   type VirtualWiringOptions,
-  type WiringDutPins,
 } from './wiring/virtual-wiring';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
 import { ManualClock } from './clock';
 import { type FirmataHostMessage, FirmataParser } from './firmata-parser';
@@ -269,6 +269,29 @@ function decodeAnalog(bytes: number[]): Array<[number, number]> {
     return [(m[0] ?? 0) & 0x0f, (m[1] ?? 0) | ((m[2] ?? 0) << 7)];
   });
 }
+
+describe('VirtualProbe on the default clock under vi fake timers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('samples analog channels every 19 ms of fake time', async () => {
+    vi.useFakeTimers();
+    const io = new TestIO();
+    io.analog.set(2, 321);
+    const probe = new VirtualProbe({ io });
+    const binding = createVirtualBinding();
+    binding.attach('/p', probe);
+    const port = await binding.open({ path: '/p', baudRate: 57600 });
+    await port.write(Buffer.from([0xc2, 1]));
+    const before = probe.stats.analogReports;
+    vi.advanceTimersByTime(19 * 5);
+    expect(probe.stats.analogReports - before).toBe(5);
+    await port.close();
+    vi.advanceTimersByTime(1000);
+    expect(probe.stats.analogReports - before).toBe(5);
+  });
+});
 
 describe('FirmataParser', () => {
   it('decodes every StandardFirmata host command', () => {

@@ -102,27 +102,6 @@ describe('VirtualWiring', () => {
     expect(wiring.dutAnalog(34)).toBe(4095);
   });
 
-  it('serves the DUT a pin bus: outputs reach the probe, probe outputs reach DUT reads and listeners', () => {
-    const { clock, wiring } = make();
-    const bus = wiring.dutPins();
-    const pins: number[] = [];
-    bus.onInputChange((pin) => pins.push(pin));
-    bus.driveDigital(2, 1);
-    expect(wiring.probeDigital(8)).toBe(1);
-    bus.driveDigital(2, null);
-    expect(wiring.probeDigital(8)).toBeNull();
-    bus.drivePwm(18, 5000, 1);
-    clock.advance(SETTLED);
-    expect(wiring.probeAnalog(0)).toBe(1023);
-    wiring.setProbeOutput(7, { level: 1 });
-    expect(bus.readDigital(4)).toBe(1);
-    expect(pins).toEqual([4]);
-    wiring.setProbeOutput(9, { level: 1 });
-    clock.advance(SETTLED);
-    expect(bus.readVolts(34)).toBeCloseTo(3.3, 3);
-    expect(bus.readVolts(35)).toBe(0);
-  });
-
   it('tells the probe when a DUT output changes', () => {
     const { wiring } = make();
     let calls = 0;

@@ -34,16 +34,6 @@ export interface VirtualWiringOptions {
 
 export const DEFAULT_NOISE_LSB = 1;
 
-/** The DUT's view of its pins (structurally the DUT side's DutPinBus), served by the wiring. */
-export interface WiringDutPins {
-  driveDigital(pin: number, level: 0 | 1 | null): void;
-  drivePwm(pin: number, freq: number, fraction: number): void;
-  readDigital(pin: number): 0 | 1 | null;
-  /** Volts at a DUT input (0 when nothing is wired to it); quantisation and noise are the DUT ADC's business. */
-  readVolts(pin: number): number;
-  onInputChange(listener: (pin: number) => void): () => void;
-}
-
 type Signal =
   | { kind: 'float' }
   | { kind: 'dc'; v: number }
@@ -198,17 +188,6 @@ export class VirtualWiring implements ProbeIO {
   onDutInputChange(listener: (pin: number, level: 0 | 1 | null) => void): () => void {
     this.dutListeners.add(listener);
     return () => this.dutListeners.delete(listener);
-  }
-
-  /** Adapter for the virtual DUT: its pin bus backed by this wiring. */
-  dutPins(): WiringDutPins {
-    return {
-      driveDigital: (pin, level) => this.setDutOutput(pin, level === null ? { highZ: true } : { level }),
-      drivePwm: (pin, freq, fraction) => this.setDutOutput(pin, { pwm: { freq, fraction } }),
-      readDigital: (pin) => this.dutInput(pin),
-      readVolts: (pin) => this.dutVoltage(pin) ?? 0,
-      onInputChange: (listener) => this.onDutInputChange((pin) => listener(pin)),
-    };
   }
 
   // --- probe side (ProbeIO) ----------------------------------------------------------------------------------
