@@ -164,7 +164,16 @@ describe('VirtualWiring overrides (fault hooks)', () => {
     const dead = wiring.applyOverride({ kind: 'pwm-dead', wire: 'fan PWM' });
     clock.advance(SETTLED);
     expect(wiring.probeAnalog(0)).toBe(0);
+    wiring.setDutOutput(18, { pwm: { freq: 5000, fraction: 1 } });
+    clock.advance(SETTLED);
+    expect(wiring.probeAnalog(0)).toBe(0); // full on is dead too
     dead();
+    wiring.setDutOutput(18, { pwm: { freq: 5000, fraction: 0 } });
+    const offset = wiring.applyOverride({ kind: 'pwm-offset', wire: 'fan PWM', points: 5 });
+    clock.advance(SETTLED);
+    expect(Math.abs((wiring.probeAnalog(0) ?? -1) - 0.05 * 1023)).toBeLessThanOrEqual(1); // 0 % commanded
+    offset();
+    wiring.setDutOutput(18, { pwm: { freq: 5000, fraction: 0.5 } });
     wiring.applyOverride({ kind: 'pwm-offset', wire: { probeAnalog: 0 }, points: 5 });
     clock.advance(SETTLED);
     expect(Math.abs((wiring.probeAnalog(0) ?? -1) - 0.55 * 1023)).toBeLessThanOrEqual(1);
