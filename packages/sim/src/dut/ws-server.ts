@@ -8,6 +8,7 @@
  *
  * Device logic lives behind `WsServerHandler`; this file only moves frames and never throws on client input.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -128,6 +129,13 @@ function lightParse(text: string): { id: number | null; op: string | null; token
   } catch {
     return { id: null, op: null, token: undefined };
   }
+}
+
+/** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
+function tokenMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function errorFrame(id: number | null, code: ErrorCode, msg: string): string {
@@ -388,7 +396,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       this.reply(client.slot, errorFrame(id, 'unauthorized', 'send {"op":"auth","token":...} first'));
       return;
     }
-    if (typeof token !== 'string' || token !== this.opts.authToken) {
+    if (typeof token !== 'string' || !tokenMatches(token, this.opts.authToken ?? '')) {
       const res = errorFrame(id, 'unauthorized', 'wrong token');
       // The refusal must reach the client before the close, whatever latency is simulated.
       client.outbox.clear();
