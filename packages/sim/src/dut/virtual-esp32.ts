@@ -166,6 +166,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       authDeadlineMs: wsc.authDeadlineMs,
       allowedOrigins: wsc.allowedOrigins,
       delay: () => this.latency.oneWay(),
+      replyDelay: () => this.latency.rtt(),
       faults: this.faults,
       rng: this.rng,
     });

@@ -88,8 +88,13 @@ export interface WsServerOptions {
   authDeadlineMs?: number;
   /** Empty or absent = any Origin. Requests without an Origin header are always allowed. */
   allowedOrigins?: string[];
-  /** One-way link delay per frame, ms. Default none. */
+  /** One-way link delay per unsolicited frame (hello, events), ms. Default none. */
   delay?: () => number;
+  /**
+   * Delay per response, ms: the request's way in and the answer's way out in one sample, since incoming
+   * frames are not delayed. Default `delay`.
+   */
+  replyDelay?: () => number;
   faults?: WsLinkFaults;
   rng?: Rng;
 }
@@ -152,7 +157,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<number, Client>();
   /** Slots held by handshakes in flight, so two racing upgrades cannot share one. */
-  private readonly reserved = new Set<number>();
+  private readonly reserved = new Map<number, object>();
   private readonly sockets = new Set<Socket>();
   private closed = false;
   private hung = false;
@@ -248,18 +253,22 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       socket.destroy();
       return;
     }
-    this.reserved.add(slot);
+    const hold = {};
+    this.reserved.set(slot, hold);
+    const release = (): void => {
+      if (this.reserved.get(slot) === hold) this.reserved.delete(slot);
+    };
+    // handleUpgrade may abort (bad key/version) without calling back: free the slot when the socket dies.
+    socket.once('close', release);
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.reserved.delete(slot);
+        release();
         this.onConnection(slot, ws, remote);
       });
     } catch {
-      this.reserved.delete(slot);
+      release();
       socket.destroy();
     }
-    // handleUpgrade may abort (bad key/version) without calling back: free the slot when the socket dies.
-    socket.once('close', () => this.reserved.delete(slot));
   }
 
   private onConnection(slot: number, ws: WebSocket, remote: string): void {
@@ -458,7 +467,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     if (!client || this.hung) return;
     const f = this.opts.faults ?? NO_LINK_FAULTS;
     if (this.dice(f.ackDropRate)) return;
-    client.outbox.send(this.corrupt(text), this.linkDelay() + f.ackDelayMs);
+    const d = this.opts.replyDelay ? this.opts.replyDelay() : this.linkDelay();
+    client.outbox.send(this.corrupt(text), d + f.ackDelayMs);
   }
 
   /** One event to one client, numbered for that connection. */
