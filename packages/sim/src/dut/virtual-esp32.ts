@@ -276,6 +276,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await ready;
   }
 
+  /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
+  setHung(hung: boolean): void {
+    this.ws.setHung(hung);
+  }
+
   /** Host -> DUT bytes on UART0 RX. Ignored unless the app runs (the ROM download loop is not emulated). */
   serialWrite(data: Uint8Array): void {
     if (this.closed) return;

@@ -8,6 +8,7 @@
  *
  * Device logic lives behind `WsServerHandler`; this file only moves frames and never throws on client input.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -130,6 +131,13 @@ function lightParse(text: string): { id: number | null; op: string | null; token
   }
 }
 
+/** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
+function tokenMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function errorFrame(id: number | null, code: ErrorCode, msg: string): string {
   const res: ErrorResponse = { t: 'res', id, ok: false, error: { code, msg } };
   return JSON.stringify(res);
@@ -147,6 +155,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private readonly reserved = new Set<number>();
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  private hung = false;
   private _port = 0;
   private _host: string;
 
@@ -162,6 +171,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       maxPayload: this.maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pongs come from the device loop (see setHung), as in arduinoWebSockets.
+      autoPong: false,
       // arduinoWebSockets answers ANY offered subprotocol with its own name, offered or not.
       handleProtocols: () => this.protocol,
     });
@@ -277,6 +288,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     ws.on('error', () => {});
     ws.on('close', (code) => this.cleanup(client, `closed (${code})`));
     ws.on('pong', () => this.onPong(client));
+    ws.on('ping', (data) => {
+      if (!this.hung && ws.readyState === ws.OPEN) ws.pong(data);
+    });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
     ws.ping();
     this.emit('connected', slot, remote);
@@ -313,6 +327,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private heartbeatPing(client: Client): void {
     const hb = client.hb;
     if (!hb || client.ws.readyState !== client.ws.OPEN) return;
+    if (this.hung) {
+      this.scheduleHeartbeat(client);
+      return;
+    }
     client.ws.ping();
     client.pongTimer = setTimeout(() => {
       client.pongTimer = null;
@@ -335,8 +353,19 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.scheduleHeartbeat(client);
   }
 
+  /**
+   * The device loop stopped (a blocking call, a deadlock): TCP stays up, but no frame is read or answered, no
+   * ping is answered and no event or heartbeat goes out. Frames that arrive meanwhile are lost.
+   */
+  setHung(hung: boolean): void {
+    this.hung = hung;
+  }
+  get isHung(): boolean {
+    return this.hung;
+  }
+
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
-    if (this.closed) return;
+    if (this.closed || this.hung) return;
     if (isBinary) {
       this.reply(
         client.slot,
@@ -367,7 +396,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       this.reply(client.slot, errorFrame(id, 'unauthorized', 'send {"op":"auth","token":...} first'));
       return;
     }
-    if (typeof token !== 'string' || token !== this.opts.authToken) {
+    if (typeof token !== 'string' || !tokenMatches(token, this.opts.authToken ?? '')) {
       const res = errorFrame(id, 'unauthorized', 'wrong token');
       // The refusal must reach the client before the close, whatever latency is simulated.
       client.outbox.clear();
@@ -426,7 +455,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** A response (or legacy reply) to one client. */
   reply(slot: number, text: string): void {
     const client = this.clients.get(slot);
-    if (!client) return;
+    if (!client || this.hung) return;
     const f = this.opts.faults ?? NO_LINK_FAULTS;
     if (this.dice(f.ackDropRate)) return;
     client.outbox.send(this.corrupt(text), this.linkDelay() + f.ackDelayMs);
@@ -435,7 +464,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** One event to one client, numbered for that connection. */
   sendEvent(slot: number, event: UnsequencedEvent): void {
     const client = this.clients.get(slot);
-    if (!client?.ready) return;
+    if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
     const text = JSON.stringify({ ...event, seq: client.seq });
