@@ -14,6 +14,7 @@ export type {
 export {
   createVirtualBinding,
   DEFAULT_MAX_BUFFERED_BYTES,
+  type VirtualAttachOptions,
   type VirtualBinding,
   type VirtualBindingOptions,
   VirtualPortBinding,

@@ -34,6 +34,7 @@ export function bridgeDeviceToStream(
     droppedOverflow: 0,
     bytesToHost: 0,
     bytesFromHost: 0,
+    garbledBytes: 0,
   };
   let open = false;
   let closed = false;

@@ -168,6 +168,33 @@ describe('createVirtualBinding', () => {
     expect(device.closes).toBe(1);
   });
 
+  it('a host at the wrong baud rate reads garbage and the device receives garbage', async () => {
+    const binding = createVirtualBinding();
+    const device = new RecordingDevice('ready');
+    binding.attach('/sim/dut', device, CP2102_PORT_INFO, { baudRate: 115200 });
+    const wrong = openStream(binding, '/sim/dut', 9600);
+    const chunks: Buffer[] = [];
+    wrong.on('data', (c: Buffer) => chunks.push(c));
+    await once(wrong, 'open');
+    wrong.write('hi');
+    await new Promise<void>((resolve) => wrong.drain(() => resolve()));
+    await new Promise((r) => setImmediate(r));
+    const got = Buffer.concat(chunks);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.toString('latin1')).not.toContain('ready');
+    expect(Buffer.from(device.written).toString('latin1')).not.toBe('hi');
+    expect(device.link?.stats.garbledBytes).toBeGreaterThanOrEqual(7);
+    // Switching to the right speed fixes it.
+    await new Promise<void>((resolve, reject) =>
+      wrong.update({ baudRate: 115200 }, (e) => (e ? reject(e) : resolve())),
+    );
+    const echoed = collect(wrong, 'OK');
+    wrong.write('ok');
+    expect(await echoed).toContain('OK');
+    wrong.close();
+    await once(wrong, 'close');
+  });
+
   it('counts bytes pushed while closed and beyond the buffer limit instead of keeping them', async () => {
     const binding = createVirtualBinding({ maxBufferedBytes: 4 });
     const device = new RecordingDevice();

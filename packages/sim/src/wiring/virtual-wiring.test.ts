@@ -1,7 +1,8 @@
 import type { WiringSpec } from '@esphil/device-model';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../probe/clock';
-import { WiringError } from './overrides';
+import { type WireOverride, WiringError } from './overrides';
 import { rcTauMs } from './physics';
 import { VirtualWiring } from './virtual-wiring';
 
@@ -209,5 +210,85 @@ describe('VirtualWiring overrides (fault hooks)', () => {
       WiringError,
     );
     expect(wiring.overrides).toEqual([]);
+  });
+});
+
+describe('VirtualWiring under random use', () => {
+  const refs = fc.constantFrom<string | { dutPin: number }>(
+    'status LED',
+    'fan PWM',
+    'boot button',
+    'light sensor',
+    {
+      dutPin: 2,
+    },
+  );
+  const op = fc.oneof(
+    fc.record({
+      t: fc.constant('dut' as const),
+      pin: fc.constantFrom(2, 18, 4, 34, 5),
+      out: fc.oneof(
+        fc.record({ level: fc.constantFrom<0 | 1>(0, 1) }),
+        fc.record({
+          pwm: fc.record({
+            freq: fc.double({ min: 1, max: 40e6, noNaN: true }),
+            fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+        }),
+        fc.constant({ highZ: true as const }),
+      ),
+    }),
+    fc.record({
+      t: fc.constant('probe' as const),
+      pin: fc.constantFrom(7, 8, 9, 3),
+      drive: fc.oneof(
+        fc.record({ level: fc.constantFrom<0 | 1>(0, 1) }),
+        fc.record({ pwm: fc.double({ min: 0, max: 1, noNaN: true }) }),
+        fc.record({ highZ: fc.constant(true as const), pullup: fc.boolean() }),
+      ),
+    }),
+    fc.record({
+      t: fc.constant('override' as const),
+      o: fc.oneof(
+        fc.record({ kind: fc.constant('stuck' as const), wire: refs, level: fc.constantFrom<0 | 1>(0, 1) }),
+        fc.record({ kind: fc.constant('open' as const), wire: refs }),
+        fc.record({ kind: fc.constant('swap' as const), a: refs, b: refs }),
+        fc.record({ kind: fc.constant('pwm-dead' as const), wire: refs }),
+        fc.record({
+          kind: fc.constant('pwm-offset' as const),
+          wire: refs,
+          points: fc.double({ min: -200, max: 200, noNaN: true }),
+        }),
+        fc.record({ kind: fc.constant('freeze' as const), wire: refs }),
+      ),
+    }),
+    fc.record({ t: fc.constant('advance' as const), ms: fc.double({ min: 0, max: 2000, noNaN: true }) }),
+    fc.record({ t: fc.constant('clear' as const) }),
+  );
+
+  it('never throws anything but WiringError and always reads in range', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.integer(), (ops, seed) => {
+        const { clock, wiring } = make({ seed, noiseLsb: 1 });
+        for (const o of ops) {
+          try {
+            if (o.t === 'dut') wiring.setDutOutput(o.pin, o.out);
+            else if (o.t === 'probe') wiring.setProbeOutput(o.pin, o.drive);
+            else if (o.t === 'override') wiring.applyOverride(o.o as WireOverride);
+            else if (o.t === 'advance') clock.advance(o.ms);
+            else wiring.clearOverrides();
+          } catch (e) {
+            expect(e).toBeInstanceOf(WiringError);
+          }
+          for (const pin of [8, 14, 3]) expect([0, 1, null]).toContain(wiring.probeDigital(pin));
+          const a = wiring.probeAnalog(0);
+          if (a !== null) expect(a >= 0 && a <= 1023 && Number.isInteger(a)).toBe(true);
+          const d = wiring.dutAnalog(34);
+          if (d !== null) expect(d >= 0 && d <= 4095 && Number.isInteger(d)).toBe(true);
+          expect([0, 1, null]).toContain(wiring.dutInput(4));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
