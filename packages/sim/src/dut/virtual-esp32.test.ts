@@ -233,6 +233,25 @@ describe('VirtualEsp32 serial console', () => {
     await h.waitConsole(/"ok":false,"error":\{"code":"bad_json"/, from);
   });
 
+  it('config.set over serial stores the config and reboots into it; WebSocket clients may not', async () => {
+    const h = await dutWith();
+    const c = await client(h.dut.url);
+    expect(
+      (await c.request('config.set', { config: { version: 1, board: 'esp32-doit-devkit-v1' } })).error,
+    ).toMatchObject({
+      code: 'unauthorized',
+    });
+    const from = h.consoleLength();
+    const ready = new Promise((r) => h.dut.once('ready', r));
+    const config = { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'red', pin: 23 }] };
+    h.dut.serialWrite(Buffer.from(`${JSON.stringify({ id: 3, op: 'config.set', config })}\n`));
+    await h.waitConsole(/"id":3,"ok":true/, from);
+    await ready;
+    expect(h.console().slice(from)).toContain('rst:0xc (SW_CPU_RESET)');
+    const d = await client(h.dut.url);
+    expect((d.frames[0]!.caps as { leds: unknown[] }).leds).toEqual([{ name: 'red', pin: 23 }]);
+  });
+
   it('provisions WiFi over Improv: success yields the URL', async () => {
     const h = await dutWith({ credentials: null });
     expect(h.console()).toContain('"status":"unprovisioned"');

@@ -166,6 +166,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       authDeadlineMs: wsc.authDeadlineMs,
       allowedOrigins: wsc.allowedOrigins,
       delay: () => this.latency.oneWay(),
+      replyDelay: () => this.latency.rtt(),
       faults: this.faults,
       rng: this.rng,
     });
@@ -274,6 +275,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.holdInReset();
     this.powerOn('sw', 'flash');
     await ready;
+  }
+
+  /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
+  setHung(hung: boolean): void {
+    this.ws.setHung(hung);
   }
 
   /** Host -> DUT bytes on UART0 RX. Ignored unless the app runs (the ROM download loop is not emulated). */
