@@ -8,6 +8,8 @@ import { PROTOCOL_VERSION, decodeRequest, encodeMessage, SerialFramer } from '@e
 import type { Request } from '@esphil/protocol';
 import { createMachine, starterConfig, step, validateConfig } from '@esphil/device-model';
 import { SerialError, guessBoard } from '@esphil/serial';
+import { DeviceClientError, connect } from '@esphil/client';
+import type { DeviceClient } from '@esphil/client';
 
 const decoded = decodeRequest('{"id":7,"op":"led.set","led":"status","on":true}');
 const request: Request | null = decoded.ok ? decoded.value : null;
@@ -36,6 +38,15 @@ export function typeErrors() {
   return r;
 }
 
+// Typed request helpers, checked but not run (no device here).
+export async function drive(client: DeviceClient) {
+  const led = await client.ledSet('status', true);
+  const on: boolean = led.on;
+  // @ts-expect-error: pwm.set takes { duty } or { raw }
+  await client.pwmSet('fan', { percent: 5 });
+  return on && typeof connect === 'function';
+}
+
 console.log(JSON.stringify({
   proto: PROTOCOL_VERSION,
   decoded: decoded.ok,
@@ -48,5 +59,6 @@ console.log(JSON.stringify({
   lines: items.length,
   serialCode: error.code,
   cp210x: guessBoard({ vendorId: '10c4', productId: 'ea60' }) !== null,
+  clientError: new DeviceClientError('not_connected', 'offline').code,
 }));
 `;
