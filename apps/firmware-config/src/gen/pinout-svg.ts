@@ -52,6 +52,19 @@ function pinNote(g: GpioInfo): string[] {
   return notes;
 }
 
+/** What fits beside a free pin; the full story is in its tooltip. */
+function shortNotes(g: GpioInfo): string {
+  const notes: string[] = [];
+  if (g.flash) notes.push('flash');
+  if (g.psram) notes.push('PSRAM');
+  if (!g.output && g.input) notes.push('input only');
+  if (g.strapping) notes.push('strapping');
+  if (g.uart0) notes.push(`UART0 ${g.uart0}`);
+  if (g.usb) notes.push(`USB ${g.usb}`);
+  if (g.adc) notes.push(`ADC${g.adc.unit}_CH${g.adc.channel}`);
+  return notes.join(', ');
+}
+
 function roleText(a: PinAssignment, ledc: readonly LedcAssignment[] | undefined): string {
   const slot = a.role === 'pwm' ? ledc?.find((x) => x.name === a.name && x.pin === a.gpio) : undefined;
   const extra = slot ? ` ch${slot.channel}/t${slot.timer}` : '';
@@ -69,7 +82,7 @@ export function pinoutSvg(board: BoardProfile, config: unknown, opts: PinoutOpti
   }
   const pins = drawnPins(board, assigned);
   const perSide = Math.ceil(pins.length / 2);
-  const height = TOP + perSide * ROW + 110;
+  const height = TOP + perSide * ROW + 80;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-labelledby="pinout-title" font-family="system-ui, sans-serif" font-size="12">`,
@@ -133,10 +146,13 @@ export function pinoutSvg(board: BoardProfile, config: unknown, opts: PinoutOpti
         `<line x1="${left ? BOARD_X : BOARD_X + BOARD_W}" y1="${y}" x2="${outer + (left ? 6 : -6)}" y2="${y}" stroke="${color}" stroke-width="2"/>`,
         `<text class="role-label" x="${outer}" y="${y + 4}" text-anchor="${left ? 'end' : 'start'}" fill="${color}" font-weight="bold">${xmlEscape(label)}</text>`,
       );
-    } else if (notes.length > 0) {
-      out.push(
-        `<text x="${outer}" y="${y + 4}" text-anchor="${left ? 'end' : 'start'}" fill="#777" font-size="10">${xmlEscape(notes.slice(0, 2).join(', '))}</text>`,
-      );
+    } else {
+      const short = shortNotes(g);
+      if (short) {
+        out.push(
+          `<text x="${outer}" y="${y + 4}" text-anchor="${left ? 'end' : 'start'}" fill="#777" font-size="10">${xmlEscape(short)}</text>`,
+        );
+      }
     }
     out.push('</g>');
   });

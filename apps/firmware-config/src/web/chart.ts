@@ -1,6 +1,12 @@
 /** A small live line chart on a canvas (no chart library): one series per sensor, auto-scaled y. */
 
 export const DEFAULT_CHART_POINTS = 300;
+/** Room for the y-axis labels. */
+const LEFT = 64;
+const axisLabel = (v: number): string =>
+  Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-2)
+    ? v.toExponential(2)
+    : String(Number(v.toPrecision(4)));
 const COLORS = ['#2e7d32', '#1565c0', '#d32f2f', '#7b1fa2', '#ef6c00', '#00838f'];
 
 export class SensorChart {
@@ -68,10 +74,10 @@ export class SensorChart {
     ctx.font = '11px system-ui, sans-serif';
     for (const v of [min, (min + max) / 2, max]) {
       ctx.beginPath();
-      ctx.moveTo(40, y(v));
+      ctx.moveTo(LEFT, y(v));
       ctx.lineTo(width, y(v));
       ctx.stroke();
-      ctx.fillText(v.toPrecision(4), 2, y(v) + 4);
+      ctx.fillText(axisLabel(v), 2, y(v) + 4);
     }
     let i = 0;
     for (const [name, values] of this.series) {
@@ -80,7 +86,7 @@ export class SensorChart {
       ctx.lineWidth = 2;
       ctx.beginPath();
       values.forEach((v, k) => {
-        const x = 40 + (k / Math.max(1, this.maxPoints - 1)) * (width - 44);
+        const x = LEFT + (k / Math.max(1, this.maxPoints - 1)) * (width - LEFT - 4);
         if (k === 0) ctx.moveTo(x, y(v));
         else ctx.lineTo(x, y(v));
       });
