@@ -28,8 +28,8 @@ async function run(argv: string[], env: Record<string, string | undefined> = {})
   return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
 }
 
-/** A device that answers config.set with fixed capabilities (a firmware that disagrees with the model). */
-function fakeConfigDevice(caps: unknown): VirtualSerialDevice {
+/** A device that answers config.set with a fixed answer (a firmware that disagrees with the model). */
+function fakeConfigDevice(answer: Record<string, unknown>): VirtualSerialDevice {
   let link: VirtualSerialLink | undefined;
   let buffer = '';
   return {
@@ -43,9 +43,7 @@ function fakeConfigDevice(caps: unknown): VirtualSerialDevice {
         buffer = buffer.slice(nl + 1);
         if (!line.includes('"config.set"')) continue;
         const req = JSON.parse(line.replace(/^@esphil /, '')) as { id: number };
-        link?.push(
-          `@esphil ${JSON.stringify({ t: 'res', id: req.id, ok: true, result: { caps, rebootInMs: 100 } })}\r\n`,
-        );
+        link?.push(`@esphil ${JSON.stringify({ t: 'res', id: req.id, ...answer })}\r\n`);
       }
     },
   };
@@ -133,7 +131,10 @@ describe('push', () => {
 
   it('shows the difference when the device reports other capabilities', async () => {
     const wrong = { ...deriveCapabilities(config), pwm: [{ name: 'fan', pin: 18, freq: 1000, bits: 10 }] };
-    bench.binding.attach('/sim/odd', fakeConfigDevice(wrong));
+    bench.binding.attach(
+      '/sim/odd',
+      fakeConfigDevice({ ok: true, result: { caps: wrong, rebootInMs: 100 } }),
+    );
     const io = memoryIO();
     const path = join(dir, 'device.json');
     writeFileSync(path, JSON.stringify(config));
@@ -141,6 +142,23 @@ describe('push', () => {
     expect(outcome.exitCode).toBe(1);
     expect(outcome.differences).toEqual([{ path: 'pwm[0].freq', expected: 5000, actual: 1000 }]);
     expect(io.stderr.join('\n')).toContain('pwm[0].freq\n    - expected 5000\n    + device   1000');
+  });
+
+  it('reports a device that refuses the config', async () => {
+    bench.binding.attach(
+      '/sim/refuses',
+      fakeConfigDevice({
+        ok: false,
+        error: { code: 'bad_param', msg: 'no room for 3 PWM outputs', path: 'config.pwm' },
+      }),
+    );
+    const path = join(dir, 'device.json');
+    writeFileSync(path, JSON.stringify(config));
+    const r = await run(['push', '--port', '/sim/refuses', path]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'The device refused the config: bad_param: no room for 3 PWM outputs (at config.pwm)',
+    );
   });
 
   it('refuses an invalid config before opening the port', async () => {

@@ -83,6 +83,24 @@ describe('Configure page', () => {
     await expect.poll(() => page.locator('[data-code="pin.no-pull"]').count()).toBe(0);
   });
 
+  it('imports a YAML config file', async () => {
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'bench.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from('version: 1\nboard: esp32-devkitc\nleds:\n  - name: alarm\n    pin: 23\n'),
+    });
+    await expect.poll(() => page.getByTestId('board-select').inputValue()).toBe('esp32-devkitc');
+    expect(await page.getByTestId('pin-23').getAttribute('data-name')).toBe('alarm');
+    expect(await page.getByTestId('diag-summary').textContent()).toBe('No problems.');
+    // Back to the DOIT starter with the button on GPIO35, for the export below.
+    await page.getByTestId('board-select').selectOption('esp32-doit-devkit-v1');
+    await page.getByTestId('pin-35').click();
+    await page.getByTestId('role-select').selectOption('button');
+    const editor = page.getByTestId('config-editor');
+    await editor.fill((await editor.inputValue()).replace(/"pin": 35\n/, '"pin": 35, "pull": "none"\n'));
+    await expect.poll(() => page.locator('[data-code="pin.no-pull"]').count()).toBe(0);
+  });
+
   it('exports device_config.h as a download', async () => {
     expect(await page.getByTestId('export-header').isDisabled()).toBe(false);
     const [download] = await Promise.all([
