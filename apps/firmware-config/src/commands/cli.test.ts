@@ -35,6 +35,16 @@ describe('validate', () => {
     expect(r.out).toMatch(/valid \(0 errors, 1 warning\)/);
   });
 
+  it('says where in the file each diagnostic is', async () => {
+    const yaml =
+      'version: 1\nboard: esp32-devkitc\nleds:\n  - name: ok\n    pin: 23\n  - name: bad\n    pin: 6\n';
+    const path = file('where.yaml', yaml);
+    const r = await run('validate', path);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`pin.flash: `);
+    expect(r.err).toContain(`at ${path}:7:10`);
+  });
+
   it('accepts YAML', async () => {
     const r = await run(
       'validate',

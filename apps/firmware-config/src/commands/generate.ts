@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '@esphil/device-model';
 import { type GeneratedFiles, generateArtifacts } from '../gen/artifacts';
-import { formatDiagnosticLine, summary } from './format';
+import { printDiagnostics, summary } from './format';
 import { CliError, type CommandIO, loadConfigFile } from './io';
 
 export interface GenerateOptions {
@@ -22,9 +22,7 @@ export interface GenerateOutcome {
 export async function generateCommand(opts: GenerateOptions): Promise<GenerateOutcome> {
   const loaded = await loadConfigFile(opts.file);
   const result = generateArtifacts(loaded.value, { source: basename(opts.file) });
-  for (const d of result.diagnostics) {
-    (d.severity === 'error' ? opts.io.err : opts.io.out)(formatDiagnosticLine(d));
-  }
+  printDiagnostics(result.diagnostics, loaded, opts.io);
   if (!result.ok) {
     opts.io.err(`${opts.file}: not generating: ${summary(result.diagnostics)}. Fix the errors above first.`);
     return { exitCode: 1, diagnostics: result.diagnostics, written: [] };

@@ -57,6 +57,7 @@ export interface LoadedConfig {
   path: string;
   format: ConfigFormat;
   value: unknown;
+  text: string;
 }
 
 /** Reads and parses a config file; CliError 'file_unreadable' or 'config_syntax' (with line and column). */
@@ -91,5 +92,5 @@ export async function loadConfigFile(path: string, maxBytes = MAX_CONFIG_BYTES):
     const at = parsed.error.line !== undefined ? `:${parsed.error.line}:${parsed.error.column ?? 1}` : '';
     throw new CliError('config_syntax', `${path}${at}: ${parsed.error.message}`);
   }
-  return { path, format: parsed.format, value: parsed.value };
+  return { path, format: parsed.format, value: parsed.value, text };
 }

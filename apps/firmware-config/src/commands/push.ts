@@ -8,7 +8,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from '@esphil/serial';
 import { generateArtifacts } from '../gen/artifacts';
 import { diffValues, formatDifferences, type ValueDifference } from '../gen/diff';
 import { firmwareConfig } from '../gen/header';
-import { formatDiagnosticLine, summary } from './format';
+import { printDiagnostics, summary } from './format';
 import { CliError, type CommandIO, loadConfigFile } from './io';
 import { type SerialTarget, serialFailure, serialRequest, withConsole } from './serial-session';
 
@@ -30,9 +30,7 @@ export interface PushOutcome {
 export async function pushCommand(opts: PushOptions): Promise<PushOutcome> {
   const loaded = await loadConfigFile(opts.file);
   const generated = generateArtifacts(loaded.value);
-  for (const d of generated.diagnostics) {
-    (d.severity === 'error' ? opts.io.err : opts.io.out)(formatDiagnosticLine(d));
-  }
+  printDiagnostics(generated.diagnostics, loaded, opts.io);
   if (!generated.ok) {
     opts.io.err(`${opts.file}: not pushing: ${summary(generated.diagnostics)}.`);
     return { exitCode: 1, diagnostics: generated.diagnostics, differences: [] };

@@ -1,5 +1,5 @@
 import { type Diagnostic, hasErrors, validateConfig } from '@esphil/device-model';
-import { formatDiagnosticLine, summary } from './format';
+import { printDiagnostics, summary } from './format';
 import { type CommandIO, loadConfigFile } from './io';
 
 export interface ValidateOptions {
@@ -16,7 +16,7 @@ export interface ValidateOutcome {
 export async function validateCommand(opts: ValidateOptions): Promise<ValidateOutcome> {
   const loaded = await loadConfigFile(opts.file);
   const { diagnostics } = validateConfig(loaded.value);
-  for (const d of diagnostics) (d.severity === 'error' ? opts.io.err : opts.io.out)(formatDiagnosticLine(d));
+  printDiagnostics(diagnostics, loaded, opts.io);
   const failed = hasErrors(diagnostics);
   const verdict = `${opts.file}: ${failed ? 'invalid' : 'valid'} (${summary(diagnostics)})`;
   (failed ? opts.io.err : opts.io.out)(verdict);
