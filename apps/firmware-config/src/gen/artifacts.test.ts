@@ -124,6 +124,12 @@ describe('roles', () => {
     c = assignPin(c, 19, null);
     expect(assignmentsOf(c).some((a) => a.gpio === 19)).toBe(false);
   });
+
+  it('assignPin copes with a hand-edited config whose lists are not lists', () => {
+    const odd = { version: 1, board: 'esp32-devkitc', leds: 'x' } as unknown as DeviceConfig;
+    expect(assignPin(odd, 23, 'led').leds).toEqual([{ name: 'led1', pin: 23 }]);
+    expect(assignmentsOf(odd)).toEqual([]);
+  });
 });
 
 describe('diffValues', () => {

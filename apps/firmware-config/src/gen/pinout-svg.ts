@@ -27,7 +27,7 @@ const FREE_COLOR = '#9e9e9e';
 const BLOCKED_COLOR = '#424242';
 
 const ROW = 28;
-const TOP = 84;
+const TOP = 130;
 const BOARD_X = 250;
 const BOARD_W = 300;
 const WIDTH = 800;
@@ -91,9 +91,10 @@ export function pinoutSvg(board: BoardProfile, config: unknown, opts: PinoutOpti
     `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${xmlEscape(board.name)}</text>`,
     `<text x="${WIDTH / 2}" y="42" text-anchor="middle" fill="#555">${xmlEscape(`${board.chip} · ${board.module}`)}</text>`,
-    `<rect x="${BOARD_X}" y="${TOP - 24}" width="${BOARD_W}" height="${perSide * ROW + 20}" rx="10" fill="#1b5e20" stroke="#0d3311"/>`,
-    `<rect x="${BOARD_X + 90}" y="${TOP - 14}" width="${BOARD_W - 180}" height="60" rx="4" fill="#b0bec5" stroke="#78909c"/>`,
-    `<text x="${WIDTH / 2}" y="${TOP + 20}" text-anchor="middle" fill="#263238" font-size="10">${xmlEscape(board.module)}</text>`,
+    // The board outline, with the module drawn above the pin rows so its name never covers a pin label.
+    `<rect x="${BOARD_X}" y="${TOP - 70}" width="${BOARD_W}" height="${perSide * ROW + 66}" rx="10" fill="#263238" stroke="#102027"/>`,
+    `<rect x="${BOARD_X + 40}" y="${TOP - 60}" width="${BOARD_W - 80}" height="44" rx="4" fill="#b0bec5" stroke="#78909c"/>`,
+    `<text x="${WIDTH / 2}" y="${TOP - 34}" text-anchor="middle" fill="#263238" font-size="11">${xmlEscape(board.module)}</text>`,
   );
   pins.forEach((g, i) => {
     const left = i < perSide;

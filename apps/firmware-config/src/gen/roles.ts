@@ -93,18 +93,20 @@ export function assignPin(
   const next = clearPin(config, gpio);
   if (role === null) return next;
   const chosen = name?.trim() || previous?.name || freshName(next, role);
+  // A hand-edited list may not be a list: replace it rather than spread a string into entries.
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
   switch (role) {
     case 'led':
-      next.leds = [...(next.leds ?? []), { name: chosen, pin: gpio }];
+      next.leds = [...list(next.leds), { name: chosen, pin: gpio }];
       break;
     case 'pwm':
-      next.pwm = [...(next.pwm ?? []), { name: chosen, pin: gpio, freq: 5000, bits: 8 }];
+      next.pwm = [...list(next.pwm), { name: chosen, pin: gpio, freq: 5000, bits: 8 }];
       break;
     case 'button':
-      next.buttons = [...(next.buttons ?? []), { name: chosen, pin: gpio }];
+      next.buttons = [...list(next.buttons), { name: chosen, pin: gpio }];
       break;
     case 'sensor':
-      next.sensors = [...(next.sensors ?? []), { name: chosen, pin: gpio, unit: 'raw' }];
+      next.sensors = [...list(next.sensors), { name: chosen, pin: gpio, unit: 'raw' }];
       break;
   }
   return next;
