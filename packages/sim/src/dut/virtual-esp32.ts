@@ -295,8 +295,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     for (const item of items) {
       const gen = this.gen;
       if (item.kind === 'line') {
-        if (item.text.trim() === '') continue;
-        void this.enqueue(() => this.onSerialLine(item.text, gen));
+        // PROTOCOL.md 11.2: requests carry the machine prefix; any other line is not for the device.
+        const at = item.text.indexOf(SERIAL_MACHINE_PREFIX);
+        if (at < 0) continue;
+        const text = item.text.slice(at + SERIAL_MACHINE_PREFIX.length);
+        void this.enqueue(() => this.onSerialLine(text, gen));
       } else if (item.kind === 'overlong') {
         this.machine({
           t: 'res',
@@ -622,7 +625,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     for (const ev of out.events) {
       if (ev.ev === 'sensor') continue;
       this.serialSeq += 1;
-      this.machine({ ...ev, seq: this.serialSeq } as SerialMachineLine);
+      const { t, ...rest } = ev;
+      this.machine({ t, seq: this.serialSeq, ...rest } as SerialMachineLine);
     }
     this.applyEffects(out.effects);
   }

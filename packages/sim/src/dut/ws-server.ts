@@ -477,7 +477,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
-    const text = JSON.stringify({ ...event, seq: client.seq });
+    const { t, ...rest } = event;
+    const text = JSON.stringify({ t, seq: client.seq, ...rest });
     client.outbox.send(this.corrupt(text), this.linkDelay());
   }
 
