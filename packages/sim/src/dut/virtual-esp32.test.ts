@@ -84,7 +84,7 @@ describe('VirtualEsp32 over WebSocket', () => {
     expect((await c.request('frobnicate')).error).toMatchObject({ code: 'unknown_op' });
     const reboot = await c.request('reboot');
     expect(reboot.result).toHaveProperty('inMs');
-    expect((await c.closed).code).toBe(1006);
+    expect((await c.closed).code).toBe(1001);
   });
 
   it('broadcasts state changes to every client, numbered per connection', async () => {

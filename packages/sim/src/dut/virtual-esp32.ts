@@ -16,6 +16,7 @@ import type {
 } from '@esphil/device-model';
 import {
   type Capabilities,
+  CloseCode,
   type HelloMessage,
   PROTOCOL_VERSION,
   SERIAL_MACHINE_PREFIX,
@@ -269,12 +270,21 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await ready;
   }
 
-  /** esp_restart() from the app. */
+  /** esp_restart() from the app: clients get a 1001 close first. Resolves when the app is ready again. */
   async reboot(): Promise<void> {
     const ready = this.nextPhase(['running', 'download']);
+    await this.softRestart(this.gen);
+    await ready;
+  }
+
+  /** The firmware's restart path: say goodbye (1001) to every client, then esp_restart(). */
+  private async softRestart(gen: number): Promise<void> {
+    if (gen !== this.gen || this.closed) return;
+    this.log('I', 'main.cpp:77', 'restart(): rebooting');
+    await this.ws.closeAll(CloseCode.goingAway, 'rebooting');
+    if (gen !== this.gen || this.closed) return;
     this.holdInReset();
     this.powerOn('sw', 'flash');
-    await ready;
   }
 
   /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
@@ -488,8 +498,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       this.later(after, () => {
         if (gen !== this.gen) return;
         this.log('W', 'main.cpp:90', 'loop(): restarting (reboot-after fault)');
-        this.holdInReset();
-        this.powerOn('sw', 'flash');
+        void this.softRestart(gen);
       });
     }
     if (this.faults.rebootLoop) {
@@ -648,11 +657,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           break;
         case 'reboot': {
           const gen = this.gen;
-          this.later(e.afterMs, () => {
-            if (gen !== this.gen) return;
-            this.holdInReset();
-            this.powerOn('sw', 'flash');
-          });
+          this.later(e.afterMs, () => void this.softRestart(gen));
           break;
         }
       }
