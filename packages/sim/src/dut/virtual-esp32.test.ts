@@ -164,6 +164,21 @@ describe('VirtualEsp32 over WebSocket', () => {
     expect(h.pins.outputs.get(2)).toEqual({ kind: 'digital', level: 0 });
   });
 
+  it('ignores legacy text when the config turns it off', async () => {
+    const h = await dutWith({
+      config: {
+        version: 1,
+        board: 'esp32-doit-devkit-v1',
+        leds: [{ name: 'status', pin: 2 }],
+        websocket: { legacyText: false },
+      },
+    });
+    const c = await client(h.dut.url);
+    c.send('LED ON');
+    expect((await c.request('state.get')).result).toMatchObject({ leds: { status: false } });
+    expect(c.frames.filter((f) => f.t !== 'hello').length).toBe(1);
+  });
+
   it('answers malformed frames with errors and keeps the connection', async () => {
     const h = await dutWith();
     const c = await client(h.dut.url);
