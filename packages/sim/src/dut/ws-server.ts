@@ -377,6 +377,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
     if (this.closed || this.hung) return;
+    if (isBinary && !client.authorized) {
+      this.reply(client.slot, errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'));
+      return;
+    }
     if (isBinary) {
       this.reply(
         client.slot,
