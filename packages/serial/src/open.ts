@@ -47,7 +47,18 @@ let nativeBinding: Promise<BindingInterface> | undefined;
 
 /** The auto-detected native binding (loads the @serialport/bindings-cpp addon on first use). */
 export function defaultBinding(): Promise<BindingInterface> {
-  nativeBinding ??= import('serialport').then((m) => m.SerialPort.binding as BindingInterface);
+  nativeBinding ??= import('serialport').then(
+    (m) => m.SerialPort.binding as BindingInterface,
+    (e: unknown) => {
+      nativeBinding = undefined;
+      throw new SerialError(
+        'unsupported',
+        `The native serial binding (@serialport/bindings-cpp) could not be loaded: ${(e as Error).message}. ` +
+          'Reinstall with its build script allowed, or pass a binding.',
+        { cause: e },
+      );
+    },
+  );
   return nativeBinding;
 }
 

@@ -78,6 +78,14 @@ describe('SerialFramer lines', () => {
     expect(framer.stats).toMatchObject({ overlongLines: 1, droppedBytes: 24, lines: 3 });
   });
 
+  it('reset() drops a partial line and a partial packet but keeps the counters', () => {
+    const framer = new SerialFramer();
+    framer.push(cat('half a li', encodeImprovPacket(state).subarray(0, 5)));
+    framer.reset();
+    expect(framer.push('fresh\n')).toEqual([{ kind: 'line', text: 'fresh' }]);
+    expect(framer.stats.bytesIn).toBe(20);
+  });
+
   it('emits the unterminated last line on flush', () => {
     const framer = new SerialFramer();
     expect(framer.push('tail')).toEqual([]);

@@ -27,9 +27,9 @@ import {
   type ImprovPacket,
 } from './improv';
 
-export const DEFAULT_MAX_LINE_BYTES = 1024;
+export const DEFAULT_SERIAL_LINE_BYTES = 1024;
 /** Longest raw excerpt carried by a machine-error item. */
-export const MAX_ERROR_EXCERPT_CHARS = 160;
+export const SERIAL_ERROR_EXCERPT_CHARS = 160;
 
 /** What a machine-line decoder returns: the codec's DecodeResult. */
 export type MachineDecodeResult<M> = DecodeResult<M>;
@@ -48,7 +48,7 @@ export type SerialItem<M = SerialMachineLine> =
   | { kind: 'improv-error'; error: ImprovDecodeError; raw: Uint8Array };
 
 export interface SerialFramerOptions<M = SerialMachineLine> {
-  /** Longest line kept, in bytes (line ending excluded). Default DEFAULT_MAX_LINE_BYTES. */
+  /** Longest line kept, in bytes (line ending excluded). Default DEFAULT_SERIAL_LINE_BYTES. */
   maxLineBytes?: number;
   /**
    * Decoder for the JSON after the machine prefix. Default: decodeSerialMachineLine (device output); pass one
@@ -72,14 +72,15 @@ export interface SerialFramerStats {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const PREFIX = new TextEncoder().encode(SERIAL_MACHINE_PREFIX);
+const textEncoder = new TextEncoder();
+const PREFIX = textEncoder.encode(SERIAL_MACHINE_PREFIX);
 const MAGIC_LEN = IMPROV_MAGIC.length;
 
 function isPrintableAscii(b: number): boolean {
   return b >= 0x20 && b < 0x7f;
 }
 
-function excerpt(text: string, max = MAX_ERROR_EXCERPT_CHARS): string {
+function excerpt(text: string, max = SERIAL_ERROR_EXCERPT_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}...`;
 }
 
@@ -109,11 +110,11 @@ export class SerialFramer<M = SerialMachineLine> {
   };
 
   constructor(opts: SerialFramerOptions<M> = {}) {
-    const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    const max = opts.maxLineBytes ?? DEFAULT_SERIAL_LINE_BYTES;
     // A buffer shorter than the prefix could never hold a machine line.
     this.maxLineBytes = Number.isFinite(max)
       ? Math.max(PREFIX.length + 2, Math.floor(max))
-      : DEFAULT_MAX_LINE_BYTES;
+      : DEFAULT_SERIAL_LINE_BYTES;
     this.line = new Uint8Array(this.maxLineBytes);
     this.decodeMachine =
       opts.decodeMachineLine ??
@@ -126,7 +127,7 @@ export class SerialFramer<M = SerialMachineLine> {
 
   /** Feeds bytes; returns the items they completed. */
   push(chunk: Uint8Array | string): SerialItem<M>[] {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk;
     this.counters.bytesIn += bytes.length;
     this.scan(bytes);
     return this.take();
