@@ -10,7 +10,7 @@ import { diffValues, formatDifferences, type ValueDifference } from '../gen/diff
 import { firmwareConfig } from '../gen/header';
 import { printDiagnostics, summary } from './format';
 import { CliError, type CommandIO, loadConfigFile } from './io';
-import { type SerialTarget, serialFailure, serialRequest, withConsole } from './serial-session';
+import { SERIAL_MAX_LINE_BYTES, type SerialTarget, serialFailure, withConsole } from './serial-session';
 
 export interface PushOptions extends SerialTarget {
   file: string;
@@ -37,11 +37,24 @@ export async function pushCommand(opts: PushOptions): Promise<PushOutcome> {
   }
   const config = firmwareConfig(generated.config, generated.ledc);
   const expected = deriveCapabilities(config);
+  const lineBytes = new TextEncoder().encode(
+    JSON.stringify({ id: 0xffffffff, op: 'config.set', config }),
+  ).length;
+  if (lineBytes > SERIAL_MAX_LINE_BYTES) {
+    throw new CliError(
+      'config_invalid',
+      `The config is ${lineBytes} bytes as a serial request; the device reads lines of at most ${SERIAL_MAX_LINE_BYTES}. Shorten names or units.`,
+    );
+  }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   opts.io.err(`Sending ${opts.file} to ${opts.port}...`);
   const response = await withConsole(opts, async (console) => {
     try {
-      return await serialRequest(console, 'config.set', { config }, timeoutMs);
+      return await console.request(
+        'config.set',
+        { config: config as unknown as Record<string, unknown> },
+        { timeoutMs },
+      );
     } catch (err) {
       throw serialFailure(
         err,

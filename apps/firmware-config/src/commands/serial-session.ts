@@ -1,5 +1,5 @@
 /** Opens a serial port and a console on it for provision/push; always closes what it opened. */
-import { type ErrorResponse, MAX_FRAME_BYTES, type OkResponse, type Op } from '@esphil/protocol';
+import { MAX_FRAME_BYTES } from '@esphil/protocol';
 import {
   type BindingInterface,
   openSerialPort,
@@ -9,7 +9,11 @@ import {
 } from '@esphil/serial';
 import { CliError } from './io';
 
-/** A config.set answer carries the whole capabilities object: allow lines as long as a frame. */
+/**
+ * A config.set request carries a whole config and its answer the whole capabilities object: both sides allow
+ * lines as long as a frame (PROTOCOL.md 11.1 lets both ends raise the 1024-byte default; the firmware and the
+ * simulator accept at least this much).
+ */
 export const SERIAL_MAX_LINE_BYTES = MAX_FRAME_BYTES + 64;
 
 export interface SerialTarget {
@@ -62,39 +66,4 @@ export function serialFailure(err: unknown, context?: string): CliError {
       cause: err,
     },
   );
-}
-
-let nextRequestId = 1;
-
-/**
- * One request over the serial console, sent as a bare JSON line. The firmware accepts requests with or without
- * the `@esphil ` prefix, but the simulator (sim branch, as of this writing) only reads bare JSON lines, so
- * SerialConsole.request's prefixed form would go unanswered there. Answers are machine lines either way.
- */
-export async function serialRequest<O extends Op>(
-  console: SerialConsole,
-  op: O,
-  params: Record<string, unknown>,
-  timeoutMs: number,
-): Promise<OkResponse<O> | ErrorResponse> {
-  const id = nextRequestId;
-  nextRequestId = nextRequestId >= 0xffffffff ? 1 : nextRequestId + 1;
-  const answer = console.waitFor(
-    (item) =>
-      item.kind === 'machine' && item.message.t === 'res' && item.message.id === id
-        ? (item.message as OkResponse<O> | ErrorResponse)
-        : undefined,
-    {
-      timeoutMs,
-      timeoutError: () =>
-        new SerialError(
-          'timeout',
-          `No response to serial request #${id} (${op}) within ${timeoutMs} ms on ${console.path}. ` +
-            'Is the esphil firmware running (see the console log) and reading requests on serial?',
-          { path: console.path },
-        ),
-    },
-  );
-  await console.write(JSON.stringify(Object.assign({ id, op }, params, { id, op })));
-  return answer;
 }

@@ -41,8 +41,8 @@ function fakeConfigDevice(answer: Record<string, unknown>): VirtualSerialDevice 
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
-        if (!line.includes('"config.set"')) continue;
-        const req = JSON.parse(line.replace(/^@esphil /, '')) as { id: number };
+        if (!line.startsWith('@esphil ')) continue;
+        const req = JSON.parse(line.slice('@esphil '.length)) as { id: number };
         link?.push(`@esphil ${JSON.stringify({ t: 'res', id: req.id, ...answer })}\r\n`);
       }
     },
