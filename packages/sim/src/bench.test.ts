@@ -158,7 +158,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
     port.on('data', (d: Buffer) => {
       rx += d.toString('latin1');
     });
-    port.write('{"id":1,"op":"info"}\n');
+    port.write('@esphil {"id":1,"op":"info"}\r\n');
     while (!rx.includes('"id":1')) await once(port, 'data');
     expect(rx).toMatch(/@esphil \{"t":"res","id":1,"ok":true,"result":\{"fw"/);
     expect(await bench.binding.list()).toEqual(

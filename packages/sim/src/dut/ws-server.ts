@@ -38,6 +38,8 @@ export interface HeartbeatOptions {
 /** enableHeartbeat() values the esphil firmware uses (device-model WebSocketConfig defaults). */
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 3_000, failures: 2 };
 export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
+/** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
+export const GOODBYE_MAX_WAIT_MS = 200;
 /** Sensor subscription timers never run faster than this, whatever a backend accepts. */
 export const MAX_SENSOR_HZ = 1_000;
 
@@ -375,6 +377,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
     if (this.closed || this.hung) return;
+    if (isBinary && !client.authorized) {
+      this.reply(client.slot, errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'));
+      return;
+    }
     if (isBinary) {
       this.reply(
         client.slot,
@@ -477,7 +483,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
-    const text = JSON.stringify({ ...event, seq: client.seq });
+    const { t, ...rest } = event;
+    const text = JSON.stringify({ t, seq: client.seq, ...rest });
     client.outbox.send(this.corrupt(text), this.linkDelay());
   }
 
@@ -516,6 +523,33 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** Disconnect one client like `disconnect(num)`. */
   disconnect(slot: number): void {
     this.clients.get(slot)?.ws.close(CloseCode.normal, 'disconnect');
+  }
+
+  /**
+   * Graceful goodbye before a software reboot: close frame to every client, then wait (at most `maxWaitMs`)
+   * for the close handshakes so the frames are on the wire before the board goes away.
+   */
+  async closeAll(code: number, reason: string, maxWaitMs = GOODBYE_MAX_WAIT_MS): Promise<void> {
+    const clients = [...this.clients.values()];
+    if (clients.length === 0) return;
+    const closed = clients.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()),
+        ),
+    );
+    for (const c of clients) {
+      c.outbox.clear();
+      c.ws.close(code, reason);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** The board vanished (reset, power loss): every TCP connection dies without a close handshake. */
