@@ -25,7 +25,12 @@ import {
 import { SimError } from '../errors';
 import { compileFaults, type FaultPlan, faultedPwmFraction, parseFaults } from '../faults/index';
 import type { Fault } from '../faults/types';
-import { createLatencyModel, type LatencyModel, type LatencyProfileName } from '../latency';
+import {
+  createLatencyModel,
+  DEFAULT_LATENCY_PROFILE,
+  type LatencyModel,
+  type LatencyProfileName,
+} from '../latency';
 import { createRng, DEFAULT_SEED, type Rng } from '../rng';
 import type { BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
 import {
@@ -135,7 +140,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     super();
     this.opts = opts;
     this.rng = createRng(opts.seed ?? DEFAULT_SEED);
-    this.latency = createLatencyModel(opts.latency ?? 'zero', this.rng);
+    this.latency = createLatencyModel(opts.latency ?? DEFAULT_LATENCY_PROFILE, this.rng);
     this.faults = compileFaults(parseFaults(opts.faults ?? []));
     this.pins = opts.pins ?? new PinBank();
     this.networks = opts.networks ?? [{ ...DEFAULT_WIFI_NETWORK }];
