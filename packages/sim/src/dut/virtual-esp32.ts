@@ -292,7 +292,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.powerOn('sw', 'flash');
   }
 
-  /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
+  /**
+   * Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events and no serial requests while
+   * hung; TCP connections stay up (only a heartbeat notices).
+   */
   setHung(hung: boolean): void {
     this.ws.setHung(hung);
   }
@@ -306,7 +309,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     } catch {
       return;
     }
-    if (this._phase !== 'running') return;
+    // A hung app loop reads nothing; what arrived meanwhile is lost with the UART FIFO.
+    if (this._phase !== 'running' || this.ws.isHung) return;
     for (const item of items) {
       const gen = this.gen;
       if (item.kind === 'line') {

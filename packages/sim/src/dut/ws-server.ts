@@ -38,6 +38,8 @@ export interface HeartbeatOptions {
 /** enableHeartbeat() values the esphil firmware uses (device-model WebSocketConfig defaults). */
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 3_000, failures: 2 };
 export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
+/** arduinoWebSockets' TCP timeout for a handshake. */
+export const TCP_TIMEOUT_MS = 5_000;
 /** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
 export const GOODBYE_MAX_WAIT_MS = 200;
 /** Sensor subscription timers never run faster than this, whatever a backend accepts. */
@@ -194,6 +196,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     });
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
     this.http.on('clientError', (_err, socket) => socket.destroy());
+    // WEBSOCKETS_TCP_TIMEOUT: a TCP client that does not complete its handshake is dropped.
+    this.http.headersTimeout = TCP_TIMEOUT_MS;
+    this.http.requestTimeout = TCP_TIMEOUT_MS;
   }
 
   async listen(): Promise<void> {
