@@ -41,7 +41,7 @@ export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
 /** arduinoWebSockets' TCP timeout for a handshake. */
 export const TCP_TIMEOUT_MS = 5_000;
 /** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
-export const GOODBYE_MAX_WAIT_MS = 200;
+export const GOODBYE_MAX_WAIT_MS = 1_000;
 /** Sensor subscription timers never run faster than this, whatever a backend accepts. */
 export const MAX_SENSOR_HZ = 1_000;
 
@@ -543,17 +543,19 @@ export class WsServer extends EventEmitter<WsServerEvents> {
           c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()),
         ),
     );
-    for (const c of clients) {
-      c.outbox.clear();
-      c.ws.close(code, reason);
-    }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(closed),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, maxWaitMs);
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+    });
+    // Frames still in flight (a reply delayed by latency) leave before the close frame, as on one TCP stream.
+    await Promise.all(
+      clients.map(async (c) => {
+        await Promise.race([c.outbox.whenEmpty(), deadline]);
+        c.outbox.clear();
+        c.ws.close(code, reason);
       }),
-    ]);
+    );
+    await Promise.race([Promise.all(closed), deadline]);
     clearTimeout(timer);
   }
 
