@@ -5,14 +5,16 @@
  * transports and fault injection.
  */
 import { EventEmitter } from 'node:events';
-import type {
-  ButtonConfig,
-  DeviceConfig,
-  DeviceIdentity,
-  Effect,
-  Input,
-  Origin,
-  StepContext,
+import {
+  type ButtonConfig,
+  type DeviceConfig,
+  type DeviceIdentity,
+  type Effect,
+  formatDiagnostic,
+  type Input,
+  type Origin,
+  type StepContext,
+  validateConfig,
 } from '@esphil/device-model';
 import {
   type Capabilities,
@@ -242,6 +244,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   /** Power on: the WebSocket port starts listening, the chip boots. Resolves once the app is ready. */
   async start(): Promise<void> {
     if (this.closed) throw new SimError('closed', 'this VirtualEsp32 was closed; create a new one');
+    const { config, diagnostics } = validateConfig(this.storedConfig);
+    if (!config) {
+      const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+      throw new SimError('bad_config', `the DUT cannot boot this device config:\n  ${errors.join('\n  ')}`);
+    }
     await this.ws.listen();
     this.unwatchInputs = this.pins.onInputChange((pin) => this.onInputChange(pin));
     const ready = this.nextPhase(['running', 'download']);
@@ -412,7 +419,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     void this.boot(gen, reason, mode).catch((err: unknown) => {
       if (gen !== this.gen) return;
       this.println(appLog(this.uptime(), 'E', 'main.cpp:12', `setup(): ${String(err)}`));
-      this.panic(gen);
+      // abort() in setup(): the board resets after the panic handler, never in a tight loop.
+      this.later(REBOOT_LOOP_MS, () => this.panic(gen));
     });
   }
 
