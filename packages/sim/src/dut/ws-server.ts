@@ -218,8 +218,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   get host(): string {
     return this._host;
   }
+  /** Where clients reach the server; a wildcard listen address is announced as loopback. */
   get url(): string {
-    const h = this._host.includes(':') ? `[${this._host}]` : this._host;
+    const host = this._host === '0.0.0.0' ? '127.0.0.1' : this._host === '::' ? '::1' : this._host;
+    const h = host.includes(':') ? `[${host}]` : host;
     return `ws://${h}:${this._port}/`;
   }
   get clientCount(): number {
