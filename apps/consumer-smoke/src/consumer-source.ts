@@ -10,6 +10,7 @@ import { createMachine, starterConfig, step, validateConfig } from '@esphil/devi
 import { SerialError, guessBoard } from '@esphil/serial';
 import { DeviceClientError, connect } from '@esphil/client';
 import type { DeviceClient } from '@esphil/client';
+import { startSimBench } from '@esphil/sim';
 
 const decoded = decodeRequest('{"id":7,"op":"led.set","led":"status","on":true}');
 const request: Request | null = decoded.ok ? decoded.value : null;
@@ -47,6 +48,13 @@ export async function drive(client: DeviceClient) {
   return on && typeof connect === 'function';
 }
 
+// A real round trip through the packed sim and client on loopback.
+const bench = await startSimBench({ latency: 'zero', port: 0 });
+const client = await connect(bench.url, { reconnect: false, heartbeat: false });
+const simLed = (await client.ledSet('status', true)).on;
+await client.close();
+await bench.close();
+
 console.log(JSON.stringify({
   proto: PROTOCOL_VERSION,
   decoded: decoded.ok,
@@ -60,5 +68,6 @@ console.log(JSON.stringify({
   serialCode: error.code,
   cp210x: guessBoard({ vendorId: '10c4', productId: 'ea60' }) !== null,
   clientError: new DeviceClientError('not_connected', 'offline').code,
+  simLed,
 }));
 `;

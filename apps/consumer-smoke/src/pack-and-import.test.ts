@@ -7,7 +7,13 @@ import { CONSUMER_SOURCE } from './consumer-source';
 import { createScratchProject, type ScratchProject } from './scratch-project';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const PUBLIC_PACKAGES = ['packages/protocol', 'packages/device-model', 'packages/serial', 'packages/client'];
+const PUBLIC_PACKAGES = [
+  'packages/protocol',
+  'packages/device-model',
+  'packages/serial',
+  'packages/client',
+  'packages/sim',
+];
 const tsc = createRequire(join(repo, 'package.json')).resolve('typescript/bin/tsc');
 const typesNodeVersion: string = JSON.parse(
   readFileSync(join(repo, 'node_modules/@types/node/package.json'), 'utf8'),
@@ -55,6 +61,7 @@ describe('packed packages in a project outside the workspace', () => {
       serialCode: 'port_missing',
       cp210x: true,
       clientError: 'not_connected',
+      simLed: true,
     });
   });
 
