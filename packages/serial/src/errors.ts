@@ -79,7 +79,11 @@ export function toSerialError(err: unknown, op: SerialOp, path: string): SerialE
     );
   }
   // Custom bindings (the simulator's, a user's) may report our own code names instead of errno names.
-  if (errno === 'ENOENT' || errno === 'port_missing' || has(/No such file or directory|does not exist|ENOENT/i)) {
+  if (
+    errno === 'ENOENT' ||
+    errno === 'port_missing' ||
+    has(/No such file or directory|does not exist|ENOENT/i)
+  ) {
     return new SerialError('port_missing', `No serial port at ${path}. ${HINT_LIST_PORTS}.`, opts);
   }
   if (errno === 'EBUSY' || errno === 'port_busy' || has(/Cannot lock port|locked|Resource busy|EBUSY/i)) {
