@@ -194,6 +194,27 @@ describe('sequence gaps', () => {
     expect((await next).seq).toBe(6);
     expect(gaps).toEqual([]);
   });
+
+  it('re-reads the state after a gap so the mirror is exact again', async () => {
+    // a change the client never heard about, then a gap
+    device.state.leds.status = true;
+    device.skipSeq = 1;
+    device.press('boot', true);
+    await nextEvent(client, 'gap');
+    await client.ping(); // answered after the state.get that the gap triggered
+    expect(device.received.map((f) => JSON.parse(f).op)).toEqual(['state.get', 'ping']);
+    expect(client.state.leds.status).toBe(true);
+  });
+
+  it('resyncOnGap: false leaves it to the application', async () => {
+    await client.close();
+    client = await connect(device.url, { heartbeat: false, reconnect: false, resyncOnGap: false });
+    device.skipSeq = 1;
+    device.press('boot', true);
+    await nextEvent(client, 'gap');
+    await client.ping();
+    expect(device.received.map((f) => JSON.parse(f).op)).toEqual(['ping']);
+  });
 });
 
 describe('request limits', () => {

@@ -9,10 +9,11 @@ import type {
   Request,
   ResultByOp,
 } from '@esphil/protocol';
+import { MAX_FRAME_BYTES } from '@esphil/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { decodeDeviceMessage, encodeMessage } from './codec';
 import { EventHub, reportListenerError } from './emitter';
-import { DeviceClientError, SUBPROTOCOL_HINT } from './errors';
+import { DeviceClientError, PROTOCOL_VERSION_HINT, SUBPROTOCOL_HINT } from './errors';
 import { EventStream, type EventStreamOptions } from './event-stream';
 import {
   type ClientEvent,
@@ -38,8 +39,8 @@ import type { TransportFactory, WebSocketCtor } from './transport';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_IN_FLIGHT = 64;
-/** Device -> client messages larger than this are refused (Node: the parser closes with 1009). */
-export const DEFAULT_MAX_PAYLOAD = 64 * 1024;
+/** Device -> client messages larger than this are refused (Node: the parser closes with 1009). PROTOCOL §2: devices never send more. */
+export const DEFAULT_MAX_PAYLOAD = MAX_FRAME_BYTES;
 /** Consecutive bad messages tolerated before the client drops the connection (and reconnects). */
 export const DEFAULT_MAX_PROTOCOL_ERRORS = 10;
 /** How long close() waits for the closing handshake before dropping the socket. */
@@ -79,8 +80,10 @@ export interface ClientOptions {
   heartbeat?: HeartbeatOptions | false;
   /** Hold requests made while reconnecting, up to `max` (default: off, fail fast with 'not_connected'). */
   queueWhileDisconnected?: { max: number } | false;
-  /** Largest device message accepted (default 64 KiB). */
+  /** Largest device message accepted (default MAX_FRAME_BYTES = 15360). */
   maxPayload?: number;
+  /** After a sequence gap, re-read the state with `state.get` so the mirror is exact again (default true; PROTOCOL §7). */
+  resyncOnGap?: boolean;
   /** Consecutive malformed messages tolerated before dropping the connection (default 10). */
   maxProtocolErrors?: number;
   /** WebSocket constructor override (browser build: any WHATWG-compatible class; Node build: a ws-compatible class). */
@@ -133,6 +136,7 @@ export class DeviceClient implements HeartbeatMember {
   #disconnectedAt = 0;
   #closeWaiters: (() => void)[] = [];
   #closeCodeOverride: number | null = null;
+  #gapResync = false;
 
   constructor(url: string, opts: ClientOptions, deps: ClientDeps) {
     this.url = url;
@@ -255,7 +259,7 @@ export class DeviceClient implements HeartbeatMember {
           }),
         );
       }
-    } else if (this.#tracker.inFlight >= (this.#opts.maxInFlight ?? 64)) {
+    } else if (this.#tracker.inFlight >= (this.#opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
       return Promise.reject(
         new DeviceClientError(
           'busy',
@@ -396,6 +400,9 @@ export class DeviceClient implements HeartbeatMember {
     this.#lastInbound = this.#timers.now();
     this.#probeSentAt = null;
     this.#status = 'open';
+    const rebooted = isReconnect && previous !== null && previous.boot !== hello.boot;
+    // Announce the reboot before any event of the new boot is delivered.
+    if (rebooted && previous) this.#emit({ kind: 'reboot', previousBoot: previous.boot, boot: hello.boot });
     link.attach({
       message: (text, binary) => this.#onMessage(link, text, binary),
       close: (code, reason) => this.#onLinkClosed(link, code, reason),
@@ -408,8 +415,6 @@ export class DeviceClient implements HeartbeatMember {
       this.#flushQueue();
       return;
     }
-    const rebooted = previous !== null && previous.boot !== hello.boot;
-    if (rebooted && previous) this.#emit({ kind: 'reboot', previousBoot: previous.boot, boot: hello.boot });
     const restored: string[] = [];
     const restoreFailed: { sensor: string; code: string }[] = [];
     const subs = [...this.#subscriptions];
@@ -543,13 +548,28 @@ export class DeviceClient implements HeartbeatMember {
 
   #onEvent(e: Event): void {
     const expected = this.#lastSeq + 1;
-    if (e.seq !== expected) {
+    const gap = e.seq !== expected;
+    if (gap) {
       if (e.seq > expected) this.#lostEvents += e.seq - expected;
       this.#emit({ kind: 'gap', expected, got: e.seq });
     }
     this.#lastSeq = e.seq;
     applyEvent(this.#state, e);
     this.#emit({ ...e, kind: e.ev } as ClientEvent);
+    if (gap && this.#opts.resyncOnGap !== false) this.#resyncAfterGap();
+  }
+
+  /** One `state.get` at a time however many gaps arrive; its result replaces the mirror (applyResult). */
+  #resyncAfterGap(): void {
+    if (this.#gapResync || this.#status !== 'open') return;
+    this.#gapResync = true;
+    this.getState()
+      .catch(() => {
+        // The link is going down or the device is busy: the next gap or reconnect resyncs.
+      })
+      .finally(() => {
+        this.#gapResync = false;
+      });
   }
 
   #protocolError(link: Link, code: string, message: string, raw: string): void {
@@ -672,8 +692,11 @@ export class DeviceClient implements HeartbeatMember {
 }
 
 function isPermanent(err: unknown): boolean {
-  // Retrying cannot fix a refused token or a subprotocol the firmware will never accept.
-  return err instanceof DeviceClientError && (err.code === 'unauthorized' || err.hint === SUBPROTOCOL_HINT);
+  // Retrying cannot fix a refused token, a subprotocol or a protocol version the firmware will never accept.
+  return (
+    err instanceof DeviceClientError &&
+    (err.code === 'unauthorized' || err.hint === SUBPROTOCOL_HINT || err.hint === PROTOCOL_VERSION_HINT)
+  );
 }
 
 export async function connectWith(url: string, opts: ClientOptions, deps: ClientDeps): Promise<DeviceClient> {

@@ -9,8 +9,7 @@ export type ClientErrorCode =
   | 'connect_failed'
   | 'server_full'
   | 'unauthorized'
-  | 'protocol'
-  | 'closed';
+  | 'protocol';
 
 export type DeviceClientErrorCode = ErrorCode | ClientErrorCode;
 
@@ -52,3 +51,6 @@ export const SERVER_FULL_HINT =
 export const SUBPROTOCOL_HINT =
   'arduinoWebSockets answers ANY offered Sec-WebSocket-Protocol with its own name ("arduino" unless the sketch set ' +
   'one); offer nothing (the default) or exactly the firmware\'s name (subprotocol: "esphil.v1" for esphil firmware)';
+
+export const PROTOCOL_VERSION_HINT =
+  'update the firmware or the client so both speak the same protocol version';

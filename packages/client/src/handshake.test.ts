@@ -152,6 +152,17 @@ describe('subprotocol echo quirk', () => {
   });
 });
 
+describe('protocol version', () => {
+  it('a hello with another protocol version fails at once with protocol', async () => {
+    const d = await device({ proto: 2 });
+    const err = await failure(connect(d.url, noRetry));
+    expect(err.code).toBe('protocol');
+    expect(err.message).toMatch(/protocol 2/);
+    await vi.waitUntil(() => d.closeCodes.length === 1, { interval: 0 });
+    expect(d.closeCodes).toEqual([1002]);
+  });
+});
+
 describe('connect timeout', () => {
   it('no hello within timeoutMs -> timeout', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });

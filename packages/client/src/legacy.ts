@@ -1,4 +1,10 @@
-import { LEGACY_LED_OFF, LEGACY_LED_ON, LEGACY_REPLY_OFF, LEGACY_REPLY_ON } from '@esphil/protocol';
+import {
+  LEGACY_LED_OFF,
+  LEGACY_LED_ON,
+  LEGACY_REPLY_OFF,
+  LEGACY_REPLY_ON,
+  MAX_FRAME_BYTES,
+} from '@esphil/protocol';
 import { DeviceClientError } from './errors';
 import { defaultTimers, type Timers } from './timers';
 import type { Transport, TransportFactory } from './transport';
@@ -101,7 +107,7 @@ export function connectLegacyWith(
     try {
       t = transport(
         url,
-        { protocols: [], maxPayload: 64 * 1024, ...(opts.origin ? { origin: opts.origin } : {}) },
+        { protocols: [], maxPayload: MAX_FRAME_BYTES, ...(opts.origin ? { origin: opts.origin } : {}) },
         {
           open: () => {
             opened = true;

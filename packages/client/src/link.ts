@@ -1,6 +1,6 @@
 import type { HelloMessage } from '@esphil/protocol';
 import { decodeDeviceMessage, encodeMessage } from './codec';
-import { DeviceClientError, SERVER_FULL_HINT } from './errors';
+import { DeviceClientError, PROTOCOL_VERSION_HINT, SERVER_FULL_HINT } from './errors';
 import { excerpt } from './events';
 import type { Timers } from './timers';
 import type { Transport, TransportFactory, TransportOptions } from './transport';
@@ -117,6 +117,15 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
       const r = decodeDeviceMessage(text);
       if (!r.ok) {
         cfg.onHandshakeJunk(r.error.code, r.error.message, excerpt(text));
+        if (r.error.path === 'proto') {
+          // Waiting for a hello we can read would only end in a timeout: say what is wrong now.
+          fail(
+            new DeviceClientError('protocol', r.error.message, {
+              hint: PROTOCOL_VERSION_HINT,
+            }),
+          );
+          transport?.close(1002, 'unsupported protocol version');
+        }
         return;
       }
       const msg = r.value;
@@ -142,14 +151,10 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
       if (msg.t === 'res' && msg.id === AUTH_REQUEST_ID && authSent) {
         if (!msg.ok) {
           fail(
-            new DeviceClientError(
-              msg.error.code === 'unauthorized' ? 'unauthorized' : msg.error.code,
-              msg.error.msg,
-              {
-                op: 'auth',
-                hint: 'the device refused the token',
-              },
-            ),
+            new DeviceClientError(msg.error.code, msg.error.msg, {
+              op: 'auth',
+              hint: 'the device refused the token',
+            }),
           );
           transport!.close(1000, 'auth refused');
         }

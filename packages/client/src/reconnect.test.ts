@@ -217,4 +217,27 @@ describe('reconnect', () => {
     expect((await closed).code).toBe('server_full');
     expect(device.dropped).toBe(2);
   });
+
+  it('a refused token on reconnect is permanent: closed, no more attempts', async () => {
+    await device.close();
+    device = await startFakeDevice({ token: 'old' });
+    client = await connect(device.url, {
+      heartbeat: false,
+      reconnect: reconnectOpts,
+      random: () => 0,
+      token: 'old',
+    });
+    device.opts.token = 'rotated';
+    const closed = nextEvent(client, 'closed');
+    const attempts: number[] = [];
+    client.on('reconnecting', (r) => attempts.push(r.attempt));
+    const scheduled = nextEvent(client, 'reconnecting');
+    device.dropAll();
+    await scheduled;
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await closed).toMatchObject({ code: 'unauthorized' });
+    expect(client.status).toBe('closed');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(attempts).toEqual([1]);
+  });
 });

@@ -123,6 +123,18 @@ describe('SerialConsole over MockBinding', () => {
     await expect(console.request('ping')).rejects.toMatchObject({ code: 'disconnected' });
   });
 
+  it("ends a request at once with 'io' when its answer is malformed", async () => {
+    const { console, conn, port } = await mockConsole();
+    const pending = console.request('ping', {}, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    await tick();
+    port.emitData(Buffer.from('@esphil {"t":"res","id":1,"ok":"yes"}\r\n'));
+    const err = await pending;
+    expect(err).toMatchObject({ code: 'io' });
+    expect((err as Error).message).toContain('Malformed answer to serial request #1 (ping)');
+    expect((err as Error).message).toContain('{"t":"res","id":1,"ok":"yes"}');
+    await conn.close();
+  });
+
   it('keeps the log bounded and counts what it dropped', async () => {
     const { console, conn, port } = await mockConsole({ maxLogEntries: 3 });
     const start = console.mark();

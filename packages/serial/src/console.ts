@@ -7,8 +7,8 @@ import {
   formatMachineLine,
   type ImprovDecodeError,
   type ImprovPacket,
+  type MachineDecodeResult,
   type MachineLineError,
-  type MachineLineResult,
   type OkResponse,
   type Op,
   type Request,
@@ -43,7 +43,7 @@ export interface SerialConsoleOptions {
   /** Default timeout of request(). Default DEFAULT_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
   /** Decoder for machine lines (the protocol codec's decodeSerialMachineLine fits). */
-  decodeMachineLine?: (json: string) => MachineLineResult;
+  decodeMachineLine?: (json: string) => MachineDecodeResult<SerialMachineLine>;
 }
 
 export interface LogEntry {
@@ -198,6 +198,7 @@ export class SerialConsole {
           this.emit('machine', item.message);
           break;
         case 'machine-error':
+          this.failMalformed(item.error, item.raw);
           this.emit('machine-error', { error: item.error, raw: item.raw });
           break;
         case 'improv':
@@ -218,6 +219,23 @@ export class SerialConsole {
     this.pending.delete(msg.id);
     clearTimeout(p.timer);
     p.resolve(msg as SerialResponse);
+  }
+
+  /** A response whose id could be read but which failed validation ends its request at once. */
+  private failMalformed(error: MachineLineError, raw: string): void {
+    if (error.id === null) return;
+    const p = this.pending.get(error.id);
+    if (!p) return;
+    this.pending.delete(error.id);
+    clearTimeout(p.timer);
+    p.reject(
+      new SerialError(
+        'io',
+        `Malformed answer to serial request #${error.id} (${p.op}): ${error.code} at "${error.path}": ${error.message}. ` +
+          `Line: ${raw}`,
+        { path: this.path },
+      ),
+    );
   }
 
   private onClose(err: SerialError | null): void {

@@ -1,6 +1,6 @@
 import { MockBinding } from '@serialport/binding-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPort, guessBoard, listPorts } from './list';
+import { describePort, findPort, guessBoard, listPorts } from './list';
 import { FakeBinding } from './test/fake-binding';
 
 describe('guessBoard', () => {
@@ -95,10 +95,39 @@ describe('findPort with a custom binding (serial numbers)', () => {
     expect(port.path).toBe('/dev/ttyUSB1');
   });
 
+  it("says udevadm is missing with 'unsupported' instead of blaming a port", async () => {
+    const binding = {
+      list: async () => {
+        throw Object.assign(new Error('spawn udevadm ENOENT'), { code: 'ENOENT' });
+      },
+      open: async () => {
+        throw new Error('unused');
+      },
+    };
+    const err = await listPorts({ binding }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unsupported' });
+    expect((err as Error).message).toContain('apt-get install udev');
+  });
+
+  it('describes a port in one line', () => {
+    expect(
+      describePort({
+        path: '/dev/ttyUSB0',
+        vendorId: '10c4',
+        productId: 'ea60',
+        serialNumber: '0001',
+        manufacturer: undefined,
+        pnpId: undefined,
+        locationId: undefined,
+        board: guessBoard({ vendorId: '10c4', productId: 'ea60' }),
+      }),
+    ).toBe('/dev/ttyUSB0 10c4:ea60 sn=0001 (CP210x)');
+  });
+
   it('maps a failing list() to a SerialError', async () => {
     const binding = {
       list: async () => {
-        throw new Error('udevadm: not found');
+        throw new Error('binding exploded');
       },
       open: async () => {
         throw new Error('unused');

@@ -4,7 +4,7 @@
  * listed: open them by path.
  */
 import type { BindingInterface, PortInfo } from './binding';
-import { SerialError, toSerialError } from './errors';
+import { SerialError } from './errors';
 import { defaultBinding } from './open';
 
 export type BoardFamily = 'esp32' | 'arduino' | 'any';
@@ -205,7 +205,15 @@ export async function listPorts(opts: ListOptions = {}): Promise<SerialPortInfo[
   try {
     ports = await binding.list();
   } catch (e) {
-    throw toSerialError(e, 'list', '(port list)');
+    const message = e instanceof Error ? e.message : String(e);
+    if (/udevadm/.test(message)) {
+      throw new SerialError(
+        'unsupported',
+        `Listing serial ports needs udevadm on Linux (${message}): install it (\`apt-get install udev\`), or open a port by path.`,
+        { cause: e },
+      );
+    }
+    throw new SerialError('io', `Listing serial ports failed: ${message}`, { cause: e });
   }
   return ports
     .map((p) => {
@@ -231,7 +239,8 @@ function describe(match: PortMatch): string {
   return parts.length > 0 ? parts.join(' ') : '(any port)';
 }
 
-function summary(p: SerialPortInfo): string {
+/** One line per port, as `hil ports` prints it: path, USB ids, serial number, chip. */
+export function describePort(p: SerialPortInfo): string {
   const ids = p.vendorId ? ` ${p.vendorId}:${p.productId ?? '????'}` : '';
   const sn = p.serialNumber ? ` sn=${p.serialNumber}` : '';
   return `${p.path}${ids}${sn}${p.board ? ` (${p.board.chip})` : ''}`;
@@ -245,7 +254,9 @@ export async function findPort(match: PortMatch, opts: ListOptions = {}): Promis
   const ports = await listPorts(opts);
   const hits = ports.filter((p) => matchesPort(p, match));
   const seen =
-    ports.length > 0 ? `Ports seen: ${ports.map(summary).join(', ')}.` : 'No serial ports are listed at all.';
+    ports.length > 0
+      ? `Ports seen: ${ports.map(describePort).join(', ')}.`
+      : 'No serial ports are listed at all.';
   const [first, ...rest] = hits;
   if (first === undefined) {
     throw new SerialError(
@@ -257,7 +268,7 @@ export async function findPort(match: PortMatch, opts: ListOptions = {}): Promis
   if (rest.length > 0) {
     throw new SerialError(
       'port_ambiguous',
-      `${hits.length} serial ports match ${describe(match)}: ${hits.map(summary).join(', ')}. Add serialNumber or path to pick one.`,
+      `${hits.length} serial ports match ${describe(match)}: ${hits.map(describePort).join(', ')}. Add serialNumber or path to pick one.`,
     );
   }
   return first;

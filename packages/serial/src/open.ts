@@ -47,7 +47,18 @@ let nativeBinding: Promise<BindingInterface> | undefined;
 
 /** The auto-detected native binding (loads the @serialport/bindings-cpp addon on first use). */
 export function defaultBinding(): Promise<BindingInterface> {
-  nativeBinding ??= import('serialport').then((m) => m.SerialPort.binding as BindingInterface);
+  nativeBinding ??= import('serialport').then(
+    (m) => m.SerialPort.binding as BindingInterface,
+    (e: unknown) => {
+      nativeBinding = undefined;
+      throw new SerialError(
+        'unsupported',
+        `The native serial binding (@serialport/bindings-cpp) could not be loaded: ${(e as Error).message}. ` +
+          'Reinstall with its build script allowed, or pass a binding.',
+        { cause: e },
+      );
+    },
+  );
   return nativeBinding;
 }
 
@@ -55,6 +66,8 @@ export class SerialConnection {
   readonly path: string;
   readonly stream: SerialPortStream;
   private closed = false;
+  private closing = false;
+  private lastError: SerialError | undefined;
   private flowing = false;
   private readonly listeners: { [K in keyof ConnectionEvents]: Set<Listener<ConnectionEvents[K]>> } = {
     data: new Set(),
@@ -68,11 +81,20 @@ export class SerialConnection {
     this.path = stream.path;
     stream.on('error', (err: Error) => {
       const e = toSerialError(err, 'read', this.path);
+      this.lastError = e;
       for (const l of this.listeners.error) l(e);
     });
     stream.on('close', (err?: Error | null) => {
       this.closed = true;
-      const e = err ? toSerialError(err, 'read', this.path) : null;
+      // A failed write destroys the stream, which then closes without a reason: report what failed.
+      const e = err
+        ? toSerialError(err, 'read', this.path)
+        : this.closing
+          ? null
+          : (this.lastError ??
+            new SerialError('disconnected', `Serial port ${this.path} closed unexpectedly.`, {
+              path: this.path,
+            }));
       for (const l of this.listeners.close) l(e);
     });
   }
@@ -120,7 +142,12 @@ export class SerialConnection {
   ): Promise<void> {
     if (!this.isOpen) return Promise.reject(this.notOpen(op));
     return new Promise((resolve, reject) => {
-      run((err) => (err ? reject(toSerialError(err, op, this.path)) : resolve()));
+      run((err) => {
+        if (!err) return resolve();
+        const e = toSerialError(err, op, this.path);
+        if (e.code === 'disconnected') this.lastError = e;
+        reject(e);
+      });
     });
   }
 
@@ -167,6 +194,7 @@ export class SerialConnection {
       this.closed = true;
       return Promise.resolve();
     }
+    this.closing = true;
     return new Promise((resolve, reject) => {
       this.stream.close((err) => {
         if (err && this.stream.isOpen) reject(toSerialError(err, 'close', this.path));

@@ -32,7 +32,7 @@ afterEach(async () => {
 
 async function benchWithBoard(opts: SimBenchOptions = {}) {
   const clock = new ManualClock();
-  const bench: SimBench = await startSimBench({ clock, ...opts });
+  const bench: SimBench = await startSimBench({ clock, latency: 'zero', ...opts });
   cleanup.push(() => bench.close());
   const stream = new SerialPortStream({ binding: bench.binding, path: bench.probePath, baudRate: 57600 });
   const io = new firmataIo.Firmata(stream, { reportVersionTimeout: 200 });
@@ -144,7 +144,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
   });
 
   it('exposes the DUT console on the binding at /sim/dut', async () => {
-    const bench = await startSimBench();
+    const bench = await startSimBench({ latency: 'zero' });
     cleanup.push(() => bench.close());
     const port = new SerialPortStream({ binding: bench.binding, path: bench.dutPath, baudRate: 115200 });
     cleanup.push(async () => {
@@ -158,11 +158,53 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
     port.on('data', (d: Buffer) => {
       rx += d.toString('latin1');
     });
-    port.write('{"id":1,"op":"info"}\n');
+    port.write('@esphil {"id":1,"op":"info"}\r\n');
     while (!rx.includes('"id":1')) await once(port, 'data');
     expect(rx).toMatch(/@esphil \{"t":"res","id":1,"ok":true,"result":\{"fw"/);
     expect(await bench.binding.list()).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: '/sim/dut', vendorId: '10c4' })]),
     );
+  });
+
+  it('wire faults act on the bench wiring (what the probe sees), not on what the device reports', async () => {
+    const clock = new ManualClock();
+    const make = async (fault: string) => {
+      const b = await startSimBench({ clock, latency: 'zero', faults: [fault] });
+      cleanup.push(() => b.close());
+      const ws = await openClient(b.url);
+      cleanup.push(() => ws.close());
+      return { b, ws };
+    };
+    {
+      const { b, ws } = await make('led-stuck-high');
+      await ws.request('led.set', { led: 'status', on: false });
+      expect(b.wiring.probeDigital(2)).toBe(1);
+    }
+    {
+      const { b, ws } = await make('led-stuck-low');
+      expect((await ws.request('led.set', { led: 'status', on: true })).ok).toBe(true);
+      expect(b.wiring.probeDigital(2)).toBe(0);
+    }
+    for (const [fault, fraction] of [
+      ['pwm-offset:-20', 0.3],
+      ['pwm-dead', 0],
+    ] as const) {
+      const { b, ws } = await make(fault);
+      await ws.request('pwm.set', { ch: 'fan', duty: 0.5 });
+      clock.advance(2_000);
+      expect(b.wiring.probeVoltage(0)! / 3.3, fault).toBeCloseTo(fraction, 1);
+    }
+    {
+      const { b } = await make('button-dead');
+      b.wiring.setProbeOutput(7, { level: 0 });
+      expect(b.wiring.dutInput(4)).toBeNull();
+    }
+    {
+      const { b } = await make('sensor-frozen');
+      const before = b.wiring.dutVoltage(34);
+      b.wiring.setProbeOutput(5, { pwm: 1 });
+      clock.advance(2_000);
+      expect(b.wiring.dutVoltage(34)).toBe(before);
+    }
   });
 });

@@ -28,6 +28,8 @@ export interface FakeDeviceOptions {
   legacyText?: boolean;
   /** How a wrong token is refused: an error response then close 1008 (default), or close 1008 alone. */
   authRefusal?: 'error' | 'close';
+  /** Protocol version announced in hello (default PROTOCOL_VERSION). */
+  proto?: number;
   /** Only speak the tutorial text protocol (no hello). */
   legacyOnly?: boolean;
 }
@@ -170,7 +172,7 @@ export class FakeDevice {
   sendHello(conn: FakeConn): void {
     this.send(conn, {
       t: 'hello',
-      proto: PROTOCOL_VERSION,
+      proto: this.opts.proto ?? PROTOCOL_VERSION,
       fw: 'fake-1.0.0',
       board: 'esp32-devkit-v1',
       device: 'fake',

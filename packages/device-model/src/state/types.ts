@@ -6,7 +6,6 @@
 import type {
   Capabilities,
   DeviceStateSnapshot,
-  Request,
   Response,
   TargetName,
   UnsequencedEvent,

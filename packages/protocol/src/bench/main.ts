@@ -6,13 +6,15 @@ import { arch, cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, measureCodec } from './measure';
 
-const rows = measureCodec();
+const clock = process.argv.includes('--wall') ? 'wall' : 'cpu';
+const rows = measureCodec({ clock });
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   node: process.version,
   os: `${platform()} ${release()} ${arch()}`,
   loadavg1m: Number(loadavg()[0]?.toFixed(2)),
+  clock,
 };
 const out = join(process.cwd(), 'bench-results');
 mkdirSync(out, { recursive: true });

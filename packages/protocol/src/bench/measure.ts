@@ -20,11 +20,13 @@ export const CANDIDATES: Record<string, { request: Decode; device: Decode }> = {
 export interface MeasureOptions {
   /** Rounds per workload (each round runs every candidate once). Default 200. */
   rounds?: number;
-  /** Target wall time of one candidate's run within a round, ms. Default 5 (short runs: a preemption spoils one sample, not the median). */
+  /** Target wall time of one candidate's run within a round, ms. Default 10 (short runs: a disturbance spoils one sample, not the median). */
   runMs?: number;
   /** Warm-up time per candidate before measuring, ms. Default 200. */
   warmupMs?: number;
   workloads?: readonly Workload[];
+  /** Default `cpu`: CPU time of this process, so a busy machine slows the clock, not the result. */
+  clock?: Clock;
 }
 
 export interface CodecBenchRow {
@@ -56,10 +58,21 @@ function runner(texts: readonly string[], decode: Decode | null): (iterations: n
   };
 }
 
+/** ms clocks: `cpu` = this process's CPU time (robust when other processes compete for the cores), `wall`. */
+export type Clock = 'cpu' | 'wall';
+
+function now(clock: Clock): number {
+  if (clock === 'wall') return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+let clock: Clock = 'cpu';
+
 function timeIt(fn: (n: number) => void, n: number): number {
-  const t0 = performance.now();
+  const t0 = now(clock);
   fn(n);
-  return performance.now() - t0;
+  return now(clock) - t0;
 }
 
 /** Iterations that take about `ms`, found by doubling. */
@@ -82,15 +95,16 @@ function quantile(sorted: readonly number[], q: number): number {
 
 export function measureCodec(opts: MeasureOptions = {}): CodecBenchRow[] {
   const rounds = opts.rounds ?? 200;
-  const runMs = opts.runMs ?? 5;
+  const runMs = opts.runMs ?? 10;
   const warmupMs = opts.warmupMs ?? 200;
+  clock = opts.clock ?? 'cpu';
   const rows: CodecBenchRow[] = [];
   for (const w of opts.workloads ?? WORKLOADS) {
     const names = [BASELINE, ...Object.keys(CANDIDATES)];
     const fns = names.map((n) => runner(w.texts, n === BASELINE ? null : CANDIDATES[n]![w.kind]));
     for (const fn of fns) {
-      const end = performance.now() + warmupMs;
-      while (performance.now() < end) fn(16);
+      const end = now(clock) + warmupMs;
+      while (now(clock) < end) fn(16);
     }
     const iters = fns.map((fn) => calibrate(fn, runMs));
     const rates: number[][] = names.map(() => []);
