@@ -35,4 +35,20 @@ describe('runHil on the simulated bench (zero latency)', () => {
     expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).exitCode).toBe(0);
     expect(await readFile(join(out, 'serial.log'), 'utf8')).toContain('@esphil {"t":"ready"');
   });
+
+  it('runs a user suite from --suite-dir with the same fixtures, without the built-in ones', async () => {
+    const dir = new URL('../../examples', import.meta.url).pathname;
+    const { exitCode, report } = await runner.run({
+      out: null,
+      suiteDirs: [dir],
+      noBuiltin: true,
+      suites: ['ping'],
+    });
+    expect(report.tests.map((t) => [t.suite, t.state])).toEqual([
+      ['ping', 'passed'],
+      ['ping', 'passed'],
+    ]);
+    expect(report.tests[0]?.measurements[0]?.name).toBe('uptime grows');
+    expect(exitCode).toBe(0);
+  });
 });
