@@ -51,4 +51,16 @@ describe('runHil on the simulated bench (zero latency)', () => {
     expect(report.tests[0]?.measurements[0]?.name).toBe('uptime grows');
     expect(exitCode).toBe(0);
   });
+
+  it('a test that fails and then passes on retry is reported as flaky (exit 0), never hidden', async () => {
+    const dir = new URL('../testing/suites', import.meta.url).pathname;
+    const out = await mkdtemp(join(tmpdir(), 'hil-flaky-'));
+    const { exitCode, report } = await runner.run({ out, suiteDirs: [dir], noBuiltin: true, retries: 1 });
+    expect(report.tests.map((t) => [t.name, t.state, t.retries])).toEqual([
+      ['passes on the second attempt', 'flaky', 1],
+    ]);
+    expect(report.summary).toMatchObject({ passed: 0, flaky: 1, failed: 0 });
+    expect(exitCode).toBe(0);
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<property name="flaky" value="true"/>');
+  });
 });
