@@ -63,4 +63,16 @@ describe('runHil on the simulated bench (zero latency)', () => {
     expect(exitCode).toBe(0);
     expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<property name="flaky" value="true"/>');
   });
+
+  it('a DUT reboot nobody announced fails exactly the test it happened in', async () => {
+    const dir = new URL('../testing/suites-reboot', import.meta.url).pathname;
+    const { exitCode, report } = await runner.run({ out: null, suiteDirs: [dir], noBuiltin: true });
+    expect(report.tests.map((t) => [t.name, t.state])).toEqual([
+      ['an announced reboot passes', 'passed'],
+      ['an unannounced reboot fails the test it happened in', 'failed'],
+      ['the next test is not blamed', 'passed'],
+    ]);
+    expect(report.tests[1]?.error?.message).toMatch(/rebooted unexpectedly during this test/);
+    expect(exitCode).toBe(1);
+  });
 });
