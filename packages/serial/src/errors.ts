@@ -84,7 +84,9 @@ export function toSerialError(err: unknown, op: SerialOp, path: string): SerialE
     errno === 'port_missing' ||
     has(/No such file or directory|does not exist|ENOENT/i)
   ) {
-    return new SerialError('port_missing', `No serial port at ${path}. ${HINT_LIST_PORTS}.`, opts);
+    // A custom binding's own words (e.g. which virtual ports exist) are worth more than the OS's.
+    const detail = errno === 'port_missing' ? ` (${raw})` : '';
+    return new SerialError('port_missing', `No serial port at ${path}${detail}. ${HINT_LIST_PORTS}.`, opts);
   }
   if (errno === 'EBUSY' || errno === 'port_busy' || has(/Cannot lock port|locked|Resource busy|EBUSY/i)) {
     return new SerialError(

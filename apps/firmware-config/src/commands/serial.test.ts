@@ -96,6 +96,7 @@ describe('provision', () => {
   it('a virtual port that does not exist names the ports that do', async () => {
     const r = await run(['provision', '--port', '/sim/nothing-here', '--ssid', 'x']);
     expect(r.code).toBe(1);
+    expect(r.err).toMatch(/No serial port at \/sim\/nothing-here/);
     expect(r.err).toMatch(/no virtual device at \/sim\/nothing-here; attached: \/sim\/dut, \/sim\/probe/);
   });
 
