@@ -283,6 +283,12 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
           next.duty = dutyToRaw(req.duty, next.bits);
         }
       } else {
+        uint32_t maxBits = s_.config.profile ? s_.config.profile->ledcMaxBits : 20;
+        if (req.bits > maxBits || req.freq > MAX_PWM_FREQ) {
+          return error(ErrorCode::PwmInfeasible, jsonNumber(req.freq) + " Hz x " + jsonNumber(req.bits) +
+                                                     " bits cannot be achieved: bits 1.." + std::to_string(maxBits) +
+                                                     ", freq x 2^bits <= 80 MHz");
+        }
         uint32_t freq = static_cast<uint32_t>(req.freq), bits = static_cast<uint32_t>(req.bits);
         if (!ledcFeasible(freq, bits, s_.config.profile ? s_.config.profile->ledcMaxBits : 20)) {
           return error(ErrorCode::PwmInfeasible, std::to_string(freq) + " Hz x " + std::to_string(bits) +

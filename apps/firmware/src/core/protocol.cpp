@@ -1,5 +1,6 @@
 #include "protocol.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace esphil {
@@ -60,6 +61,51 @@ bool isValidName(const std::string& s) {
   return true;
 }
 
+size_t utf16Length(const std::string& s) {
+  // Limits are stated in JS string length (UTF-16 units): a 4-byte UTF-8 sequence is two units.
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) n += (c >= 0xF0) ? 2 : 1;
+  }
+  return n;
+}
+
+bool validUtf8(const char* p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(p[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 namespace {
 
 bool fail(DecodeError& err, ErrorCode code, const char* path, const std::string& msg) {
@@ -108,6 +154,9 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
     return fail(err, ErrorCode::TooLarge, "",
                 "frame of " + std::to_string(len) + " bytes exceeds the limit of " + std::to_string(maxBytes));
   }
+  if (!validUtf8(text, len)) {
+    return fail(err, ErrorCode::BadJson, "", "not valid UTF-8: a frame must be UTF-8 encoded JSON text");
+  }
   JsonLimits lim;
   lim.maxBytes = maxBytes;
   JsonError je = out.doc.parse(text, len, lim);
@@ -138,7 +187,7 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
     case Op::Ping: {
       JValue ts = root.get("ts");
       if (ts.valid()) {
-        if (!ts.isNumber()) return fail(err, ErrorCode::BadParam, "ts", "'ts' must be a number");
+        if (!ts.isNumber() || !std::isfinite(ts.asNumber())) return fail(err, ErrorCode::BadParam, "ts", "'ts' must be a number");
         out.hasTs = true;
         out.ts = ts.asNumber();
       }
@@ -164,7 +213,7 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
       JValue duty = root.get("duty");
       JValue raw = root.get("raw");
       if (duty.valid() && raw.valid()) {
-        return fail(err, ErrorCode::BadParam, "duty", "give exactly one of 'duty' (0..1) or 'raw' (counts), not both");
+        return fail(err, ErrorCode::BadParam, "raw", "give exactly one of 'duty' (0..1) or 'raw' (counts), not both");
       }
       if (!duty.valid() && !raw.valid()) {
         return fail(err, ErrorCode::BadParam, "duty", "give one of 'duty' (0..1) or 'raw' (counts)");
@@ -176,7 +225,7 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
         out.hasDuty = true;
         out.duty = duty.asNumber();
       } else {
-        if (!raw.isInt(0, 1048575)) {
+        if (!raw.isInt(0, 4294967295.0)) {
           return fail(err, ErrorCode::BadParam, "raw", "'raw' must be an integer 0..2^bits-1");
         }
         out.hasRaw = true;
@@ -186,12 +235,13 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
     }
     case Op::PwmConfig:
       if (!needName(root, "ch", out.target, err)) return false;
-      if (!needInt(root, "freq", 1, MAX_PWM_FREQ, out.freq, err)) return false;
-      return needInt(root, "bits", 1, 20, out.bits, err);
+      // Range and feasibility are the machine's call (pwm_infeasible); the wire only asks for positive integers.
+      if (!needInt(root, "freq", 1, 4294967295.0, out.freq, err)) return false;
+      return needInt(root, "bits", 1, 4294967295.0, out.bits, err);
     case Op::SensorSubscribe: {
       if (!needName(root, "sensor", out.target, err)) return false;
       if (!needNumber(root, "hz", out.hz, err)) return false;
-      if (!(out.hz > 0) || out.hz > 1e6) return fail(err, ErrorCode::BadParam, "hz", "'hz' must be greater than 0");
+      if (!(out.hz > 0) || !std::isfinite(out.hz)) return fail(err, ErrorCode::BadParam, "hz", "'hz' must be a finite number > 0");
       return true;
     }
     case Op::SensorUnsubscribe:
@@ -207,7 +257,9 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
     case Op::Auth: {
       JValue tk = root.get("token");
       if (!tk.valid()) return fail(err, ErrorCode::BadParam, "token", "missing 'token'");
-      if (!tk.isString()) return fail(err, ErrorCode::BadParam, "token", "'token' must be a string");
+      if (!tk.isString() || utf16Length(tk.asString()) > MAX_TOKEN_LEN) {
+        return fail(err, ErrorCode::BadParam, "token", "'token' must be a string of at most 64 chars");
+      }
       out.token = tk.asString();
       return true;
     }

@@ -89,6 +89,9 @@ struct Request {
 // Target names: 1-16 chars of [a-z0-9_-], starting with a letter.
 bool isValidName(const std::string& s);
 
+bool validUtf8(const char* text, size_t len);
+size_t utf16Length(const std::string& s);
+
 // Returns true with `out` filled, or false with `err` filled.
 bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err, size_t maxBytes = MAX_FRAME);
 

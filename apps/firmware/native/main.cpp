@@ -4,10 +4,10 @@
 #include <iostream>
 #include <string>
 
-#include "../core/backend.h"
-#include "../core/config.h"
-#include "../core/json.h"
-#include "../core/machine.h"
+#include "../src/core/backend.h"
+#include "../src/core/config.h"
+#include "../src/core/json.h"
+#include "../src/core/machine.h"
 
 using namespace esphil;
 
