@@ -6,7 +6,8 @@ void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ct
   out = BackendOutput();
   out.hasReply = true;
   const bool fromWs = ctx.from.kind == OriginRef::Ws;
-  int legacy = m.state().config.ws.legacyText ? legacyText(text, len) : -1;
+  const DeviceConfig& cfg = m.state().config;
+  int legacy = (cfg.ws.legacyText && !cfg.leds.empty()) ? legacyText(text, len) : -1;
   if (legacy >= 0) {
     if (fromWs && m.needsAuth(ctx.from.client)) {
       DecodeError e;
@@ -16,12 +17,6 @@ void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ct
       return;
     }
     out.reply = m.legacy(legacy == 1, fromWs ? ctx.from.client : 0, out.events, out.effects);
-    if (out.reply.empty()) {
-      DecodeError e;
-      e.code = ErrorCode::UnknownTarget;
-      e.message = "no LED configured for the legacy text mode";
-      out.reply = Machine::errorResponse(e);
-    }
     return;
   }
   Request req;
@@ -80,13 +75,21 @@ bool applyInputJson(Machine& m, const JValue& in, BackendOutput& out) {
   if (!in.isObject()) return false;
   const std::string& kind = in.get("kind").asString();
   if (kind == "button") {
-    if (!in.get("button").isString() || !in.get("pressed").isBool()) return false;
-    m.buttonInput(in.get("button").asString(), in.get("pressed").asBool(), out.events);
+    if (!in.get("button").isString()) return false;
+    if (!in.get("pressed").isBool()) {
+      out.inputError = ErrorCode::BadParam;
+      return true;
+    }
+    out.inputError = m.buttonInput(in.get("button").asString(), in.get("pressed").asBool(), out.events);
     return true;
   }
   if (kind == "sensor-sample") {
-    if (!in.get("sensor").isString() || !in.get("raw").isNumber()) return false;
-    m.sensorSample(in.get("sensor").asString(), in.get("raw").asNumber(), out.events);
+    if (!in.get("sensor").isString()) return false;
+    if (!in.get("raw").isNumber()) {
+      out.inputError = ErrorCode::BadParam;
+      return true;
+    }
+    out.inputError = m.sensorSample(in.get("sensor").asString(), in.get("raw").asNumber(), out.events);
     return true;
   }
   if (kind == "client-disconnected") {
@@ -110,6 +113,7 @@ void writeOutput(JsonWriter& w, const BackendOutput& out) {
   w.key("effects").beginArray();
   for (const auto& e : out.effects) w.raw(encodeEffect(e));
   w.endArray();
+  if (out.inputError != ErrorCode::None) w.key("inputError").value(errorCodeName(out.inputError));
 }
 
 }  // namespace esphil

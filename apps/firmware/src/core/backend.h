@@ -13,6 +13,8 @@ struct BackendOutput {
   std::string reply;
   std::vector<Event> events;
   std::vector<Effect> effects;
+  // applyInput's InputError: the input was ignored (unknown target, sample out of range).
+  ErrorCode inputError = ErrorCode::None;
 };
 
 void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ctx, BackendOutput& out);
@@ -21,7 +23,8 @@ void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ct
 bool parseOrigin(const JValue& v, OriginRef& out);
 // Fills a StepContext from its JSON form (missing fields keep defaults).
 void parseContext(const JValue& v, StepContext& ctx);
-// Applies {"kind":"button"|"sensor-sample"|"client-disconnected",...}; false if malformed.
+// Applies {"kind":"button"|"sensor-sample"|"client-disconnected",...}; false if the command itself is malformed
+// (an input the machine ignores is not malformed: it sets out.inputError).
 bool applyInputJson(Machine& m, const JValue& input, BackendOutput& out);
 
 void writeOutput(JsonWriter& w, const BackendOutput& out);

@@ -1,28 +1,54 @@
-// Board pin facts (hardware-facts.md "ESP32 GPIO" and "LEDC"): what each GPIO can do, per chip.
+// Board profiles (mirror of device-model boards/): every GPIO's capabilities and the LEDC peripheral, per board.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace esphil {
 
 enum class Chip : uint8_t { Esp32, Esp32S3, Esp32C3 };
 
+struct GpioInfo {
+  int gpio = -1;
+  bool input = true;
+  bool output = true;
+  bool pulls = true;
+  bool flash = false;
+  bool psram = false;
+  bool psramOnVariants = false;
+  const char* strapping = nullptr;  // why it is a strapping pin, or null
+  const char* uart0 = nullptr;      // "TX" / "RX"
+  const char* usb = nullptr;        // "D-" / "D+"
+  int adcUnit = 0;                  // 0 = none
+  int adcChannel = -1;
+  bool pwm = true;
+  bool exposed = true;
+  const char* note = nullptr;
+};
+
+struct LedcProfile {
+  int channels;
+  int groups;
+  int channelsPerGroup;
+  int timersPerGroup;
+  int maxBits;
+  uint32_t clockHz;
+  bool highSpeedGroup;
+};
+
 struct BoardProfile {
   const char* id;
+  const char* name;
+  const char* chipName;
+  const char* module;
   Chip chip;
-  uint64_t gpio;       // pins that exist on the module
-  uint64_t flash;      // wired to SPI flash/PSRAM: never usable
-  uint64_t inputOnly;  // no output driver, no pulls
-  uint64_t strapping;  // allowed, warned
-  uint64_t adc1;
-  uint64_t adc2;  // unreadable while WiFi is on
-  uint64_t pwm;
-  uint8_t ledcChannels;
-  uint8_t ledcMaxBits;
-  uint8_t ledcGroups;  // 2 on the original ESP32 (high/low speed), else 1
+  LedcProfile ledc;
+  std::vector<GpioInfo> gpios;
 };
 
 const BoardProfile* findBoard(const std::string& id);
-inline bool hasPin(uint64_t mask, int pin) { return pin >= 0 && pin < 64 && ((mask >> pin) & 1ULL) != 0; }
+const GpioInfo* findGpio(const BoardProfile& b, int pin);
+// "esp32-devkitc, esp32-doit-devkit-v1, ..." for messages.
+const char* boardIdList();
 
 }  // namespace esphil

@@ -4,347 +4,692 @@
 
 namespace esphil {
 
+const char* pullName(Pull p) { return p == Pull::Up ? "up" : p == Pull::Down ? "down" : "none"; }
+
 namespace {
 
-struct Ctx {
-  std::vector<Diagnostic>& d;
-  void err(const std::string& path, const char* code, const std::string& msg, const std::string& hint) {
-    d.push_back({true, path, code, msg, hint});
+// describe() of device-model structure.ts: how an unexpected value is named in messages.
+std::string describe(const JValue& v) {
+  if (!v.valid()) return "undefined";
+  switch (v.type()) {
+    case JType::Null: return "null";
+    case JType::Array: return "an array";
+    case JType::Object: return "an object";
+    case JType::Bool: return v.asBool() ? "true" : "false";
+    case JType::Number: return jsonNumber(v.asNumber());
+    case JType::String: {
+      // slice(0, 40) in UTF-16 units; cut on a code point boundary.
+      const std::string& s = v.asString();
+      size_t units = 0, i = 0;
+      while (i < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        size_t u = len == 4 ? 2 : 1;
+        if (units + u > 40) break;
+        units += u;
+        i += len;
+      }
+      return "\"" + s.substr(0, i) + "\"";
+    }
   }
-  void warn(const std::string& path, const char* code, const std::string& msg, const std::string& hint) {
-    d.push_back({false, path, code, msg, hint});
+  return "undefined";
+}
+
+bool isJsSpace(const std::string& s, size_t i, size_t& len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  len = 1;
+  if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return true;
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (c == 0xC2 && at(1) == 0xA0) return (len = 2), true;
+  if (c == 0xE1 && at(1) == 0x9A && at(2) == 0x80) return (len = 3), true;
+  if (c == 0xE2 && at(1) == 0x80 && ((at(2) >= 0x80 && at(2) <= 0x8A) || at(2) == 0xA8 || at(2) == 0xA9 || at(2) == 0xAF)) {
+    return (len = 3), true;
+  }
+  if (c == 0xE2 && at(1) == 0x81 && at(2) == 0x9F) return (len = 3), true;
+  if (c == 0xE3 && at(1) == 0x80 && at(2) == 0x80) return (len = 3), true;
+  if (c == 0xEF && at(1) == 0xBB && at(2) == 0xBF) return (len = 3), true;
+  return false;
+}
+
+bool allPrintableAscii(const std::string& s, size_t from) {
+  for (size_t i = from; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+bool isTargetName(const std::string& s) { return isValidName(s); }
+bool isDeviceName(const std::string& s) {
+  if (s.empty() || s.size() > 24 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+bool isPath(const std::string& s) { return !s.empty() && s[0] == '/' && allPrintableAscii(s, 1); }
+bool isProtocolToken(const std::string& s) {
+  static const std::string extra = "!#$%&'*+.^_`|~-";
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || extra.find(c) != std::string::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+bool isToken(const std::string& s) { return !s.empty() && allPrintableAscii(s, 0); }
+bool isOrigin(const std::string& s) {
+  size_t start;
+  if (s.compare(0, 7, "http://") == 0) {
+    start = 7;
+  } else if (s.compare(0, 8, "https://") == 0) {
+    start = 8;
+  } else {
+    return false;
+  }
+  if (start >= s.size()) return false;
+  for (size_t i = start; i < s.size();) {
+    size_t len = 1;
+    if (s[i] == '/' || isJsSpace(s, i, len)) return false;
+    i += len;
+  }
+  return true;
+}
+
+struct DiagList {
+  std::vector<Diagnostic>& items;
+  size_t errors = 0;
+  void error(const std::string& path, const std::string& code, const std::string& msg, const std::string& hint) {
+    items.push_back({true, path, code, msg, hint});
+    ++errors;
+  }
+  void warn(const std::string& path, const std::string& code, const std::string& msg, const std::string& hint) {
+    items.push_back({false, path, code, msg, hint});
   }
 };
 
-bool optBool(Ctx& c, const JValue& o, const char* k, const std::string& path, bool& out) {
-  JValue v = o.get(k);
-  if (!v.valid()) return true;
-  if (!v.isBool()) {
-    c.err(path + "." + k, "type", std::string("'") + k + "' must be true or false", "use true or false");
-    return false;
-  }
-  out = v.asBool();
-  return true;
-}
-bool optInt(Ctx& c, const JValue& o, const char* k, const std::string& path, double lo, double hi, uint32_t& out) {
-  JValue v = o.get(k);
-  if (!v.valid()) return true;
-  if (!v.isInt(lo, hi)) {
-    c.err(path + "." + k, "type", std::string("'") + k + "' must be an integer " + jsonNumber(lo) + ".." + jsonNumber(hi),
-          "fix the value");
-    return false;
-  }
-  out = static_cast<uint32_t>(v.asNumber());
-  return true;
-}
-bool optNum(Ctx& c, const JValue& o, const char* k, const std::string& path, double& out) {
-  JValue v = o.get(k);
-  if (!v.valid()) return true;
-  if (!v.isNumber()) {
-    c.err(path + "." + k, "type", std::string("'") + k + "' must be a number", "fix the value");
-    return false;
-  }
-  out = v.asNumber();
-  return true;
-}
-bool optStr(Ctx& c, const JValue& o, const char* k, const std::string& path, size_t maxLen, std::string& out) {
-  JValue v = o.get(k);
-  if (!v.valid()) return true;
-  if (!v.isString() || v.asString().size() > maxLen) {
-    c.err(path + "." + k, "type", std::string("'") + k + "' must be a string of at most " + std::to_string(maxLen) + " bytes",
-          "fix the value");
-    return false;
-  }
-  out = v.asString();
-  return true;
+std::string join(const std::vector<const char*>& v) {
+  std::string s;
+  for (const char* x : v) s += (s.empty() ? "" : ", ") + std::string(x);
+  return s;
 }
 
-bool nameAndPin(Ctx& c, const JValue& item, const std::string& path, std::string& name, int& pin) {
+// Fields of structure.ts: one object's checks, tracking soundness.
+class Fields {
+ public:
+  Fields(DiagList& d, const JValue& obj, std::string path, const std::vector<const char*>& allowed)
+      : d_(d), obj_(obj), path_(std::move(path)) {
+    for (JValue m = obj.first(); m.valid(); m = m.next()) {
+      if (obj.get(m.key().c_str()).index() != m.index()) continue;  // duplicate key: the last one counts
+      bool known = false;
+      for (const char* a : allowed) known = known || m.key() == a;
+      if (!known) {
+        d.warn(at(m.key()), "config.unknown-key", "Unknown key '" + m.key() + "' is ignored",
+               "Known keys here: " + join(allowed) + ". Check the spelling.");
+      }
+    }
+  }
   bool ok = true;
-  JValue n = item.get("name");
-  if (!n.isString() || !isValidName(n.asString())) {
-    c.err(path + ".name", "name.invalid", "name must be 1-16 chars of [a-z0-9_-] starting with a letter",
-          "rename it, e.g. \"status\"");
+  std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  JValue get(const char* key) const { return obj_.get(key); }
+
+  bool fail(const std::string& key, const char* code, const std::string& msg, const std::string& hint) {
     ok = false;
-  } else {
-    name = n.asString();
+    d_.error(at(key), code, msg, hint);
+    return false;
   }
-  JValue p = item.get("pin");
-  if (!p.isInt(0, 63)) {
-    c.err(path + ".pin", "pin.invalid", "pin must be a GPIO number", "give the GPIO number, e.g. 2");
-    ok = false;
-  } else {
-    pin = static_cast<int>(p.asNumber());
+  // Returns true when present and valid (value in `out`).
+  bool integer(const char* key, double lo, double hi, bool required, double& out) {
+    JValue v = obj_.get(key);
+    std::string range = jsonNumber(lo) + ".." + jsonNumber(hi);
+    if (!v.valid()) {
+      if (required) fail(key, "config.missing", "'" + at(key) + "' is required", "Add an integer " + range + ".");
+      return false;
+    }
+    if (!v.isNumber() || !(std::isfinite(v.asNumber()) && std::floor(v.asNumber()) == v.asNumber())) {
+      return fail(key, "config.type", "'" + at(key) + "' must be an integer, got " + describe(v),
+                  "Use a whole number " + range + ".");
+    }
+    double x = v.asNumber();
+    if (x < lo || x > hi) {
+      return fail(key, "config.range", "'" + at(key) + "' is " + jsonNumber(x) + ", outside " + range,
+                  "Use a value from " + jsonNumber(lo) + " to " + jsonNumber(hi) + ".");
+    }
+    out = x;
+    return true;
   }
-  return ok;
+  bool number(const char* key, double lo, double hi, bool exclusiveMin, double& out) {
+    JValue v = obj_.get(key);
+    if (!v.valid()) return false;
+    if (!v.isNumber() || !std::isfinite(v.asNumber())) {
+      return fail(key, "config.type", "'" + at(key) + "' must be a finite number, got " + describe(v), "Use a plain number.");
+    }
+    double x = v.asNumber();
+    if (x < lo || x > hi || (exclusiveMin && x == lo)) {
+      std::string range = (exclusiveMin ? "more than " : "at least ") + jsonNumber(lo) + " and at most " + jsonNumber(hi);
+      return fail(key, "config.range", "'" + at(key) + "' is " + jsonNumber(x) + "; it must be " + range,
+                  "Use a value " + range + ".");
+    }
+    out = x;
+    return true;
+  }
+  bool boolean(const char* key, bool& out) {
+    JValue v = obj_.get(key);
+    if (!v.valid()) return false;
+    if (!v.isBool()) {
+      return fail(key, "config.type", "'" + at(key) + "' must be true or false, got " + describe(v), "Use true or false.");
+    }
+    out = v.asBool();
+    return true;
+  }
+  bool str(const char* key, size_t maxLen, bool (*pattern)(const std::string&), const char* patternHint, std::string& out) {
+    JValue v = obj_.get(key);
+    if (!v.valid()) return false;
+    if (!v.isString()) return fail(key, "config.type", "'" + at(key) + "' must be a string, got " + describe(v), "Use a string.");
+    size_t n = utf16Length(v.asString());
+    if (n == 0 || n > maxLen) {
+      return fail(key, "config.range",
+                  "'" + at(key) + "' must be 1.." + std::to_string(maxLen) + " characters (got " + std::to_string(n) + ")",
+                  "Shorten it to at most " + std::to_string(maxLen) + " characters.");
+    }
+    if (pattern != nullptr && !pattern(v.asString())) {
+      return fail(key, "config.format", "'" + at(key) + "' is " + describe(v) + ", which is not allowed",
+                  patternHint != nullptr ? patternHint : "Check the format.");
+    }
+    out = v.asString();
+    return true;
+  }
+  int oneOf(const char* key, const std::vector<const char*>& values) {
+    JValue v = obj_.get(key);
+    if (!v.valid()) return -1;
+    if (v.isString()) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (v.asString() == values[i]) return static_cast<int>(i);
+      }
+    }
+    fail(key, "config.enum", "'" + at(key) + "' is " + describe(v) + "; expected one of " + join(values),
+         "Use one of: " + join(values) + ".");
+    return -2;
+  }
+  bool name(std::string& out) {
+    JValue v = obj_.get("name");
+    if (!v.valid()) return fail("name", "config.missing", "'" + at("name") + "' is required", "Add a name such as \"status\".");
+    if (!v.isString() || !isTargetName(v.asString())) {
+      return fail("name", "name.invalid",
+                  "'" + at("name") + "' is " + describe(v) +
+                      ": names are 1-16 characters of a-z, 0-9, '_' and '-', starting with a letter",
+                  "Use a short lowercase name such as \"status\" or \"fan_1\".");
+    }
+    out = v.asString();
+    return true;
+  }
+  bool pin(int& out) {
+    double p;
+    if (!integer("pin", 0, 63, true, p)) return false;
+    out = static_cast<int>(p);
+    return true;
+  }
+
+ private:
+  DiagList& d_;
+  JValue obj_;
+  std::string path_;
+};
+
+const std::vector<const char*> kLogLevels = {"error", "warn", "info", "debug"};
+
+enum class Kind { Leds, Pwm, Buttons, Sensors };
+const char* kindKey(Kind k) {
+  switch (k) {
+    case Kind::Leds: return "leds";
+    case Kind::Pwm: return "pwm";
+    case Kind::Buttons: return "buttons";
+    case Kind::Sensors: return "sensors";
+  }
+  return "";
+}
+const char* kindLabel(Kind k) {
+  switch (k) {
+    case Kind::Leds: return "LED";
+    case Kind::Pwm: return "PWM output";
+    case Kind::Buttons: return "button";
+    case Kind::Sensors: return "sensor";
+  }
+  return "";
 }
 
-std::string gpio(int pin) { return "GPIO" + std::to_string(pin); }
+struct Usage {
+  Kind kind;
+  std::string name;
+  int pin;
+  std::string path;
+};
+
+template <typename Pred>
+std::string usable(const BoardProfile& b, Pred want, size_t limit = 0) {
+  std::string s;
+  size_t n = 0;
+  for (const auto& g : b.gpios) {
+    if (g.flash || g.psram || g.uart0 != nullptr || g.usb != nullptr || !g.exposed || !want(g)) continue;
+    if (limit != 0 && n >= limit) break;
+    s += (s.empty() ? "" : ", ") + std::to_string(g.gpio);
+    ++n;
+  }
+  return s;
+}
+
+void checkHardware(DiagList& d, DeviceConfig& c, const std::vector<size_t> (&indexes)[4]) {
+  const BoardProfile& b = *c.profile;
+  auto pathOf = [&](Kind k, size_t i) {
+    const auto& idx = indexes[static_cast<int>(k)];
+    return std::string(kindKey(k)) + "[" + std::to_string(i < idx.size() ? idx[i] : i) + "]";
+  };
+  std::vector<Usage> usages;
+  for (size_t i = 0; i < c.leds.size(); ++i) usages.push_back({Kind::Leds, c.leds[i].name, c.leds[i].pin, pathOf(Kind::Leds, i)});
+  for (size_t i = 0; i < c.pwm.size(); ++i) usages.push_back({Kind::Pwm, c.pwm[i].name, c.pwm[i].pin, pathOf(Kind::Pwm, i)});
+  for (size_t i = 0; i < c.buttons.size(); ++i) {
+    usages.push_back({Kind::Buttons, c.buttons[i].name, c.buttons[i].pin, pathOf(Kind::Buttons, i)});
+  }
+  for (size_t i = 0; i < c.sensors.size(); ++i) {
+    usages.push_back({Kind::Sensors, c.sensors[i].name, c.sensors[i].pin, pathOf(Kind::Sensors, i)});
+  }
+  for (size_t i = 0; i < usages.size(); ++i) {
+    const Usage& u = usages[i];
+    for (size_t j = 0; j < i; ++j) {
+      const Usage& f = usages[j];
+      if (f.name != u.name) continue;
+      d.error(u.path + ".name", "name.duplicate",
+              "Name '" + u.name + "' is used by " + kindLabel(f.kind) + " " + f.path + " (GPIO" + std::to_string(f.pin) +
+                  ") and " + kindLabel(u.kind) + " " + u.path + " (GPIO" + std::to_string(u.pin) + ")",
+              "Rename one of them; names must be unique across LEDs, PWM outputs, buttons and sensors.");
+      break;
+    }
+  }
+  std::vector<const Usage*> owners(64, nullptr);
+  for (const Usage& u : usages) {
+    std::string at = u.path + ".pin";
+    std::string who = "GPIO" + std::to_string(u.pin) + " (" + kindLabel(u.kind) + " '" + u.name + "')";
+    const GpioInfo* g = findGpio(b, u.pin);
+    if (g == nullptr) {
+      d.error(at, "pin.unknown",
+              "GPIO" + std::to_string(u.pin) + " does not exist on the " + b.name + " (" + b.chipName + "); " +
+                  kindLabel(u.kind) + " '" + u.name + "' cannot use it",
+              "Pick one of the board's GPIOs: " + usable(b, [](const GpioInfo&) { return true; }) + ".");
+      continue;
+    }
+    if (g->flash) {
+      d.error(at, "pin.flash", who + " is wired to the SPI flash on the " + b.name + "; using it crashes the chip",
+              "Never use the flash pins; pick another GPIO such as " +
+                  usable(b, [](const GpioInfo& x) { return x.output && x.strapping == nullptr; }, 6) + ".");
+      continue;
+    }
+    if (g->psram) {
+      d.error(at, "pin.psram", who + " is used by the PSRAM of the " + b.module + " on this board",
+              "Pick another GPIO; the PSRAM pins are not free on this module.");
+      continue;
+    }
+    if (u.pin >= 0 && u.pin < 64 && owners[static_cast<size_t>(u.pin)] != nullptr) {
+      const Usage& f = *owners[static_cast<size_t>(u.pin)];
+      d.error(at, "pin.duplicate",
+              "GPIO" + std::to_string(u.pin) + " is used twice: by " + kindLabel(f.kind) + " '" + f.name + "' (" + f.path +
+                  ") and " + kindLabel(u.kind) + " '" + u.name + "' (" + u.path + ")",
+              "Move '" + u.name + "' to a free GPIO.");
+      continue;
+    }
+    owners[static_cast<size_t>(u.pin)] = &u;
+    // checkRole
+    if (u.kind == Kind::Leds && !g->output) {
+      d.error(at, "pin.input-only", who + " is input-only on the " + b.name + " and cannot drive an LED",
+              "Move the LED to an output-capable GPIO (" + usable(b, [](const GpioInfo& x) { return x.output; }, 8) +
+                  "...); GPIO" + std::to_string(u.pin) + " can still serve a button or sensor.");
+    }
+    if (u.kind == Kind::Pwm && !g->pwm) {
+      d.error(at, "pwm.no-pwm-pin", who + " cannot output PWM on the " + b.name + (g->output ? "" : " (it is input-only)"),
+              "Use a PWM-capable GPIO (" + usable(b, [](const GpioInfo& x) { return x.pwm; }, 8) + "...).");
+    }
+    if (u.kind == Kind::Buttons) {
+      for (const auto& bt : c.buttons) {
+        if (bt.name != u.name) continue;
+        if (bt.pull != Pull::None && !g->pulls) {
+          std::string pull = pullName(bt.pull);
+          d.error(at, "pin.no-pull",
+                  who + " asks for an internal pull-" + pull + ", but GPIO" + std::to_string(u.pin) +
+                      " has no internal pull resistors",
+                  "Fit an external 10 kOhm pull-" + pull +
+                      " resistor and set \"pull\": \"none\", or move the button to a GPIO with pulls.");
+        }
+        break;
+      }
+    }
+    if (u.kind == Kind::Sensors) {
+      std::string adc1 = usable(b, [](const GpioInfo& x) { return x.adcUnit == 1; });
+      if (g->adcUnit == 0) {
+        d.error(at, "adc.no-adc-pin", who + " has no ADC channel on the " + b.name, "Use an ADC1 pin: " + adc1 + ".");
+      } else if (g->adcUnit == 2 && c.wifi) {
+        d.error(at, "adc2.wifi",
+                who + " is on ADC2 (channel " + std::to_string(g->adcChannel) + "), which cannot be read while WiFi is on",
+                "Move the sensor to an ADC1 pin (" + adc1 + "), or set \"wifi\": false.");
+      }
+    }
+    // warnSpecial
+    if (g->strapping != nullptr) {
+      d.warn(at, "pin.strapping", who + " is a strapping pin: " + g->strapping,
+             "Allowed, but make sure nothing attached pulls it the wrong way during reset; prefer another GPIO if one is free.");
+    }
+    if (g->uart0 != nullptr) {
+      d.warn(at, "pin.uart0",
+             who + " is UART0 " + g->uart0 + ", the USB serial console used for logs, flashing and config.set",
+             "Avoid it unless you give up the serial console; pick another GPIO.");
+    }
+    if (g->usb != nullptr) {
+      d.warn(at, "pin.usb", who + " is the native USB " + g->usb + " line; using it drops the USB serial/JTAG connection",
+             "Pick another GPIO unless the board is programmed over UART.");
+    }
+    if (g->psramOnVariants) {
+      d.warn(at, "pin.psram-variant",
+             who + " is used by PSRAM on " + b.name + " variants with a PSRAM module (WROVER / R8)",
+             "Fine on a module without PSRAM; pick another GPIO if yours has PSRAM.");
+    }
+    if (!g->exposed) {
+      d.warn(at, "pin.not-exposed",
+             who + " is not broken out on the " + b.name + " headers" + (g->note ? std::string(" (") + g->note + ")" : ""),
+             "You will need to solder to the module; pick a header pin if you can.");
+    }
+  }
+  // checkPwm
+  std::vector<LedcRequest> reqs;
+  for (size_t i = 0; i < c.pwm.size(); ++i) {
+    const PwmCfg& p = c.pwm[i];
+    std::string problem = ledcProblem(p.freq, p.bits, b.ledc);
+    if (!problem.empty()) {
+      int mb = ledcMaxBits(p.freq, b.ledc);
+      d.error(pathOf(Kind::Pwm, i) + ".bits", "pwm.infeasible",
+              "PWM '" + p.name + "' (GPIO" + std::to_string(p.pin) + "): " + problem,
+              mb > 0 ? "At " + std::to_string(p.freq) + " Hz use at most " + std::to_string(mb) +
+                           " bits, or lower the frequency (limit: freq x 2^bits <= " + jsonNumber(b.ledc.clockHz / 1e6) +
+                           " MHz, bits 1.." + std::to_string(b.ledc.maxBits) + ")."
+                     : "Lower the frequency to at most " + std::to_string(b.ledc.clockHz / 2) + " Hz.");
+    } else if (p.initialDuty > maxRaw(p.bits)) {
+      d.error(pathOf(Kind::Pwm, i) + ".initialDuty", "pwm.duty-range",
+              "PWM '" + p.name + "' (GPIO" + std::to_string(p.pin) + "): initialDuty " + std::to_string(p.initialDuty) +
+                  " exceeds " + std::to_string(maxRaw(p.bits)) + ", the maximum at " + std::to_string(p.bits) + " bits",
+              "Use 0.." + std::to_string(maxRaw(p.bits)) + " (the maximum means 100 %).");
+    }
+    LedcRequest r;
+    r.name = p.name;
+    r.pin = p.pin;
+    r.freq = p.freq;
+    r.bits = p.bits;
+    r.channel = p.channel;
+    reqs.push_back(r);
+  }
+  std::vector<LedcSlot> slots;
+  std::vector<LedcIssue> issues;
+  allocateLedc(reqs, b.ledc, c.core, slots, issues);
+  for (const auto& is : issues) {
+    d.error(pathOf(Kind::Pwm, is.index) + (is.field.empty() ? "" : "." + is.field), is.code, is.message, is.hint);
+  }
+  for (size_t i = 0; i < c.pwm.size(); ++i) c.pwm[i].slot = slots[i];
+}
 
 }  // namespace
 
-bool parseConfig(const JValue& v, DeviceConfig& out, std::vector<Diagnostic>& diags) {
-  Ctx c{diags};
+bool parseConfig(const JValue& input, DeviceConfig& out, std::vector<Diagnostic>& diags) {
+  DiagList d{diags};
   out = DeviceConfig();
-  if (!v.isObject()) {
-    c.err("", "config.type", "the configuration must be a JSON object", "send a DeviceConfig object");
+  std::vector<size_t> indexes[4];
+  if (!input.isObject()) {
+    d.error("", "config.type", "The config must be a JSON object, got " + describe(input),
+            "Start from starterConfig(board) or the example in the device-model README.");
     return false;
   }
-  out.json = jsonStringify(v);
-  JValue ver = v.get("version");
-  if (!ver.isInt(1, 1)) c.err("version", "config.version", "version must be 1", "set \"version\": 1");
-  JValue board = v.get("board");
-  if (!board.isString() || (out.profile = findBoard(board.asString())) == nullptr) {
-    c.err("board", "board.unknown", "unknown board",
-          "use esp32-devkitc, esp32-doit-devkit-v1, esp32-s3-devkitc-1 or esp32-c3-devkitm-1");
-    return false;
+  Fields top(d, input, "",
+             {"version", "board", "core", "name", "wifi", "leds", "pwm", "buttons", "sensors", "websocket", "logLevel"});
+  bool sound = true;
+  JValue ver = input.get("version");
+  if (!(ver.isNumber() && ver.asNumber() == 1)) {
+    d.error("version", ver.valid() ? "config.version" : "config.missing", "'version' must be 1, got " + describe(ver),
+            "Set \"version\": 1.");
+    sound = false;
   }
-  out.board = board.asString();
-  const BoardProfile& bp = *out.profile;
-  JValue core = v.get("core");
-  if (core.valid()) {
-    if (core.isString() && core.asString() == "2.x") {
-      out.core = CoreLine::V2;
-    } else if (core.isString() && core.asString() == "3.x") {
-      out.core = CoreLine::V3;
-    } else {
-      c.err("core", "core.invalid", "core must be \"2.x\" or \"3.x\"", "set the arduino-esp32 major line");
-    }
-  }
-  optStr(c, v, "name", "", 24, out.name);
-  optBool(c, v, "wifi", "", out.wifi);
-  JValue ll = v.get("logLevel");
-  if (ll.valid() && (!ll.isString() || !logLevelFromName(ll.asString(), out.logLevel))) {
-    c.err("logLevel", "type", "logLevel must be error, warn, info or debug", "fix the value");
-  }
-
-  std::vector<std::string> names;
-  int pinUser[64];
-  for (int& p : pinUser) p = 0;
-  auto usePin = [&](int pin, const std::string& path, bool output, bool pwm) {
-    if (!hasPin(bp.gpio, pin)) {
-      c.err(path, "pin.unknown", gpio(pin) + " does not exist on " + out.board, "pick a GPIO the board has");
-      return;
-    }
-    if (hasPin(bp.flash, pin)) {
-      c.err(path, "pin.flash", gpio(pin) + " is wired to the SPI flash and cannot be used", "pick another GPIO");
-      return;
-    }
-    if (output && hasPin(bp.inputOnly, pin)) {
-      c.err(path, "pin.input-only", gpio(pin) + " is input-only and cannot drive an output", "use a GPIO below 34");
-    }
-    if (pwm && !hasPin(bp.pwm, pin)) c.err(path, "pin.no-pwm", gpio(pin) + " has no PWM output", "use a GPIO below 34");
-    if (pinUser[pin]++ > 0) c.err(path, "pin.duplicate", gpio(pin) + " is used twice", "give each function its own GPIO");
-    if (hasPin(bp.strapping, pin)) {
-      c.warn(path, "pin.strapping", gpio(pin) + " is a strapping pin: its level at reset changes boot behaviour",
-             "keep it free at reset or pick another GPIO");
-    }
-  };
-  auto useName = [&](const std::string& n, const std::string& path) {
-    for (const auto& m : names) {
-      if (m == n) c.err(path, "name.duplicate", "name '" + n + "' is used twice", "give each target its own name");
-    }
-    names.push_back(n);
-  };
-  auto listOf = [&](const char* k) -> JValue {
-    JValue a = v.get(k);
-    if (a.valid() && !a.isArray()) {
-      c.err(k, "type", std::string("'") + k + "' must be an array", "use [ ... ]");
-      return JValue();
-    }
-    if (a.size() > MAX_TARGETS) {
-      c.err(k, "config.too-many", std::string("more than 16 entries in '") + k + "'", "remove some");
-      return JValue();
-    }
-    return a;
-  };
-
-  int i = 0;
-  for (JValue it = listOf("leds").first(); it.valid(); it = it.next(), ++i) {
-    std::string path = "leds[" + std::to_string(i) + "]";
-    LedCfg l;
-    if (!it.isObject()) {
-      c.err(path, "type", "each LED must be an object", "use { name, pin }");
-      continue;
-    }
-    if (nameAndPin(c, it, path, l.name, l.pin)) {
-      useName(l.name, path + ".name");
-      usePin(l.pin, path + ".pin", true, false);
-    }
-    optBool(c, it, "activeLow", path, l.activeLow);
-    optBool(c, it, "initial", path, l.initial);
-    out.leds.push_back(l);
-  }
-  i = 0;
-  std::vector<LedcRequest> ledcReq;
-  for (JValue it = listOf("pwm").first(); it.valid(); it = it.next(), ++i) {
-    std::string path = "pwm[" + std::to_string(i) + "]";
-    PwmCfg p;
-    if (!it.isObject()) {
-      c.err(path, "type", "each PWM output must be an object", "use { name, pin, freq, bits }");
-      continue;
-    }
-    if (nameAndPin(c, it, path, p.name, p.pin)) {
-      useName(p.name, path + ".name");
-      usePin(p.pin, path + ".pin", true, true);
-    }
-    bool okF = optInt(c, it, "freq", path, 1, MAX_PWM_FREQ, p.freq);
-    bool okB = optInt(c, it, "bits", path, 1, 20, p.bits);
-    optInt(c, it, "initialDuty", path, 0, 1048575, p.initialDuty);
-    if (okF && okB && !ledcFeasible(p.freq, p.bits, bp.ledcMaxBits)) {
-      c.err(path, "pwm.infeasible",
-            std::to_string(p.freq) + " Hz x " + std::to_string(p.bits) + " bits cannot be achieved on " + gpio(p.pin),
-            "keep freq x 2^bits <= 80 MHz and bits <= " + std::to_string(bp.ledcMaxBits));
-    }
-    if (p.initialDuty > maxRaw(p.bits)) {
-      c.err(path + ".initialDuty", "pwm.duty", "initialDuty exceeds 2^bits-1", "lower it");
-    }
-    out.pwm.push_back(p);
-    ledcReq.push_back({p.freq, p.bits});
-  }
-  if (out.pwm.size() > bp.ledcChannels) {
-    c.err("pwm", "pwm.channels",
-          std::to_string(out.pwm.size()) + " PWM outputs but " + out.board + " has " + std::to_string(bp.ledcChannels) +
-              " LEDC channels",
-          "remove PWM outputs");
+  JValue board = input.get("board");
+  if (!board.valid()) {
+    d.error("board", "config.missing", "'board' is required", std::string("Use one of: ") + boardIdList() + ".");
+    sound = false;
+  } else if (!board.isString() || findBoard(board.asString()) == nullptr) {
+    d.error("board", "board.unknown", "Unknown board " + describe(board), std::string("Use one of: ") + boardIdList() + ".");
+    sound = false;
   } else {
-    std::vector<LedcSlot> slots;
-    int bad = allocateLedc(ledcReq, out.core, bp, slots);
-    if (bad >= 0) {
-      c.err("pwm[" + std::to_string(bad) + "]", "pwm.timer-conflict",
-            "no LEDC channel/timer left for " + out.pwm[static_cast<size_t>(bad)].name +
-                (out.core == CoreLine::V2 ? " (2.x pairs channels 2n/2n+1 on one timer)" : ""),
-            "use the same freq and bits as another output, or fewer distinct setups");
-    } else {
-      for (size_t k = 0; k < out.pwm.size(); ++k) out.pwm[k].slot = slots[k];
-    }
+    out.board = board.asString();
+    out.profile = findBoard(out.board);
   }
-  i = 0;
-  for (JValue it = listOf("buttons").first(); it.valid(); it = it.next(), ++i) {
-    std::string path = "buttons[" + std::to_string(i) + "]";
-    ButtonCfg b;
-    if (!it.isObject()) {
-      c.err(path, "type", "each button must be an object", "use { name, pin }");
+  int core = top.oneOf("core", {"2.x", "3.x"});
+  if (core == 0) out.core = CoreLine::V2;
+  top.str("name", 24, isDeviceName, "Use lowercase letters, digits, \"_\" or \"-\", starting with a letter.", out.name);
+  top.boolean("wifi", out.wifi);
+  int ll = top.oneOf("logLevel", kLogLevels);
+  if (ll >= 0) out.logLevel = static_cast<LogLevel>(ll);
+
+  const Kind kinds[] = {Kind::Leds, Kind::Pwm, Kind::Buttons, Kind::Sensors};
+  for (Kind k : kinds) {
+    const char* key = kindKey(k);
+    JValue list = input.get(key);
+    if (!list.valid()) continue;
+    if (!list.isArray()) {
+      d.error(key, "config.type", std::string("'") + key + "' must be an array, got " + describe(list),
+              std::string("Use a list, e.g. \"") + key + "\": [].");
       continue;
     }
-    if (nameAndPin(c, it, path, b.name, b.pin)) {
-      useName(b.name, path + ".name");
-      usePin(b.pin, path + ".pin", false, false);
-    }
-    JValue pull = it.get("pull");
-    if (pull.valid()) {
-      const std::string& s = pull.asString();
-      if (pull.isString() && s == "up") {
-        b.pull = Pull::Up;
-      } else if (pull.isString() && s == "down") {
-        b.pull = Pull::Down;
-      } else if (pull.isString() && s == "none") {
-        b.pull = Pull::None;
-      } else {
-        c.err(path + ".pull", "type", "pull must be up, down or none", "fix the value");
-      }
-    }
-    if (b.pull != Pull::None && hasPin(bp.inputOnly, b.pin)) {
-      c.err(path + ".pull", "pin.no-pull", gpio(b.pin) + " has no internal pull resistor",
-            "set pull: \"none\" and fit an external resistor");
-    }
-    optBool(c, it, "activeLow", path, b.activeLow);
-    optInt(c, it, "debounceMs", path, 0, 10000, b.debounceMs);
-    out.buttons.push_back(b);
-  }
-  i = 0;
-  for (JValue it = listOf("sensors").first(); it.valid(); it = it.next(), ++i) {
-    std::string path = "sensors[" + std::to_string(i) + "]";
-    SensorCfg s;
-    if (!it.isObject()) {
-      c.err(path, "type", "each sensor must be an object", "use { name, pin }");
+    if (list.size() > MAX_TARGETS) {
+      d.error(key, "config.too-many",
+              std::string("'") + key + "' has " + std::to_string(list.size()) + " entries; at most 16 are accepted",
+              "Remove entries.");
       continue;
     }
-    if (nameAndPin(c, it, path, s.name, s.pin)) {
-      useName(s.name, path + ".name");
-      usePin(s.pin, path + ".pin", false, false);
-      if (!hasPin(bp.adc1 | bp.adc2, s.pin)) {
-        c.err(path + ".pin", "pin.no-adc", gpio(s.pin) + " has no ADC", "use an ADC1 pin");
-      } else if (out.wifi && hasPin(bp.adc2, s.pin)) {
-        c.err(path + ".pin", "pin.adc2-wifi", gpio(s.pin) + " is on ADC2, which cannot be read while WiFi is on",
-              "use an ADC1 pin");
+    size_t i = 0;
+    for (JValue e = list.first(); e.valid(); e = e.next(), ++i) {
+      std::string path = std::string(key) + "[" + std::to_string(i) + "]";
+      if (!e.isObject()) {
+        d.error(path, "config.type", "'" + path + "' must be an object, got " + describe(e),
+                "Use e.g. { \"name\": \"status\", \"pin\": 2 }.");
+        continue;
       }
-    }
-    JValue kind = it.get("kind");
-    if (kind.valid() && !(kind.isString() && kind.asString() == "adc")) {
-      c.err(path + ".kind", "type", "kind must be \"adc\"", "remove it or set \"adc\"");
-    }
-    optStr(c, it, "unit", path, 16, s.unit);
-    optNum(c, it, "scale", path, s.scale);
-    optNum(c, it, "offset", path, s.offset);
-    optNum(c, it, "maxHz", path, s.maxHz);
-    if (!(s.maxHz > 0 && s.maxHz <= 1000)) c.err(path + ".maxHz", "sensor.rate", "maxHz must be in (0, 1000]", "fix it");
-    out.sensors.push_back(s);
-  }
-  JValue ws = v.get("websocket");
-  if (ws.valid() && !ws.isObject()) {
-    c.err("websocket", "type", "websocket must be an object", "fix it");
-  } else if (ws.valid()) {
-    uint32_t port = out.ws.port;
-    optInt(c, ws, "port", "websocket", 1, 65535, port);
-    out.ws.port = static_cast<uint16_t>(port);
-    optStr(c, ws, "path", "websocket", 64, out.ws.path);
-    optStr(c, ws, "protocol", "websocket", 32, out.ws.protocol);
-    uint32_t mc = static_cast<uint32_t>(out.ws.maxClients);
-    optInt(c, ws, "maxClients", "websocket", 1, MAX_CLIENTS, mc);
-    out.ws.maxClients = static_cast<int>(mc);
-    JValue hb = ws.get("heartbeat");
-    if (hb.isBool() && !hb.asBool()) {
-      out.ws.heartbeat = false;
-    } else if (hb.isObject()) {
-      optInt(c, hb, "intervalMs", "websocket.heartbeat", 100, 3600000, out.ws.hbIntervalMs);
-      optInt(c, hb, "timeoutMs", "websocket.heartbeat", 100, 3600000, out.ws.hbTimeoutMs);
-      uint32_t f = out.ws.hbFailures;
-      optInt(c, hb, "failures", "websocket.heartbeat", 1, 255, f);
-      out.ws.hbFailures = static_cast<uint8_t>(f);
-    } else if (hb.valid()) {
-      c.err("websocket.heartbeat", "type", "heartbeat must be false or { intervalMs, timeoutMs, failures }", "fix it");
-    }
-    JValue tok = ws.get("authToken");
-    if (tok.valid()) {
-      if (!tok.isString() || tok.asString().empty() || tok.asString().size() > MAX_TOKEN_LEN) {
-        c.err("websocket.authToken", "type", "authToken must be a string of 1-64 bytes", "fix it");
-      } else {
-        out.ws.auth = true;
-        out.ws.authToken = tok.asString();
-      }
-    }
-    optInt(c, ws, "authDeadlineMs", "websocket", 100, 600000, out.ws.authDeadlineMs);
-    JValue origins = ws.get("allowedOrigins");
-    if (origins.valid()) {
-      if (!origins.isArray() || origins.size() > MAX_ORIGINS) {
-        c.err("websocket.allowedOrigins", "type", "allowedOrigins must be an array of at most 8 strings", "fix it");
-      } else {
-        for (JValue o = origins.first(); o.valid(); o = o.next()) {
-          if (!o.isString() || o.asString().size() > MAX_ORIGIN_LEN) {
-            c.err("websocket.allowedOrigins", "type", "each origin must be a string, e.g. \"http://192.168.1.10:5173\"",
-                  "fix it");
-          } else {
-            out.ws.allowedOrigins.push_back(o.asString());
+      switch (k) {
+        case Kind::Leds: {
+          Fields f(d, e, path, {"name", "pin", "activeLow", "initial"});
+          LedCfg l;
+          f.name(l.name);
+          f.pin(l.pin);
+          f.boolean("activeLow", l.activeLow);
+          f.boolean("initial", l.initial);
+          if (f.ok) {
+            out.leds.push_back(l);
+            indexes[0].push_back(i);
           }
+          break;
+        }
+        case Kind::Pwm: {
+          Fields f(d, e, path, {"name", "pin", "freq", "bits", "initialDuty", "channel"});
+          PwmCfg p;
+          double x;
+          f.name(p.name);
+          f.pin(p.pin);
+          if (f.integer("freq", 1, 40000000, false, x)) p.freq = static_cast<uint32_t>(x);
+          if (f.integer("bits", 1, 20, false, x)) p.bits = static_cast<uint32_t>(x);
+          if (f.integer("initialDuty", 0, 1048575, false, x)) p.initialDuty = static_cast<uint32_t>(x);
+          if (f.integer("channel", 0, 15, false, x)) p.channel = static_cast<int>(x);
+          if (f.ok) {
+            out.pwm.push_back(p);
+            indexes[1].push_back(i);
+          }
+          break;
+        }
+        case Kind::Buttons: {
+          Fields f(d, e, path, {"name", "pin", "pull", "activeLow", "debounceMs"});
+          ButtonCfg bt;
+          double x;
+          f.name(bt.name);
+          f.pin(bt.pin);
+          int pull = f.oneOf("pull", {"up", "down", "none"});
+          if (pull >= 0) bt.pull = static_cast<Pull>(pull);
+          f.boolean("activeLow", bt.activeLow);
+          if (f.integer("debounceMs", 0, 1000, false, x)) bt.debounceMs = static_cast<uint32_t>(x);
+          if (f.ok) {
+            out.buttons.push_back(bt);
+            indexes[2].push_back(i);
+          }
+          break;
+        }
+        case Kind::Sensors: {
+          Fields f(d, e, path, {"name", "pin", "kind", "unit", "scale", "offset", "maxHz"});
+          SensorCfg s;
+          f.name(s.name);
+          f.pin(s.pin);
+          f.oneOf("kind", {"adc"});
+          f.str("unit", 8, nullptr, nullptr, s.unit);
+          f.number("scale", -1e9, 1e9, false, s.scale);
+          f.number("offset", -1e9, 1e9, false, s.offset);
+          f.number("maxHz", 0, 1000, true, s.maxHz);
+          if (f.ok) {
+            out.sensors.push_back(s);
+            indexes[3].push_back(i);
+          }
+          break;
         }
       }
     }
-    optBool(c, ws, "legacyText", "websocket", out.ws.legacyText);
   }
-  for (const auto& d : diags) {
-    if (d.error) return false;
+
+  JValue ws = input.get("websocket");
+  if (ws.valid()) {
+    WsCfg w;
+    if (!ws.isObject()) {
+      d.error("websocket", "config.type", "'websocket' must be an object, got " + describe(ws),
+              "Use e.g. { \"port\": 81 } or leave it out for defaults.");
+    } else {
+      Fields f(d, ws, "websocket",
+               {"port", "path", "protocol", "maxClients", "heartbeat", "authToken", "authDeadlineMs", "allowedOrigins",
+                "legacyText"});
+      double x;
+      if (f.integer("port", 1, 65535, false, x)) w.port = static_cast<uint16_t>(x);
+      f.str("path", 64, isPath, "Start the path with \"/\" and use no spaces.", w.path);
+      f.str("protocol", 32, isProtocolToken, "Use a token such as \"esphil.v1\" (no spaces or separators).", w.protocol);
+      if (f.integer("maxClients", 1, 16, false, x)) w.maxClients = static_cast<int>(x);
+      if (f.str("authToken", 64, isToken, "Use printable ASCII without spaces.", w.authToken)) w.auth = true;
+      if (f.integer("authDeadlineMs", 100, 60000, false, x)) w.authDeadlineMs = static_cast<uint32_t>(x);
+      f.boolean("legacyText", w.legacyText);
+      JValue hb = ws.get("heartbeat");
+      if (hb.isBool() && !hb.asBool()) {
+        w.heartbeat = false;
+      } else if (hb.valid()) {
+        if (!hb.isObject()) {
+          d.error("websocket.heartbeat", "config.type",
+                  "'websocket.heartbeat' must be an object or false, got " + describe(hb),
+                  "Use { \"intervalMs\": 15000, \"timeoutMs\": 3000, \"failures\": 2 } or false.");
+          f.ok = false;
+        } else {
+          Fields h(d, hb, "websocket.heartbeat", {"intervalMs", "timeoutMs", "failures"});
+          double a = 0, t = 0, n = 0;
+          bool okA = h.integer("intervalMs", 100, 600000, true, a);
+          bool okT = h.integer("timeoutMs", 100, 600000, true, t);
+          bool okN = h.integer("failures", 1, 10, true, n);
+          if (h.ok && okA && okT && okN) {
+            w.hbIntervalMs = static_cast<uint32_t>(a);
+            w.hbTimeoutMs = static_cast<uint32_t>(t);
+            w.hbFailures = static_cast<uint32_t>(n);
+          } else {
+            f.ok = false;
+          }
+        }
+      }
+      JValue origins = ws.get("allowedOrigins");
+      if (origins.valid()) {
+        if (!origins.isArray() || origins.size() > 16) {
+          d.error("websocket.allowedOrigins", "config.type",
+                  "'websocket.allowedOrigins' must be an array of at most 16 origin strings",
+                  "Use e.g. [\"http://localhost:5173\"], or [] to allow any origin.");
+          f.ok = false;
+        } else {
+          size_t i = 0;
+          for (JValue o = origins.first(); o.valid(); o = o.next(), ++i) {
+            size_t n = o.isString() ? utf16Length(o.asString()) : 0;
+            if (!o.isString() || n == 0 || n > 128 || !isOrigin(o.asString())) {
+              d.error("websocket.allowedOrigins[" + std::to_string(i) + "]", "config.format",
+                      "Origin " + describe(o) + " is not a scheme://host[:port] origin",
+                      "Write origins as the browser sends them, e.g. \"http://192.168.1.10:8080\" (no path, no trailing "
+                      "slash).");
+              f.ok = false;
+            } else {
+              w.allowedOrigins.push_back(o.asString());
+            }
+          }
+        }
+      }
+      if (f.ok) out.ws = w;
+    }
   }
-  return true;
+  if (!sound) return false;
+  checkHardware(d, out, indexes);
+  return d.errors == 0;
 }
 
 bool parseConfigText(const std::string& json, DeviceConfig& out, std::vector<Diagnostic>& diags) {
   JsonDoc doc;
-  if (doc.parse(json) != JsonError::None) {
-    diags.push_back({true, "", "config.json", "the configuration is not valid JSON", "check the JSON text"});
+  JsonLimits lim;
+  lim.maxBytes = MAX_SERIAL_LINE;
+  if (doc.parse(json, lim) != JsonError::None) {
+    diags.push_back({true, "", "config.json", "The config is not valid JSON", "Check the JSON text."});
     return false;
   }
   return parseConfig(doc.root(), out, diags);
+}
+
+void writeResolvedConfig(JsonWriter& w, const DeviceConfig& c, bool includeToken) {
+  w.beginObject().key("version").value(1).key("board").value(c.board);
+  w.key("core").value(c.core == CoreLine::V2 ? "2.x" : "3.x").key("name").value(c.name).key("wifi").value(c.wifi);
+  w.key("leds").beginArray();
+  for (const auto& l : c.leds) {
+    w.beginObject().key("name").value(l.name).key("pin").value(l.pin).key("activeLow").value(l.activeLow);
+    w.key("initial").value(l.initial).endObject();
+  }
+  w.endArray().key("pwm").beginArray();
+  for (const auto& p : c.pwm) {
+    w.beginObject().key("name").value(p.name).key("pin").value(p.pin).key("freq").value(p.freq).key("bits").value(p.bits);
+    w.key("initialDuty").value(p.initialDuty);
+    if (p.channel >= 0) w.key("channel").value(p.channel);
+    w.endObject();
+  }
+  w.endArray().key("buttons").beginArray();
+  for (const auto& b : c.buttons) {
+    w.beginObject().key("name").value(b.name).key("pin").value(b.pin).key("pull").value(pullName(b.pull));
+    w.key("activeLow").value(b.activeLow).key("debounceMs").value(b.debounceMs).endObject();
+  }
+  w.endArray().key("sensors").beginArray();
+  for (const auto& s : c.sensors) {
+    w.beginObject().key("name").value(s.name).key("pin").value(s.pin).key("kind").value("adc").key("unit").value(s.unit);
+    w.key("scale").value(s.scale).key("offset").value(s.offset).key("maxHz").value(s.maxHz).endObject();
+  }
+  w.endArray().key("websocket").beginObject();
+  const WsCfg& ws = c.ws;
+  w.key("port").value(static_cast<int>(ws.port)).key("path").value(ws.path).key("protocol").value(ws.protocol);
+  w.key("maxClients").value(ws.maxClients).key("heartbeat");
+  if (ws.heartbeat) {
+    w.beginObject().key("intervalMs").value(ws.hbIntervalMs).key("timeoutMs").value(ws.hbTimeoutMs);
+    w.key("failures").value(ws.hbFailures).endObject();
+  } else {
+    w.value(false);
+  }
+  w.key("authDeadlineMs").value(ws.authDeadlineMs).key("allowedOrigins").beginArray();
+  for (const auto& o : ws.allowedOrigins) w.value(o);
+  w.endArray().key("legacyText").value(ws.legacyText);
+  if (ws.auth && includeToken) w.key("authToken").value(ws.authToken);
+  w.endObject().key("logLevel").value(logLevelName(c.logLevel)).endObject();
+}
+
+std::string resolvedConfigJson(const DeviceConfig& c, bool includeToken) {
+  std::string s;
+  JsonWriter w(s);
+  writeResolvedConfig(w, c, includeToken);
+  return s;
 }
 
 void writeCaps(JsonWriter& w, const DeviceConfig& c) {
@@ -372,7 +717,7 @@ void writeCaps(JsonWriter& w, const DeviceConfig& c) {
   w.endArray();
   w.key("maxClients").value(c.ws.maxClients);
   w.key("maxFrame").value(static_cast<double>(MAX_FRAME));
-  w.key("legacyText").value(c.ws.legacyText);
+  w.key("legacyText").value(c.ws.legacyText && !c.leds.empty());
   w.key("auth").value(c.ws.auth);
   w.endObject();
 }

@@ -1,5 +1,5 @@
-// Device configuration (device-model DeviceConfig): parsed from JSON (device_config.h default, NVS, config.set),
-// validated with diagnostics, resolved with the same defaults as device-model.
+// Device configuration (mirror of device-model config/): shape checks and hardware rules with the same
+// diagnostics (path, code), defaults filled in (resolveConfig), and the resolved config written back as JSON.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -24,9 +24,11 @@ struct PwmCfg {
   uint32_t freq = 5000;
   uint32_t bits = 8;
   uint32_t initialDuty = 0;
-  LedcSlot slot;
+  int channel = -1;  // explicit LEDC channel, -1 = allocator's choice
+  LedcSlot slot;     // the allocation at boot (kept up to date by pwm.config)
 };
 enum class Pull : uint8_t { Up, Down, None };
+const char* pullName(Pull p);
 struct ButtonCfg {
   std::string name;
   int pin = -1;
@@ -37,7 +39,7 @@ struct ButtonCfg {
 struct SensorCfg {
   std::string name;
   int pin = -1;
-  std::string unit;
+  std::string unit = "raw";
   double scale = 1;
   double offset = 0;
   double maxHz = 50;
@@ -50,7 +52,7 @@ struct WsCfg {
   bool heartbeat = true;
   uint32_t hbIntervalMs = 15000;
   uint32_t hbTimeoutMs = 3000;
-  uint8_t hbFailures = 2;
+  uint32_t hbFailures = 2;
   bool auth = false;
   std::string authToken;
   uint32_t authDeadlineMs = 5000;
@@ -69,8 +71,6 @@ struct DeviceConfig {
   std::vector<SensorCfg> sensors;
   WsCfg ws;
   LogLevel logLevel = LogLevel::Info;
-  // The JSON the config came from (returned by config.get, stored in NVS).
-  std::string json;
 };
 
 struct Diagnostic {
@@ -81,11 +81,14 @@ struct Diagnostic {
   std::string hint;
 };
 
-// Parses and validates. Returns true when there is no error diagnostic (warnings may be present).
+// validateConfig: true (and `out` resolved) when there is no error diagnostic; warnings may be present.
 bool parseConfig(const JValue& v, DeviceConfig& out, std::vector<Diagnostic>& diags);
 bool parseConfigText(const std::string& json, DeviceConfig& out, std::vector<Diagnostic>& diags);
 
-// Capabilities object (hello.caps, config.set result).
+// The resolved config as device-model's ResolvedConfig JSON (config.get, store-config, NVS).
+void writeResolvedConfig(JsonWriter& w, const DeviceConfig& c, bool includeToken);
+std::string resolvedConfigJson(const DeviceConfig& c, bool includeToken = true);
+// Capabilities (hello.caps, config.set result), as deriveCapabilities.
 void writeCaps(JsonWriter& w, const DeviceConfig& c);
 
 }  // namespace esphil

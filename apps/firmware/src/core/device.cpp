@@ -34,7 +34,6 @@ bool Device::begin(const char* fwVersion, const char* defaultConfigJson) {
       // A broken compiled default leaves a device with no targets that still answers over serial and WiFi.
       cfg = DeviceConfig();
       cfg.profile = findBoard(cfg.board);
-      cfg.json = "{}";
     }
   }
   identity_.fw = fwVersion;
@@ -162,7 +161,7 @@ void Device::onText(int client, const char* data, size_t len) {
     hal_.send(client, Machine::errorResponse(e));
     return;
   }
-  int legacy = config().ws.legacyText ? legacyText(data, len) : -1;
+  int legacy = (config().ws.legacyText && !config().leds.empty()) ? legacyText(data, len) : -1;
   if (legacy >= 0) {
     if (machine_.needsAuth(client)) {
       DecodeError e;

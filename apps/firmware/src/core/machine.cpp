@@ -110,20 +110,22 @@ Effect Machine::pwmEffect(size_t i) const {
   return e;
 }
 
+double scaleSensor(double raw, double scale, double offset) {
+  const double f = 1e6;  // 10^SENSOR_VALUE_DECIMALS
+  double v = std::floor((raw * scale + offset) * f + 0.5) / f;
+  return v == 0 ? 0.0 : v;
+}
+
 void Machine::init(const DeviceConfig& cfg, std::vector<Effect>& effects) {
   s_ = MachineState();
   s_.config = cfg;
   s_.logLevel = cfg.logLevel;
-  for (size_t i = 0; i < cfg.leds.size(); ++i) {
-    s_.leds.push_back(cfg.leds[i].initial);
-    effects.push_back(ledEffect(i));
-  }
-  for (size_t i = 0; i < cfg.pwm.size(); ++i) {
-    s_.pwm.push_back({cfg.pwm[i].freq, cfg.pwm[i].bits, cfg.pwm[i].initialDuty});
-    effects.push_back(pwmEffect(i));
-  }
+  for (size_t i = 0; i < cfg.leds.size(); ++i) s_.leds.push_back(cfg.leds[i].initial);
+  for (size_t i = 0; i < cfg.pwm.size(); ++i) s_.pwm.push_back({cfg.pwm[i].freq, cfg.pwm[i].bits, cfg.pwm[i].initialDuty});
   s_.buttons.assign(cfg.buttons.size(), false);
-  s_.sensors.assign(cfg.sensors.size(), SensorRt());
+  for (const auto& sc : cfg.sensors) s_.sensors.push_back({0, sc.offset});
+  for (size_t i = 0; i < cfg.leds.size(); ++i) effects.push_back(ledEffect(i));
+  for (size_t i = 0; i < cfg.pwm.size(); ++i) effects.push_back(pwmEffect(i));
 }
 
 void Machine::writeSnapshot(JsonWriter& w) const {
@@ -179,39 +181,54 @@ struct Res {
 
 }  // namespace
 
+namespace {
+template <typename T>
+std::string known(const std::vector<T>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i.name;
+  return s.empty() ? "none" : s;
+}
+}  // namespace
+
 void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) {
   out = StepResult();
   const uint32_t id = req.id;
   auto error = [&](ErrorCode c, const std::string& msg) { out.response = encodeError(true, id, c, msg); };
   const bool fromWs = ctx.from.kind == OriginRef::Ws;
   const int ci = clientIdx(ctx.from.client);
+  const DeviceConfig& cfg = s_.config;
 
-  // Auth gate: a client of a token-protected device may only send `auth` until it has passed.
-  if (req.op == Op::Auth) {
-    if (!s_.config.ws.auth || !fromWs) {
+  if (req.op != Op::Auth && fromWs && needsAuth(ctx.from.client)) {
+    return error(ErrorCode::Unauthorized, "Send {\"op\":\"auth\",\"token\":...} first");
+  }
+  const std::string by = causeOf(ctx.from);
+
+  switch (req.op) {
+    case Op::Auth: {
+      if (cfg.ws.auth && fromWs) {
+        // Constant-time compare: the time taken must not reveal how much of the token matched.
+        const std::string& a = req.token;
+        const std::string& b = cfg.ws.authToken;
+        size_t n = a.size() > b.size() ? a.size() : b.size();
+        unsigned diff = static_cast<unsigned>(a.size() ^ b.size());
+        for (size_t i = 0; i < n; ++i) {
+          unsigned ca = i < a.size() ? static_cast<unsigned char>(a[i]) : 0u;
+          unsigned cb = i < b.size() ? static_cast<unsigned char>(b[i]) : 0u;
+          diff |= ca ^ cb;
+        }
+        if (diff != 0) return error(ErrorCode::Unauthorized, "Wrong token");
+        s_.authorized[ci] = true;
+      }
       Res r(id);
       r.w.beginObject().endObject();
       out.response = r.done();
       return;
     }
-    if (req.token != s_.config.ws.authToken) return error(ErrorCode::Unauthorized, "wrong token");
-    s_.authorized[ci] = true;
-    Res r(id);
-    r.w.beginObject().endObject();
-    out.response = r.done();
-    return;
-  }
-  if (fromWs && needsAuth(ctx.from.client)) {
-    return error(ErrorCode::Unauthorized, "send {\"op\":\"auth\",\"token\":...} first");
-  }
-  const std::string by = causeOf(ctx.from);
-
-  switch (req.op) {
     case Op::Ping: {
       Res r(id);
-      r.w.beginObject();
+      r.w.beginObject().key("uptimeMs").value(static_cast<double>(ctx.uptimeMs));
       if (req.hasTs) r.w.key("ts").value(req.ts);
-      r.w.key("uptimeMs").value(static_cast<double>(ctx.uptimeMs)).endObject();
+      r.w.endObject();
       out.response = r.done();
       return;
     }
@@ -246,20 +263,18 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
     case Op::LedSet:
     case Op::LedToggle: {
       int i = findLed(req.target);
-      if (i < 0) return error(ErrorCode::UnknownTarget, "no LED named '" + req.target + "'");
+      if (i < 0) return error(ErrorCode::UnknownTarget, "No LED '" + req.target + "' (LEDs: " + known(cfg.leds) + ")");
       size_t k = static_cast<size_t>(i);
       bool on = req.op == Op::LedSet ? req.on : !s_.leds[k];
-      bool changed = s_.leds[k] != on;
       s_.leds[k] = on;
-      if (changed) {
-        Event e;
-        e.kind = EventKind::Led;
-        e.name = req.target;
-        e.flag = on;
-        e.by = by;
-        out.events.push_back(e);
-        out.effects.push_back(ledEffect(k));
-      }
+      // Every successful command emits an event, changed or not: every client sees every command and who sent it.
+      Event e;
+      e.kind = EventKind::Led;
+      e.name = req.target;
+      e.flag = on;
+      e.by = by;
+      out.events.push_back(e);
+      out.effects.push_back(ledEffect(k));
       Res r(id);
       r.w.beginObject().key("led").value(req.target).key("on").value(on).endObject();
       out.response = r.done();
@@ -268,64 +283,59 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
     case Op::PwmSet:
     case Op::PwmConfig: {
       int i = findPwm(req.target);
-      if (i < 0) return error(ErrorCode::UnknownTarget, "no PWM output named '" + req.target + "'");
+      if (i < 0) {
+        return error(ErrorCode::UnknownTarget, "No PWM output '" + req.target + "' (PWM outputs: " + known(cfg.pwm) + ")");
+      }
       size_t k = static_cast<size_t>(i);
       PwmRt next = s_.pwm[k];
       if (req.op == Op::PwmSet) {
+        uint32_t mx = maxRaw(next.bits);
         if (req.hasRaw) {
-          if (req.raw > maxRaw(next.bits)) {
-            return error(ErrorCode::BadParam,
-                         "raw " + jsonNumber(req.raw) + " exceeds " + std::to_string(maxRaw(next.bits)) + " at " +
-                             std::to_string(next.bits) + " bits");
+          if (req.raw > mx) {
+            return error(ErrorCode::BadParam, "'raw' must be an integer from 0 to " + std::to_string(mx) + " at " +
+                                                  std::to_string(next.bits) + " bits (" + std::to_string(mx) + " = 100 %)");
           }
           next.duty = static_cast<uint32_t>(req.raw);
         } else {
           next.duty = dutyToRaw(req.duty, next.bits);
         }
       } else {
-        uint32_t maxBits = s_.config.profile ? s_.config.profile->ledcMaxBits : 20;
-        if (req.bits > maxBits || req.freq > MAX_PWM_FREQ) {
-          return error(ErrorCode::PwmInfeasible, jsonNumber(req.freq) + " Hz x " + jsonNumber(req.bits) +
-                                                     " bits cannot be achieved: bits 1.." + std::to_string(maxBits) +
-                                                     ", freq x 2^bits <= 80 MHz");
-        }
+        if (cfg.profile == nullptr) return error(ErrorCode::Internal, "Unknown board '" + cfg.board + "'");
+        std::string problem = ledcProblem(req.freq, req.bits, cfg.profile->ledc);
+        if (!problem.empty()) return error(ErrorCode::PwmInfeasible, "PWM '" + req.target + "': " + problem);
         uint32_t freq = static_cast<uint32_t>(req.freq), bits = static_cast<uint32_t>(req.bits);
-        if (!ledcFeasible(freq, bits, s_.config.profile ? s_.config.profile->ledcMaxBits : 20)) {
-          return error(ErrorCode::PwmInfeasible, std::to_string(freq) + " Hz x " + std::to_string(bits) +
-                                                     " bits cannot be achieved: keep freq x 2^bits <= 80 MHz");
+        // Re-run the allocator with every output pinned to its current channel and the new setup for this one.
+        std::vector<LedcRequest> reqs;
+        for (size_t j = 0; j < cfg.pwm.size(); ++j) {
+          LedcRequest lr;
+          lr.name = cfg.pwm[j].name;
+          lr.pin = cfg.pwm[j].pin;
+          lr.freq = j == k ? freq : s_.pwm[j].freq;
+          lr.bits = j == k ? bits : s_.pwm[j].bits;
+          lr.channel = cfg.pwm[j].slot.channel >= 0 ? cfg.pwm[j].slot.channel : cfg.pwm[j].channel;
+          reqs.push_back(lr);
         }
-        // Re-run allocation with the new setup: a 2.x pair-mate or the timer budget may refuse it.
-        if (s_.config.profile != nullptr) {
-          std::vector<LedcRequest> reqs;
-          for (size_t j = 0; j < s_.pwm.size(); ++j) {
-            reqs.push_back(j == k ? LedcRequest{freq, bits} : LedcRequest{s_.pwm[j].freq, s_.pwm[j].bits});
-          }
-          std::vector<LedcSlot> slots;
-          if (allocateLedc(reqs, s_.config.core, *s_.config.profile, slots) >= 0) {
-            return error(ErrorCode::PwmInfeasible,
-                         "no LEDC timer for " + std::to_string(freq) + " Hz x " + std::to_string(bits) +
-                             " bits: another output shares the timer with a different setup");
-          }
-          for (size_t j = 0; j < slots.size(); ++j) s_.config.pwm[j].slot = slots[j];
+        std::vector<LedcSlot> slots;
+        std::vector<LedcIssue> issues;
+        if (!allocateLedc(reqs, cfg.profile->ledc, cfg.core, slots, issues)) {
+          return error(ErrorCode::PwmInfeasible, issues.front().message);
         }
-        // Keep the effective duty fraction across a resolution change.
+        for (size_t j = 0; j < slots.size(); ++j) s_.config.pwm[j].slot = slots[j];
+        // The duty keeps its effective fraction (full on stays full on).
         next.duty = dutyToRaw(pwmFraction(next.duty, next.bits), bits);
         next.freq = freq;
         next.bits = bits;
       }
-      bool changed = next.duty != s_.pwm[k].duty || next.freq != s_.pwm[k].freq || next.bits != s_.pwm[k].bits;
       s_.pwm[k] = next;
-      if (changed) {
-        Event e;
-        e.kind = EventKind::Pwm;
-        e.name = req.target;
-        e.freq = next.freq;
-        e.bits = next.bits;
-        e.duty = next.duty;
-        e.by = by;
-        out.events.push_back(e);
-        out.effects.push_back(pwmEffect(k));
-      }
+      Event e;
+      e.kind = EventKind::Pwm;
+      e.name = req.target;
+      e.freq = next.freq;
+      e.bits = next.bits;
+      e.duty = next.duty;
+      e.by = by;
+      out.events.push_back(e);
+      out.effects.push_back(pwmEffect(k));
       Res r(id);
       r.w.beginObject().key("ch").value(req.target).key("freq").value(next.freq).key("bits").value(next.bits);
       r.w.key("duty").value(next.duty).endObject();
@@ -334,13 +344,18 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
     }
     case Op::SensorSubscribe:
     case Op::SensorUnsubscribe: {
+      if (!fromWs) {
+        return error(ErrorCode::BadParam, "Sensor streams go to WebSocket clients only; read sensors over serial with state.get");
+      }
       int i = findSensor(req.target);
-      if (i < 0) return error(ErrorCode::UnknownTarget, "no sensor named '" + req.target + "'");
-      if (!fromWs) return error(ErrorCode::BadRequest, "sensor streams are for WebSocket clients only");
+      if (i < 0) return error(ErrorCode::UnknownTarget, "No sensor '" + req.target + "' (sensors: " + known(cfg.sensors) + ")");
       size_t k = static_cast<size_t>(i);
       if (req.op == Op::SensorSubscribe) {
-        double mx = s_.config.sensors[k].maxHz;
-        if (req.hz > mx) return error(ErrorCode::BadParam, "hz must be at most " + jsonNumber(mx) + " for " + req.target);
+        double mx = cfg.sensors[k].maxHz;
+        if (!(req.hz > 0) || req.hz > mx) {
+          return error(ErrorCode::BadParam, "'hz' must be more than 0 and at most " + jsonNumber(mx) + " for sensor '" +
+                                                cfg.sensors[k].name + "'");
+        }
         s_.subs[ci][k] = req.hz;
         Res r(id);
         r.w.beginObject().key("sensor").value(req.target).key("hz").value(req.hz).endObject();
@@ -371,20 +386,23 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       return;
     }
     case Op::ConfigSet: {
-      if (fromWs) return error(ErrorCode::Unauthorized, "config.set is accepted over the serial console only");
+      // Serial only: a WebSocket client could otherwise lock everyone out or brick the pin setup remotely.
+      if (ctx.from.kind != OriginRef::Serial) {
+        return error(ErrorCode::Unauthorized, "config.set is accepted on the serial console only");
+      }
       DeviceConfig next;
       std::vector<Diagnostic> diags;
       if (!parseConfig(req.config, next, diags)) {
         for (const auto& d : diags) {
-          if (d.error) {
-            return error(ErrorCode::BadParam, "config" + (d.path.empty() ? "" : "." + d.path) + ": " + d.message +
-                                                  " (" + d.hint + ")");
-          }
+          if (!d.error) continue;
+          std::string where = d.path.empty() ? "config" : "config." + d.path;
+          return error(ErrorCode::BadParam, where + ": " + d.code + ": " + d.message + ". " + d.hint);
         }
+        return error(ErrorCode::BadParam, "Invalid config");
       }
       Effect st;
       st.kind = EffectKind::StoreConfig;
-      st.config = next.json;
+      st.config = resolvedConfigJson(next, true);
       out.effects.push_back(st);
       Effect rb;
       rb.kind = EffectKind::Reboot;
@@ -398,45 +416,50 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       return;
     }
     case Op::ConfigGet: {
-      if (fromWs) return error(ErrorCode::Unauthorized, "config.get is accepted over the serial console only");
+      // The running config with every default filled in; the token stays on the device for WebSocket clients.
       Res r(id);
-      r.w.beginObject().key("config").raw(s_.config.json.empty() ? "{}" : s_.config.json).endObject();
+      r.w.beginObject().key("config");
+      writeResolvedConfig(r.w, cfg, ctx.from.kind == OriginRef::Serial);
+      r.w.endObject();
       out.response = r.done();
       return;
     }
-    case Op::Auth:
     case Op::Count_:
       break;
   }
   error(ErrorCode::Internal, "unhandled op");
 }
 
-void Machine::buttonInput(const std::string& name, bool pressed, std::vector<Event>& events) {
+ErrorCode Machine::buttonInput(const std::string& name, bool pressed, std::vector<Event>& events) {
   int i = findButton(name);
-  if (i < 0) return;
+  if (i < 0) return ErrorCode::UnknownTarget;
   size_t k = static_cast<size_t>(i);
-  if (s_.buttons[k] == pressed) return;
+  if (s_.buttons[k] == pressed) return ErrorCode::None;
   s_.buttons[k] = pressed;
   Event e;
   e.kind = EventKind::Button;
   e.name = name;
   e.flag = pressed;
   events.push_back(e);
+  return ErrorCode::None;
 }
 
-void Machine::sensorSample(const std::string& name, double raw, std::vector<Event>& events) {
+ErrorCode Machine::sensorSample(const std::string& name, double raw, std::vector<Event>& events) {
   int i = findSensor(name);
-  if (i < 0) return;
+  if (i < 0) return ErrorCode::UnknownTarget;
+  const double mx = (1 << ADC_BITS) - 1;
+  if (!(raw >= 0 && raw <= mx && std::floor(raw) == raw)) return ErrorCode::BadParam;
   size_t k = static_cast<size_t>(i);
   const SensorCfg& c = s_.config.sensors[k];
   s_.sensors[k].raw = raw;
-  s_.sensors[k].value = raw * c.scale + c.offset;
+  s_.sensors[k].value = scaleSensor(raw, c.scale, c.offset);
   Event e;
   e.kind = EventKind::Sensor;
   e.name = name;
   e.raw = raw;
   e.value = s_.sensors[k].value;
   events.push_back(e);
+  return ErrorCode::None;
 }
 
 void Machine::clientDisconnected(int client) {
@@ -447,17 +470,14 @@ void Machine::clientDisconnected(int client) {
 
 std::string Machine::legacy(bool on, int client, std::vector<Event>& events, std::vector<Effect>& effects) {
   if (s_.config.leds.empty()) return "";
-  bool changed = s_.leds[0] != on;
   s_.leds[0] = on;
-  if (changed) {
-    Event e;
-    e.kind = EventKind::Led;
-    e.name = s_.config.leds[0].name;
-    e.flag = on;
-    e.by = "legacy:" + std::to_string(client);
-    events.push_back(e);
-    effects.push_back(ledEffect(0));
-  }
+  Event e;
+  e.kind = EventKind::Led;
+  e.name = s_.config.leds[0].name;
+  e.flag = on;
+  e.by = "legacy:" + std::to_string(client);
+  events.push_back(e);
+  effects.push_back(ledEffect(0));
   return on ? LEGACY_REPLY_ON : LEGACY_REPLY_OFF;
 }
 

@@ -12,6 +12,13 @@ namespace esphil {
 
 // Delay between a reboot/config.set response and the restart, so the response leaves the device first.
 constexpr uint32_t REBOOT_DELAY_MS = 100;
+// Sensor values are rounded to this many decimals so TS and C++ print the same JSON.
+constexpr int SENSOR_VALUE_DECIMALS = 6;
+// ESP32 ADC resolution: a sample is 0..4095.
+constexpr int ADC_BITS = 12;
+
+// value = round6(raw * scale + offset), rounding halves up like JS Math.round, -0 printed as 0.
+double scaleSensor(double raw, double scale, double offset);
 
 struct OriginRef {
   enum Kind : uint8_t { Ws, Serial, Local } kind = Serial;
@@ -100,9 +107,9 @@ class Machine {
   // A decode error becomes an error response (same shape as a step's).
   static std::string errorResponse(const DecodeError& e);
 
-  // Hardware inputs.
-  void buttonInput(const std::string& name, bool pressed, std::vector<Event>& events);
-  void sensorSample(const std::string& name, double raw, std::vector<Event>& events);
+  // Hardware inputs (applyInput). They return ErrorCode::None, or why the input was ignored.
+  ErrorCode buttonInput(const std::string& name, bool pressed, std::vector<Event>& events);
+  ErrorCode sensorSample(const std::string& name, double raw, std::vector<Event>& events);
   void clientDisconnected(int client);
   // Legacy tutorial text: drives the first LED. Returns the reply text ("" when there is no LED).
   std::string legacy(bool on, int client, std::vector<Event>& events, std::vector<Effect>& effects);

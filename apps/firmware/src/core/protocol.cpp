@@ -277,6 +277,11 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
 }
 
 int legacyText(const char* text, size_t len) {
+  // One trailing LF or CRLF is tolerated for line-oriented tools (wscat, serial), as isLegacyText does.
+  if (len >= 1 && text[len - 1] == '\n') {
+    --len;
+    if (len >= 1 && text[len - 1] == '\r') --len;
+  }
   auto eq = [&](const char* s) { return std::strlen(s) == len && std::memcmp(text, s, len) == 0; };
   if (eq(LEGACY_LED_ON)) return 1;
   if (eq(LEGACY_LED_OFF)) return 0;
