@@ -5,4 +5,4 @@ export type * from './config/types';
 export * from './ledc';
 export * from './state';
 export type * from './state/types';
-export type * from './wiring/types';
+export * from './wiring';

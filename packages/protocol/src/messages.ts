@@ -241,6 +241,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
 export interface ProtocolErrorBody {
   code: ErrorCode;
   msg: string;
+  /** For bad_param (and other field-level errors): the offending field, e.g. `on` or `duty`. Optional. */
+  path?: string;
 }
 
 /** Sent once per connection, first (after auth when the device requires a token). */

@@ -1,15 +1,19 @@
 /**
- * Effective duty of a raw LEDC value. Both Arduino cores turn the maximum raw value (2^bits - 1) into a
- * permanently high output, so it means 100 %, not (2^bits - 1) / 2^bits.
+ * Effective duty of a raw LEDC value. Both Arduino cores' ledcWrite turn the maximum raw value (2^bits - 1) into a
+ * permanently high output, so it means 100 %, not (2^bits - 1) / 2^bits. They skip that fix at 1 bit
+ * (`max_duty != 1`), where raw 1 stays 50 %.
  */
 export function pwmFraction(raw: number, bits: number): number {
   const full = 2 ** bits;
   if (!(raw > 0)) return 0;
-  if (raw >= full - 1) return 1;
+  if (raw >= full - 1) return bits > 1 ? 1 : 0.5;
   return raw / full;
 }
 
-/** Raw counts for a duty fraction: nearest count, with 1.0 landing on the full-on maximum. */
+/**
+ * Raw counts for a duty fraction: min(round(f x 2^bits), 2^bits - 1), so 1.0 lands on the full-on maximum.
+ * Just below 1.0 this also rounds up to full on (an error of up to 1.5 counts, the price of the quirk).
+ */
 export function dutyToRaw(fraction: number, bits: number): number {
   const full = 2 ** bits;
   const f = Number.isNaN(fraction) ? 0 : Math.min(1, Math.max(0, fraction));

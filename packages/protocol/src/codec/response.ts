@@ -42,7 +42,10 @@ export function checkResponse(o: Obj): { issue: Issue; id: number | null } | und
     if (!isObject(e)) {
       return { issue: field(o, 'error', OBJECT, '') ?? { path: 'error', message: 'error: invalid' }, id };
     }
-    const ebad = field(e, 'code', ERROR_CODE, 'error') ?? field(e, 'msg', STRING, 'error');
+    const ebad =
+      field(e, 'code', ERROR_CODE, 'error') ??
+      field(e, 'msg', STRING, 'error') ??
+      optional(e, 'path', STRING, 'error');
     return ebad ? { issue: ebad, id } : undefined;
   }
   return {

@@ -131,7 +131,14 @@ export const response: fc.Arbitrary<Response> = fc.oneof(
     t: fc.constant('res' as const),
     id: fc.option(uint32, { nil: null }),
     ok: fc.constant(false as const),
-    error: fc.record({ code: fc.constantFrom(...ERROR_CODES), msg: fc.string({ maxLength: 80 }) }),
+    error: fc.record(
+      {
+        code: fc.constantFrom(...ERROR_CODES),
+        msg: fc.string({ maxLength: 80 }),
+        path: fc.string({ maxLength: 20 }),
+      },
+      { requiredKeys: ['code', 'msg'] },
+    ),
   }),
 ) as fc.Arbitrary<Response>;
 

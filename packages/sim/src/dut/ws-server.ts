@@ -465,6 +465,11 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     );
   }
 
+  /** Frames still held back by simulated latency or ack-delay for one client. */
+  pendingFrames(slot: number): number {
+    return this.clients.get(slot)?.outbox.pending ?? 0;
+  }
+
   subscriptions(slot: number): string[] {
     return [...(this.clients.get(slot)?.sensors.keys() ?? [])];
   }
