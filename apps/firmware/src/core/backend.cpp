@@ -5,28 +5,20 @@ namespace esphil {
 void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ctx, BackendOutput& out) {
   out = BackendOutput();
   out.hasReply = true;
-  const bool fromWs = ctx.from.kind == OriginRef::Ws;
   const DeviceConfig& cfg = m.state().config;
   int legacy = (cfg.ws.legacyText && !cfg.leds.empty()) ? legacyText(text, len) : -1;
   if (legacy >= 0) {
-    if (fromWs && m.needsAuth(ctx.from.client)) {
-      DecodeError e;
-      e.code = ErrorCode::Unauthorized;
-      e.message = "this device requires a token: send auth first";
-      out.reply = Machine::errorResponse(e);
-      return;
-    }
-    out.reply = m.legacy(legacy == 1, fromWs ? ctx.from.client : 0, out.events, out.effects);
+    out.reply = m.legacy(legacy == 1, ctx, out.events, out.effects);
     return;
   }
   Request req;
   DecodeError err;
-  if (!decodeRequest(text, len, req, err, fromWs ? MAX_FRAME : MAX_SERIAL_LINE)) {
+  if (!decodeRequest(text, len, req, err, MAX_FRAME)) {
     out.reply = Machine::errorResponse(err);
     return;
   }
   StepResult res;
-  m.step(req, ctx, res);
+  m.step(req.doc.root(), ctx, res);
   out.reply = res.response;
   out.events = std::move(res.events);
   out.effects = std::move(res.effects);

@@ -163,17 +163,12 @@ void Device::onText(int client, const char* data, size_t len) {
   }
   int legacy = (config().ws.legacyText && !config().leds.empty()) ? legacyText(data, len) : -1;
   if (legacy >= 0) {
-    if (machine_.needsAuth(client)) {
-      DecodeError e;
-      e.code = ErrorCode::Unauthorized;
-      e.message = "this device requires a token: send {\"id\":1,\"op\":\"auth\",\"token\":...} first";
-      hal_.send(client, Machine::errorResponse(e));
-      return;
-    }
+    OriginRef from;
+    from.kind = OriginRef::Ws;
+    from.client = client;
     std::vector<Event> events;
     std::vector<Effect> effects;
-    std::string reply = machine_.legacy(legacy == 1, client, events, effects);
-    if (!reply.empty()) hal_.send(client, reply);
+    hal_.send(client, machine_.legacy(legacy == 1, context(from), events, effects));
     apply(effects);
     deliver(events);
     return;
@@ -188,7 +183,7 @@ void Device::onText(int client, const char* data, size_t len) {
   from.kind = OriginRef::Ws;
   from.client = client;
   StepResult res;
-  machine_.step(req, context(from), res);
+  machine_.step(req.doc.root(), context(from), res);
   hal_.send(client, res.response);
   if (req.op == Op::Auth && !slots_[client].helloSent && !machine_.needsAuth(client)) sendHello(client);
   apply(res.effects);
@@ -317,7 +312,7 @@ void Device::serialLine(const std::string& raw) {
   OriginRef from;
   from.kind = OriginRef::Serial;
   StepResult res;
-  machine_.step(req, context(from), res);
+  machine_.step(req.doc.root(), context(from), res);
   serialMachine(res.response);
   apply(res.effects);
   deliver(res.events);

@@ -31,7 +31,8 @@ int ledcMaxBits(double freq, const LedcProfile& p) {
 double pwmFraction(uint32_t raw, uint32_t bits) {
   double full = std::pow(2.0, bits);
   if (raw == 0) return 0;
-  if (static_cast<double>(raw) >= full - 1) return 1.0;
+  // Both cores turn the maximum into a permanently high output, except at 1 bit (max_duty == 1): 50 % there.
+  if (static_cast<double>(raw) >= full - 1) return bits > 1 ? 1.0 : 0.5;
   return static_cast<double>(raw) / full;
 }
 

@@ -172,7 +172,7 @@ namespace {
 struct Res {
   std::string s;
   JsonWriter w{s};
-  explicit Res(uint32_t id) { w.beginObject().key("t").value("res").key("id").value(id).key("ok").value(true).key("result"); }
+  explicit Res(double id) { w.beginObject().key("t").value("res").key("id").value(id).key("ok").value(true).key("result"); }
   std::string done() {
     w.endObject();
     return s;
@@ -190,24 +190,49 @@ std::string known(const std::vector<T>& items) {
 }
 }  // namespace
 
-void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) {
+namespace {
+// requestId of device-model respond.ts: a non-negative integer id, else null.
+bool requestId(const JValue& req, double& id) {
+  JValue v = req.get("id");
+  if (!v.isNumber()) return false;
+  double d = v.asNumber();
+  if (!(std::isfinite(d) && std::floor(d) == d && d >= 0)) return false;
+  id = d;
+  return true;
+}
+bool isIntegral(const JValue& v) {
+  return v.isNumber() && std::isfinite(v.asNumber()) && std::floor(v.asNumber()) == v.asNumber();
+}
+}  // namespace
+
+void Machine::step(const JValue& req, const StepContext& ctx, StepResult& out) {
   out = StepResult();
-  const uint32_t id = req.id;
-  auto error = [&](ErrorCode c, const std::string& msg) { out.response = encodeError(true, id, c, msg); };
+  double rid = 0;
+  const bool hasId = requestId(req, rid);
+  auto error = [&](ErrorCode c, const std::string& msg) { out.response = encodeError(hasId, rid, c, msg); };
+  const double id = hasId ? rid : 0;  // an ok response without a readable id answers id 0, as TS does
   const bool fromWs = ctx.from.kind == OriginRef::Ws;
   const int ci = clientIdx(ctx.from.client);
   const DeviceConfig& cfg = s_.config;
 
-  if (req.op != Op::Auth && fromWs && needsAuth(ctx.from.client)) {
+  JValue opv = req.get("op");
+  if (!req.isObject() || !opv.isString()) return error(ErrorCode::BadRequest, "A request is an object with a numeric id and an op");
+  const std::string& opName_ = opv.asString();
+  Op op;
+  bool knownOp = opFromName(opName_, op);
+  if (opName_ != "auth" && fromWs && needsAuth(ctx.from.client)) {
     return error(ErrorCode::Unauthorized, "Send {\"op\":\"auth\",\"token\":...} first");
   }
+  if (!knownOp) return error(ErrorCode::UnknownOp, "Unknown op '" + opName_.substr(0, 32) + "'");
   const std::string by = causeOf(ctx.from);
 
-  switch (req.op) {
+  switch (op) {
     case Op::Auth: {
+      JValue tok = req.get("token");
+      if (!tok.isString()) return error(ErrorCode::BadParam, "'token' must be a string");
       if (cfg.ws.auth && fromWs) {
         // Constant-time compare: the time taken must not reveal how much of the token matched.
-        const std::string& a = req.token;
+        const std::string& a = tok.asString();
         const std::string& b = cfg.ws.authToken;
         size_t n = a.size() > b.size() ? a.size() : b.size();
         unsigned diff = static_cast<unsigned>(a.size() ^ b.size());
@@ -225,9 +250,13 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       return;
     }
     case Op::Ping: {
+      JValue ts = req.get("ts");
+      if (ts.valid() && !(ts.isNumber() && std::isfinite(ts.asNumber()))) {
+        return error(ErrorCode::BadParam, "'ts' must be a number when given");
+      }
       Res r(id);
       r.w.beginObject().key("uptimeMs").value(static_cast<double>(ctx.uptimeMs));
-      if (req.hasTs) r.w.key("ts").value(req.ts);
+      if (ts.valid()) r.w.key("ts").value(ts.asNumber());
       r.w.endObject();
       out.response = r.done();
       return;
@@ -262,48 +291,67 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
     }
     case Op::LedSet:
     case Op::LedToggle: {
-      int i = findLed(req.target);
-      if (i < 0) return error(ErrorCode::UnknownTarget, "No LED '" + req.target + "' (LEDs: " + known(cfg.leds) + ")");
+      JValue onv = req.get("on");
+      if (op == Op::LedSet && !onv.isBool()) return error(ErrorCode::BadParam, "'on' must be true or false");
+      JValue led = req.get("led");
+      if (!led.isString()) return error(ErrorCode::BadParam, "'led' must be an LED name");
+      const std::string& name = led.asString();
+      int i = findLed(name);
+      if (i < 0) return error(ErrorCode::UnknownTarget, "No LED '" + name + "' (LEDs: " + known(cfg.leds) + ")");
       size_t k = static_cast<size_t>(i);
-      bool on = req.op == Op::LedSet ? req.on : !s_.leds[k];
+      bool on = op == Op::LedSet ? onv.asBool() : !s_.leds[k];
       s_.leds[k] = on;
       // Every successful command emits an event, changed or not: every client sees every command and who sent it.
       Event e;
       e.kind = EventKind::Led;
-      e.name = req.target;
+      e.name = name;
       e.flag = on;
       e.by = by;
       out.events.push_back(e);
       out.effects.push_back(ledEffect(k));
       Res r(id);
-      r.w.beginObject().key("led").value(req.target).key("on").value(on).endObject();
+      r.w.beginObject().key("led").value(name).key("on").value(on).endObject();
       out.response = r.done();
       return;
     }
     case Op::PwmSet:
     case Op::PwmConfig: {
-      int i = findPwm(req.target);
-      if (i < 0) {
-        return error(ErrorCode::UnknownTarget, "No PWM output '" + req.target + "' (PWM outputs: " + known(cfg.pwm) + ")");
-      }
+      JValue ch = req.get("ch");
+      if (!ch.isString()) return error(ErrorCode::BadParam, "'ch' must be a PWM output name");
+      const std::string& name = ch.asString();
+      int i = findPwm(name);
+      if (i < 0) return error(ErrorCode::UnknownTarget, "No PWM output '" + name + "' (PWM outputs: " + known(cfg.pwm) + ")");
       size_t k = static_cast<size_t>(i);
       PwmRt next = s_.pwm[k];
-      if (req.op == Op::PwmSet) {
-        uint32_t mx = maxRaw(next.bits);
-        if (req.hasRaw) {
-          if (req.raw > mx) {
-            return error(ErrorCode::BadParam, "'raw' must be an integer from 0 to " + std::to_string(mx) + " at " +
-                                                  std::to_string(next.bits) + " bits (" + std::to_string(mx) + " = 100 %)");
+      if (op == Op::PwmSet) {
+        const double mx = std::pow(2.0, next.bits) - 1;
+        JValue duty = req.get("duty");
+        JValue raw = req.get("raw");
+        if (duty.valid() == raw.valid()) {
+          return error(ErrorCode::BadParam, "Give exactly one of 'duty' (fraction 0..1) or 'raw' (counts)");
+        }
+        if (duty.valid()) {
+          if (!(duty.isNumber() && std::isfinite(duty.asNumber()) && duty.asNumber() >= 0 && duty.asNumber() <= 1)) {
+            return error(ErrorCode::BadParam, "'duty' must be a number from 0 to 1");
           }
-          next.duty = static_cast<uint32_t>(req.raw);
+          next.duty = dutyToRaw(duty.asNumber(), next.bits);
         } else {
-          next.duty = dutyToRaw(req.duty, next.bits);
+          if (!(isIntegral(raw) && raw.asNumber() >= 0 && raw.asNumber() <= mx)) {
+            return error(ErrorCode::BadParam, "'raw' must be an integer from 0 to " + jsonNumber(mx) + " at " +
+                                                  std::to_string(next.bits) + " bits (" + jsonNumber(mx) + " = 100 %)");
+          }
+          next.duty = static_cast<uint32_t>(raw.asNumber());
         }
       } else {
+        JValue fv = req.get("freq");
+        JValue bv = req.get("bits");
+        if (!(isIntegral(fv) && fv.asNumber() >= 1)) return error(ErrorCode::BadParam, "'freq' must be a whole number of Hz >= 1");
+        if (!isIntegral(bv)) return error(ErrorCode::BadParam, "'bits' must be an integer");
         if (cfg.profile == nullptr) return error(ErrorCode::Internal, "Unknown board '" + cfg.board + "'");
-        std::string problem = ledcProblem(req.freq, req.bits, cfg.profile->ledc);
-        if (!problem.empty()) return error(ErrorCode::PwmInfeasible, "PWM '" + req.target + "': " + problem);
-        uint32_t freq = static_cast<uint32_t>(req.freq), bits = static_cast<uint32_t>(req.bits);
+        std::string problem = ledcProblem(fv.asNumber(), bv.asNumber(), cfg.profile->ledc);
+        if (!problem.empty()) return error(ErrorCode::PwmInfeasible, "PWM '" + name + "': " + problem);
+        // Feasible means 1 <= freq <= 40 MHz and 1 <= bits <= 20: the casts below are exact.
+        uint32_t freq = static_cast<uint32_t>(fv.asNumber()), bits = static_cast<uint32_t>(bv.asNumber());
         // Re-run the allocator with every output pinned to its current channel and the new setup for this one.
         std::vector<LedcRequest> reqs;
         for (size_t j = 0; j < cfg.pwm.size(); ++j) {
@@ -329,7 +377,7 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       s_.pwm[k] = next;
       Event e;
       e.kind = EventKind::Pwm;
-      e.name = req.target;
+      e.name = name;
       e.freq = next.freq;
       e.bits = next.bits;
       e.duty = next.duty;
@@ -337,7 +385,7 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       out.events.push_back(e);
       out.effects.push_back(pwmEffect(k));
       Res r(id);
-      r.w.beginObject().key("ch").value(req.target).key("freq").value(next.freq).key("bits").value(next.bits);
+      r.w.beginObject().key("ch").value(name).key("freq").value(next.freq).key("bits").value(next.bits);
       r.w.key("duty").value(next.duty).endObject();
       out.response = r.done();
       return;
@@ -347,23 +395,28 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       if (!fromWs) {
         return error(ErrorCode::BadParam, "Sensor streams go to WebSocket clients only; read sensors over serial with state.get");
       }
-      int i = findSensor(req.target);
-      if (i < 0) return error(ErrorCode::UnknownTarget, "No sensor '" + req.target + "' (sensors: " + known(cfg.sensors) + ")");
+      JValue sv = req.get("sensor");
+      if (!sv.isString()) return error(ErrorCode::BadParam, "'sensor' must be a sensor name");
+      const std::string& name = sv.asString();
+      int i = findSensor(name);
+      if (i < 0) return error(ErrorCode::UnknownTarget, "No sensor '" + name + "' (sensors: " + known(cfg.sensors) + ")");
       size_t k = static_cast<size_t>(i);
-      if (req.op == Op::SensorSubscribe) {
+      if (op == Op::SensorSubscribe) {
         double mx = cfg.sensors[k].maxHz;
-        if (!(req.hz > 0) || req.hz > mx) {
+        JValue hzv = req.get("hz");
+        double hz = hzv.asNumber();
+        if (!(hzv.isNumber() && std::isfinite(hz) && hz > 0 && hz <= mx)) {
           return error(ErrorCode::BadParam, "'hz' must be more than 0 and at most " + jsonNumber(mx) + " for sensor '" +
                                                 cfg.sensors[k].name + "'");
         }
-        s_.subs[ci][k] = req.hz;
+        s_.subs[ci][k] = hz;
         Res r(id);
-        r.w.beginObject().key("sensor").value(req.target).key("hz").value(req.hz).endObject();
+        r.w.beginObject().key("sensor").value(name).key("hz").value(hz).endObject();
         out.response = r.done();
       } else {
         s_.subs[ci][k] = 0;
         Res r(id);
-        r.w.beginObject().key("sensor").value(req.target).endObject();
+        r.w.beginObject().key("sensor").value(name).endObject();
         out.response = r.done();
       }
       return;
@@ -379,9 +432,14 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       return;
     }
     case Op::LogLevel: {
-      s_.logLevel = req.level;
+      JValue lv = req.get("level");
+      LogLevel level;
+      if (!lv.isString() || !logLevelFromName(lv.asString(), level)) {
+        return error(ErrorCode::BadParam, "'level' must be one of error, warn, info, debug");
+      }
+      s_.logLevel = level;
       Res r(id);
-      r.w.beginObject().key("level").value(logLevelName(req.level)).endObject();
+      r.w.beginObject().key("level").value(logLevelName(level)).endObject();
       out.response = r.done();
       return;
     }
@@ -392,7 +450,7 @@ void Machine::step(const Request& req, const StepContext& ctx, StepResult& out) 
       }
       DeviceConfig next;
       std::vector<Diagnostic> diags;
-      if (!parseConfig(req.config, next, diags)) {
+      if (!parseConfig(req.get("config"), next, diags)) {
         for (const auto& d : diags) {
           if (!d.error) continue;
           std::string where = d.path.empty() ? "config" : "config." + d.path;
@@ -468,16 +526,22 @@ void Machine::clientDisconnected(int client) {
   s_.authorized[client] = false;
 }
 
-std::string Machine::legacy(bool on, int client, std::vector<Event>& events, std::vector<Effect>& effects) {
+std::string Machine::legacy(bool on, const StepContext& ctx, std::vector<Event>& events, std::vector<Effect>& effects) {
   if (s_.config.leds.empty()) return "";
-  s_.leds[0] = on;
-  Event e;
-  e.kind = EventKind::Led;
-  e.name = s_.config.leds[0].name;
-  e.flag = on;
-  e.by = "legacy:" + std::to_string(client);
-  events.push_back(e);
-  effects.push_back(ledEffect(0));
+  std::string req;
+  JsonWriter(req).beginObject().key("id").value(0).key("op").value("led.set").key("led").value(s_.config.leds[0].name)
+      .key("on").value(on).endObject();
+  JsonDoc doc;
+  doc.parse(req);
+  StepResult r;
+  step(doc.root(), ctx, r);
+  if (r.events.empty()) return r.response;  // refused (unauthorized): the error response goes back
+  std::string by = ctx.from.kind == OriginRef::Ws ? "legacy:" + std::to_string(ctx.from.client) : "serial";
+  for (auto& e : r.events) {
+    if (e.kind == EventKind::Led) e.by = by;
+    events.push_back(e);
+  }
+  for (auto& e : r.effects) effects.push_back(e);
   return on ? LEGACY_REPLY_ON : LEGACY_REPLY_OFF;
 }
 

@@ -103,7 +103,8 @@ class Machine {
  public:
   // Boot from a validated config: initial outputs become effects.
   void init(const DeviceConfig& cfg, std::vector<Effect>& effects);
-  void step(const Request& req, const StepContext& ctx, StepResult& out);
+  // One request object (already parsed; untyped like TS step's input: the step does its own checks).
+  void step(const JValue& req, const StepContext& ctx, StepResult& out);
   // A decode error becomes an error response (same shape as a step's).
   static std::string errorResponse(const DecodeError& e);
 
@@ -111,8 +112,9 @@ class Machine {
   ErrorCode buttonInput(const std::string& name, bool pressed, std::vector<Event>& events);
   ErrorCode sensorSample(const std::string& name, double raw, std::vector<Event>& events);
   void clientDisconnected(int client);
-  // Legacy tutorial text: drives the first LED. Returns the reply text ("" when there is no LED).
-  std::string legacy(bool on, int client, std::vector<Event>& events, std::vector<Effect>& effects);
+  // Legacy tutorial text: a led.set (id 0) of the first LED, subject to auth like any request. Returns the reply:
+  // "LED is now ON"/"OFF", or the error response; "" when there is no LED.
+  std::string legacy(bool on, const StepContext& ctx, std::vector<Event>& events, std::vector<Effect>& effects);
 
   void writeSnapshot(JsonWriter& w) const;
   std::string snapshotJson() const;

@@ -288,7 +288,7 @@ int legacyText(const char* text, size_t len) {
   return -1;
 }
 
-std::string encodeError(bool hasId, uint32_t id, ErrorCode code, const std::string& msg) {
+std::string encodeError(bool hasId, double id, ErrorCode code, const std::string& msg) {
   std::string s;
   JsonWriter w(s);
   w.beginObject().key("t").value("res").key("id");

@@ -98,6 +98,6 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
 // Legacy tutorial text: 1 = "LED ON", 0 = "LED OFF", -1 = not legacy.
 int legacyText(const char* text, size_t len);
 
-std::string encodeError(bool hasId, uint32_t id, ErrorCode code, const std::string& msg);
+std::string encodeError(bool hasId, double id, ErrorCode code, const std::string& msg);
 
 }  // namespace esphil
