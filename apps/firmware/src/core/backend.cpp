@@ -8,7 +8,11 @@ void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ct
   const DeviceConfig& cfg = m.state().config;
   int legacy = (cfg.ws.legacyText && !cfg.leds.empty()) ? legacyText(text, len) : -1;
   if (legacy >= 0) {
-    out.reply = m.legacy(legacy == 1, ctx, out.events, out.effects);
+    LegacyResult lr = m.legacy(legacy == 1, ctx);
+    // Refused (unauthorized slot): the led.set error response tells the client why.
+    out.reply = lr.accepted ? lr.reply : lr.response;
+    out.events = std::move(lr.events);
+    out.effects = std::move(lr.effects);
     return;
   }
   Request req;
@@ -53,12 +57,17 @@ void parseContext(const JValue& v, StepContext& ctx) {
     if (id.get("boot").isString()) ctx.identity.boot = id.get("boot").asString();
   }
   if (v.get("clients").isNumber()) ctx.clients = static_cast<int>(v.get("clients").asNumber());
+  // Shallow override: only keys that are present change the context (null means "none").
   JValue ip = v.get("ip");
-  ctx.hasIp = ip.isString();
-  ctx.ip = ip.asString();
+  if (ip.valid()) {
+    ctx.hasIp = ip.isString();
+    ctx.ip = ip.asString();
+  }
   JValue rssi = v.get("rssi");
-  ctx.hasRssi = rssi.isNumber();
-  ctx.rssi = static_cast<int>(rssi.asNumber());
+  if (rssi.valid()) {
+    ctx.hasRssi = rssi.isNumber();
+    ctx.rssi = static_cast<int>(rssi.asNumber());
+  }
   if (v.get("heapFree").isNumber()) ctx.heapFree = static_cast<uint32_t>(v.get("heapFree").asNumber());
 }
 

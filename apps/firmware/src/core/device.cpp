@@ -166,11 +166,10 @@ void Device::onText(int client, const char* data, size_t len) {
     OriginRef from;
     from.kind = OriginRef::Ws;
     from.client = client;
-    std::vector<Event> events;
-    std::vector<Effect> effects;
-    hal_.send(client, machine_.legacy(legacy == 1, context(from), events, effects));
-    apply(effects);
-    deliver(events);
+    LegacyResult lr = machine_.legacy(legacy == 1, context(from));
+    hal_.send(client, lr.accepted ? lr.reply : lr.response);
+    apply(lr.effects);
+    deliver(lr.events);
     return;
   }
   Request req;

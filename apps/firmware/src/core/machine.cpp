@@ -196,7 +196,7 @@ bool requestId(const JValue& req, double& id) {
   JValue v = req.get("id");
   if (!v.isNumber()) return false;
   double d = v.asNumber();
-  if (!(std::isfinite(d) && std::floor(d) == d && d >= 0)) return false;
+  if (!(std::isfinite(d) && std::floor(d) == d && d >= 0 && d <= MAX_REQUEST_ID)) return false;
   id = d;
   return true;
 }
@@ -216,7 +216,9 @@ void Machine::step(const JValue& req, const StepContext& ctx, StepResult& out) {
   const DeviceConfig& cfg = s_.config;
 
   JValue opv = req.get("op");
-  if (!req.isObject() || !opv.isString()) return error(ErrorCode::BadRequest, "A request is an object with a numeric id and an op");
+  if (!req.isObject() || !opv.isString() || !hasId) {
+    return error(ErrorCode::BadRequest, "A request is an object with an id (integer >= 0) and an op");
+  }
   const std::string& opName_ = opv.asString();
   Op op;
   bool knownOp = opFromName(opName_, op);
@@ -526,8 +528,12 @@ void Machine::clientDisconnected(int client) {
   s_.authorized[client] = false;
 }
 
-std::string Machine::legacy(bool on, const StepContext& ctx, std::vector<Event>& events, std::vector<Effect>& effects) {
-  if (s_.config.leds.empty()) return "";
+LegacyResult Machine::legacy(bool on, const StepContext& ctx) {
+  LegacyResult out;
+  if (!s_.config.ws.legacyText || s_.config.leds.empty()) {
+    out.response = encodeError(true, 0, ErrorCode::UnknownOp, "Legacy text mode is off");
+    return out;
+  }
   std::string req;
   JsonWriter(req).beginObject().key("id").value(0).key("op").value("led.set").key("led").value(s_.config.leds[0].name)
       .key("on").value(on).endObject();
@@ -535,14 +541,17 @@ std::string Machine::legacy(bool on, const StepContext& ctx, std::vector<Event>&
   doc.parse(req);
   StepResult r;
   step(doc.root(), ctx, r);
-  if (r.events.empty()) return r.response;  // refused (unauthorized): the error response goes back
+  out.response = r.response;
+  if (r.events.empty()) return out;  // refused (unauthorized slot): no reply, nothing changed
   std::string by = ctx.from.kind == OriginRef::Ws ? "legacy:" + std::to_string(ctx.from.client) : "serial";
   for (auto& e : r.events) {
     if (e.kind == EventKind::Led) e.by = by;
-    events.push_back(e);
   }
-  for (auto& e : r.effects) effects.push_back(e);
-  return on ? LEGACY_REPLY_ON : LEGACY_REPLY_OFF;
+  out.accepted = true;
+  out.reply = on ? LEGACY_REPLY_ON : LEGACY_REPLY_OFF;
+  out.events = std::move(r.events);
+  out.effects = std::move(r.effects);
+  return out;
 }
 
 }  // namespace esphil

@@ -99,6 +99,14 @@ struct StepResult {
   std::vector<Effect> effects;
 };
 
+struct LegacyResult {
+  bool accepted = false;
+  std::string reply;     // "LED is now ON" / "LED is now OFF" when accepted
+  std::string response;  // the underlying led.set response (an error when refused)
+  std::vector<Event> events;
+  std::vector<Effect> effects;
+};
+
 class Machine {
  public:
   // Boot from a validated config: initial outputs become effects.
@@ -112,9 +120,9 @@ class Machine {
   ErrorCode buttonInput(const std::string& name, bool pressed, std::vector<Event>& events);
   ErrorCode sensorSample(const std::string& name, double raw, std::vector<Event>& events);
   void clientDisconnected(int client);
-  // Legacy tutorial text: a led.set (id 0) of the first LED, subject to auth like any request. Returns the reply:
-  // "LED is now ON"/"OFF", or the error response; "" when there is no LED.
-  std::string legacy(bool on, const StepContext& ctx, std::vector<Event>& events, std::vector<Effect>& effects);
+  // Legacy tutorial text (legacyStep): a led.set (id 0) of the first LED, by "legacy:<slot>". Refused (not accepted,
+  // nothing changed) when legacy text is off, there is no LED, or the slot has not passed auth.
+  LegacyResult legacy(bool on, const StepContext& ctx);
 
   void writeSnapshot(JsonWriter& w) const;
   std::string snapshotJson() const;
