@@ -54,7 +54,7 @@ void esphilSetup() {
   hal.attach(server);
   server->onEvent(onWsEvent);
   server->onValidateHttpHeader(validateHeader, nullptr, 0);
-  if (ws.heartbeat) server->enableHeartbeat(ws.hbIntervalMs, ws.hbTimeoutMs, ws.hbFailures);
+  if (ws.heartbeat) server->enableHeartbeat(ws.hbIntervalMs, ws.hbTimeoutMs, static_cast<uint8_t>(ws.hbFailures));
   server->begin();
 }
 
