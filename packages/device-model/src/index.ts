@@ -5,4 +5,5 @@ export type * from './config/types';
 export * from './ledc';
 export * from './state';
 export type * from './state/types';
+export * from './vectors';
 export * from './wiring';

@@ -10,7 +10,7 @@ import {
   isLegacyText,
 } from './codec';
 import { EVENT_KINDS } from './codec/event';
-import { OPS } from './messages';
+import { ERROR_CODES, OPS } from './messages';
 
 type Expect =
   | { ok: true; value: unknown }
@@ -125,7 +125,7 @@ describe('conformance vectors', () => {
     });
   }
 
-  it('cover every op (valid and invalid), device kind, event kind, serial kind and decoder error code', () => {
+  it('cover every op (valid and invalid), device kind, event kind, serial kind, error code in responses and decoder error code', () => {
     const okInputs = (kind: string) =>
       all
         .filter(({ v }) => v.kind === kind && 'ok' in v.expect && v.expect.ok && v.input !== undefined)
@@ -148,6 +148,10 @@ describe('conformance vectors', () => {
     expect(new Set(okInputs('serial-line').map((m) => m.t))).toEqual(
       new Set(['boot', 'wifi', 'ready', 'res', 'evt']),
     );
+    const resCodes = okInputs('device-message')
+      .filter((m) => m.t === 'res' && m.ok === false)
+      .map((m) => (m.error as { code: unknown }).code);
+    expect(new Set(resCodes)).toEqual(new Set(ERROR_CODES));
     const codes = new Set(all.flatMap(({ v }) => ('code' in v.expect ? [v.expect.code] : [])));
     expect(codes).toEqual(new Set(['bad_json', 'bad_request', 'unknown_op', 'bad_param', 'too_large']));
     expect(

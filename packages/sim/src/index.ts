@@ -1,4 +1,24 @@
+export {
+  DEFAULT_SIM_CONFIG,
+  DEFAULT_SIM_WIRING,
+  SIM_DUT_PATH,
+  SIM_PROBE_PATH,
+  type SimBench,
+  type SimBenchOptions,
+  startSimBench,
+} from './bench';
+export {
+  DEFAULT_CLI_HOST,
+  DEFAULT_CLI_PORT,
+  parseSimArgs,
+  type RunningSim,
+  runSimCli,
+  SIM_CLI_USAGE,
+  type SimCliArgs,
+  type SimCliIo,
+} from './cli';
 export * from './dut/backend';
+export { type BackendVectorResult, runBackendVector, runBackendVectors } from './dut/backend-vectors';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
 export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
 export { dutSerialDevice } from './dut/serial-adapter';
@@ -14,6 +34,7 @@ export {
   type VirtualEsp32Options,
 } from './dut/virtual-esp32';
 export { DEFAULT_WIFI_NETWORK, type WifiCredentials, type WifiNetwork } from './dut/wifi-env';
+export { wiringPinBus } from './dut/wiring-pins';
 export {
   DEFAULT_AUTH_DEADLINE_MS,
   DEFAULT_HEARTBEAT,
@@ -26,4 +47,5 @@ export { SimError, type SimErrorCode } from './errors';
 export * from './faults/index';
 export * from './latency';
 export * from './probe-side';
+export { findSocat, type PtyBridge, type PtyBridgeOptions, startPtyBridge } from './pty';
 export { createRng, type Rng } from './rng';

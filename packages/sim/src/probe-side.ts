@@ -2,6 +2,7 @@
 // Re-exported from src/index.ts by the DUT side.
 export { VirtualBindingError, type VirtualBindingErrorCode } from './binding/errors';
 export { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from './binding/port-info';
+export { bridgeDeviceToStream, type StreamBridge, type StreamBridgeOptions } from './binding/stream-bridge';
 export type {
   SerialSignals,
   VirtualLinkStats,
@@ -13,6 +14,7 @@ export type {
 export {
   createVirtualBinding,
   DEFAULT_MAX_BUFFERED_BYTES,
+  type VirtualAttachOptions,
   type VirtualBinding,
   type VirtualBindingOptions,
   VirtualPortBinding,
@@ -31,7 +33,7 @@ export {
   type FirmataPinMap,
   firmataPinMap,
   getProbeProfile,
-  LOCAL_PROBE_BOARDS,
+  ProbeProfileError,
 } from './probe/probe-profile';
 export {
   DEFAULT_FIRMWARE_NAME,
@@ -44,7 +46,8 @@ export {
 } from './probe/virtual-probe';
 export { type WireOverride, type WireRef, WiringError, type WiringErrorCode } from './wiring/overrides';
 export * as wiringPhysics from './wiring/physics';
-export { expectRcCounts, rcSettleMs } from './wiring/physics';
+export { expectRcCounts } from './wiring/physics';
+
 export {
   DEFAULT_NOISE_LSB,
   type DutOutput,

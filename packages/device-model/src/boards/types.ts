@@ -63,7 +63,10 @@ export interface BoardProfile {
   module: string;
   /** PSRAM on the assumed module, and which pins it takes. */
   psram: string | null;
-  /** LED_BUILTIN of the arduino-esp32 variant, null when the variant defines none. */
+  /**
+   * GPIO of the on-board LED that LED_BUILTIN drives, null when the variant defines none. On the S3/C3 boards it
+   * is a WS2812 RGB LED (the core maps LED_BUILTIN to its RGB driver), not a plain LED: starter configs avoid it.
+   */
   ledBuiltin: number | null;
   /** GPIO of the on-board BOOT button. */
   bootButton: number;

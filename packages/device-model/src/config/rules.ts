@@ -118,6 +118,27 @@ export function checkHardware(
   }
 
   checkPwm(d, board, config, pathOf);
+  checkWebSocket(d, config);
+}
+
+function checkWebSocket(d: DiagnosticList, config: ResolvedConfig): void {
+  const ws = config.websocket;
+  if (ws.heartbeat && ws.heartbeat.timeoutMs >= ws.heartbeat.intervalMs) {
+    d.warn(
+      'websocket.heartbeat.timeoutMs',
+      'websocket.heartbeat',
+      `Heartbeat pong timeout ${ws.heartbeat.timeoutMs} ms is not shorter than the ping interval ${ws.heartbeat.intervalMs} ms`,
+      'Use a timeout well below the interval (default 3000 / 15000 ms).',
+    );
+  }
+  if (ws.authToken !== undefined && ws.legacyText && config.leds.length > 0) {
+    d.warn(
+      'websocket.legacyText',
+      'websocket.legacy-auth',
+      'Legacy "LED ON"/"LED OFF" clients cannot send a token, so with authToken set they are always refused',
+      'Set "legacyText": false, or drop authToken if tutorial clients must work.',
+    );
+  }
 }
 
 function checkRole(

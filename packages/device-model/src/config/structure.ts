@@ -201,8 +201,8 @@ class Fields {
   }
 }
 
-/** GPIO numbers go up to 48 (S3); the board rules decide which exist. */
-const MAX_GPIO_NUMBER = 63;
+/** Any non-negative integer is shaped right; the board rules say which GPIOs exist (pin.unknown). */
+const MAX_GPIO_NUMBER = 65_535;
 
 function pin(f: Fields): number | undefined {
   return f.int('pin', 0, MAX_GPIO_NUMBER, true);

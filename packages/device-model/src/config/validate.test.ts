@@ -47,6 +47,8 @@ describe('hardware rules (one case each)', () => {
   it('unknown pin', () => {
     const e = expectOnlyError(base({ leds: [{ name: 'a', pin: 20 }] }), 'pin.unknown', 'leds[0].pin', 20);
     expect(e.hint).toContain('18');
+    expectOnlyError(base({ leds: [{ name: 'a', pin: 100 }] }), 'pin.unknown', 'leds[0].pin', 100);
+    expect(errors(base({ leds: [{ name: 'a', pin: -1 }] })).map((d) => d.code)).toEqual(['config.range']);
   });
 
   it('flash pin', () => {
@@ -232,6 +234,23 @@ describe('hardware rules (one case each)', () => {
       'pin.strapping',
       'pin.not-exposed',
     ]);
+  });
+});
+
+describe('websocket warnings', () => {
+  it('heartbeat timeout not below the interval', () => {
+    const c = base({ websocket: { heartbeat: { intervalMs: 1000, timeoutMs: 1000, failures: 2 } } });
+    expect(errors(c)).toEqual([]);
+    expect(warnings(c).map((w) => `${w.code}@${w.path}`)).toEqual([
+      'websocket.heartbeat@websocket.heartbeat.timeoutMs',
+    ]);
+  });
+  it('auth token with legacy text on (tutorial clients cannot authenticate)', () => {
+    const c = base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok' } });
+    expect(warnings(c).map((w) => w.code)).toEqual(['websocket.legacy-auth']);
+    expect(
+      warnings(base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok', legacyText: false } })),
+    ).toEqual([]);
   });
 });
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { starterConfig } from '../config/starter';
 import type { DeviceConfig } from '../config/types';
 import { bootEffects, createMachine, DeviceConfigError } from './create';
+import { buildAuthRequired, buildHello } from './hello';
 import { applyInput } from './input';
+import { legacyStep } from './legacy';
 import { step } from './step';
 import { ctxFor, deepFreeze, serial, ws0, ws1 } from './test-helpers';
 import type { MachineState, StepContext } from './types';
@@ -474,5 +476,44 @@ describe('applyInput', () => {
     expect(applyInput(b, { kind: 'client-disconnected', client: 0 }).state.subscriptions).toEqual({
       1: { light: 5 },
     });
+  });
+});
+
+describe('legacy text and hello', () => {
+  it('legacyStep drives the first LED with a legacy cause and the tutorial reply', () => {
+    const r = legacyStep(starter(), 'on', ws1);
+    expect(r.reply).toBe('LED is now ON');
+    expect(r.events).toEqual([{ t: 'evt', ev: 'led', led: 'status', on: true, by: 'legacy:1' }]);
+    const off = legacyStep(
+      createMachine({ ...starterConfig(DOIT), websocket: { legacyText: false } }),
+      'on',
+      ws0,
+    );
+    expect(off.reply).toBeNull();
+    expect(off.events).toEqual([]);
+  });
+
+  it('buildHello / buildAuthRequired', () => {
+    const s = starter();
+    const hello = buildHello(s, ws0.identity);
+    expect(hello).toMatchObject({ t: 'hello', proto: 1, device: 'esphil-a1b2c3', boot: 'b00t', seq: 0 });
+    expect(hello.state).toEqual(s.snapshot);
+    expect(hello.caps).toEqual(s.caps);
+    expect(buildAuthRequired(s)).toBeNull();
+    const locked = createMachine({
+      ...starterConfig(DOIT),
+      websocket: { authToken: 't', authDeadlineMs: 3000 },
+    });
+    expect(buildAuthRequired(locked)).toEqual({ t: 'auth_required', proto: 1, deadlineMs: 3000 });
+  });
+
+  it('requests without a valid id are bad_request with id null', () => {
+    for (const id of [-1, 1.5, '1', 2 ** 32]) {
+      expect(run(starter(), { id, op: 'ping' }).response).toMatchObject({
+        id: null,
+        ok: false,
+        error: { code: 'bad_request' },
+      });
+    }
   });
 });

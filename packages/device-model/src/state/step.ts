@@ -5,7 +5,7 @@ import { ledSet, ledToggle } from './ops-led';
 import { pwmConfig, pwmSet } from './ops-pwm';
 import { sensorSubscribe, sensorUnsubscribe } from './ops-sensor';
 import { info, logLevel, ping, reboot, stateGet } from './ops-system';
-import { fail } from './respond';
+import { fail, requestId } from './respond';
 import { only } from './result';
 import type { MachineState, StepContext, StepResult } from './types';
 
@@ -16,8 +16,16 @@ import type { MachineState, StepContext, StepResult } from './types';
  */
 export function step(state: MachineState, request: Request, ctx: StepContext): StepResult {
   try {
-    if (typeof request !== 'object' || request === null || typeof request.op !== 'string') {
-      return only(state, fail(request, 'bad_request', 'A request is an object with a numeric id and an op'));
+    if (
+      typeof request !== 'object' ||
+      request === null ||
+      typeof request.op !== 'string' ||
+      requestId(request) === null
+    ) {
+      return only(
+        state,
+        fail(request, 'bad_request', 'A request is an object with an id (integer >= 0) and an op'),
+      );
     }
     if (request.op !== 'auth' && !isAuthorized(state, ctx)) {
       return only(state, fail(request, 'unauthorized', 'Send {"op":"auth","token":...} first'));

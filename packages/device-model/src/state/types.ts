@@ -6,7 +6,6 @@
 import type {
   Capabilities,
   DeviceStateSnapshot,
-  Request,
   Response,
   TargetName,
   UnsequencedEvent,
@@ -14,8 +13,11 @@ import type {
 import type { ResolvedConfig } from '../config/types';
 import type { LedcAssignment } from '../ledc/allocate';
 
-/** Who sent a request: a WebSocket client slot (0..maxClients-1) or the serial console. */
-export type Origin = { kind: 'ws'; client: number } | { kind: 'serial' };
+/**
+ * Who sent a request: a WebSocket client slot (0..maxClients-1) or the serial console.
+ * `legacy` marks the tutorial's `LED ON`/`LED OFF` text (events then say `by: "legacy:<slot>"`).
+ */
+export type Origin = { kind: 'ws'; client: number; legacy?: boolean } | { kind: 'serial' };
 
 export interface DeviceIdentity {
   fw: string;

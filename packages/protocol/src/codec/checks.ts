@@ -10,7 +10,7 @@ export interface Check {
   expect: string;
 }
 
-export const UINT32_MAX = 0xffff_ffff;
+const UINT32_MAX = 0xffff_ffff;
 /** Limits for free-form strings in device messages; a device never needs more, a hostile peer gets a clear error. */
 export const MAX_IDENT_CHARS = 64;
 export const MAX_TOKEN_CHARS = 64;
@@ -109,7 +109,6 @@ export const SSID: Check = {
 };
 export const STRING: Check = { test: (v) => typeof v === 'string', expect: 'a string' };
 export const OBJECT: Check = { test: isObject, expect: 'a JSON object' };
-export const ARRAY: Check = { test: Array.isArray, expect: 'an array' };
 
 export function nullable(check: Check): Check {
   return { test: (v) => v === null || check.test(v), expect: `${check.expect} or null` };

@@ -9,6 +9,7 @@ export {
 } from './checks';
 export { DEVICE_MESSAGE_KINDS, decodeDeviceMessage, validateDeviceMessage } from './device-message';
 export { encodeMessage } from './encode';
+export { toErrorResponse } from './error-response';
 export { EVENT_KINDS } from './event';
 export { isLegacyText } from './legacy';
 export { decodeRequest, validateRequest } from './request';

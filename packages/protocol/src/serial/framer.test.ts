@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SerialBootLine, SerialMachineLine, SerialReadyLine } from '../messages';
+import type { Request, SerialBootLine, SerialMachineLine, SerialReadyLine } from '../messages';
 import { formatMachineLine } from './format';
 import { SerialFramer, type SerialItem } from './framer';
 import { encodeImprovPacket, type ImprovPacket } from './improv';
@@ -77,6 +78,14 @@ describe('SerialFramer lines', () => {
     expect(framer.stats).toMatchObject({ overlongLines: 1, droppedBytes: 24, lines: 3 });
   });
 
+  it('reset() drops a partial line and a partial packet but keeps the counters', () => {
+    const framer = new SerialFramer();
+    framer.push(cat('half a li', encodeImprovPacket(state).subarray(0, 5)));
+    framer.reset();
+    expect(framer.push('fresh\n')).toEqual([{ kind: 'line', text: 'fresh' }]);
+    expect(framer.stats.bytesIn).toBe(20);
+  });
+
   it('emits the unterminated last line on flush', () => {
     const framer = new SerialFramer();
     expect(framer.push('tail')).toEqual([]);
@@ -108,7 +117,7 @@ describe('SerialFramer machine lines', () => {
       { kind: 'machine-error', error: expect.objectContaining({ code: 'bad_json' }), raw: '[1]' },
       {
         kind: 'machine-error',
-        error: expect.objectContaining({ code: 'bad_request', path: '/t' }),
+        error: expect.objectContaining({ code: 'bad_request', path: 't' }),
         raw: '{"t":"nope"}',
       },
     ]);
@@ -129,6 +138,23 @@ describe('SerialFramer machine lines', () => {
     expect(second).toEqual({ kind: 'line', text: 'after' });
   });
 
+  it('decodes host requests on the device side with a request decoder', () => {
+    const framer = new SerialFramer<Request>({
+      decodeMachineLine: (json) => {
+        const v = JSON.parse(json) as Request;
+        return typeof v.id === 'number' && typeof v.op === 'string'
+          ? { ok: true, value: v }
+          : { ok: false, error: { code: 'bad_request', path: '', message: 'no id/op', id: null } };
+      },
+    });
+    const req: Request = { id: 7, op: 'led.set', led: 'status', on: true };
+    const items = framer.push(`${formatMachineLine(req)}@esphil {"x":1}\n`);
+    expect(items).toEqual([
+      { kind: 'machine', message: req, raw: JSON.stringify(req) },
+      { kind: 'machine-error', error: expect.objectContaining({ code: 'bad_request' }), raw: '{"x":1}' },
+    ]);
+  });
+
   it('survives a decoder that throws', () => {
     const framer = new SerialFramer({
       decodeMachineLine: () => {
@@ -138,6 +164,31 @@ describe('SerialFramer machine lines', () => {
     expect(framer.push('@esphil {}\n')).toEqual([
       { kind: 'machine-error', error: expect.objectContaining({ code: 'internal' }), raw: '{}' },
     ]);
+  });
+});
+
+describe('SerialFramer on the serial-line conformance vectors', () => {
+  interface Vector {
+    name: string;
+    input: string;
+    expect: { ok: true; value: unknown } | { ok: false; code: string; path: string; id: number | null };
+  }
+  const vectors = (
+    JSON.parse(readFileSync(new URL('../../vectors/serial-lines.json', import.meta.url), 'utf8')) as {
+      vectors: Vector[];
+    }
+  ).vectors;
+
+  it.each(vectors.map((v) => [v.name, v] as const))('%s, framed with boot noise around it', (_name, v) => {
+    const { items } = frameAll(cat(Uint8Array.of(0x00, 0xf8), `@esphil ${v.input}\r\n`, 'next\n'), [3, 5, 7]);
+    const expected: SerialItem = v.expect.ok
+      ? { kind: 'machine', message: v.expect.value as SerialMachineLine, raw: v.input }
+      : {
+          kind: 'machine-error',
+          error: expect.objectContaining({ code: v.expect.code, path: v.expect.path, id: v.expect.id }),
+          raw: expect.any(String),
+        };
+    expect(items).toEqual([expected, { kind: 'line', text: 'next' }]);
   });
 });
 

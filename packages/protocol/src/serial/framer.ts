@@ -14,6 +14,9 @@
  *   becomes a `too_large` machine-error), the rest up to the line end is dropped and counted.
  * It never throws.
  */
+
+import { decodeSerialMachineLine } from '../codec/serial-line';
+import type { DecodeError, DecodeResult } from '../codec/types';
 import { SERIAL_MACHINE_PREFIX, type SerialMachineLine } from '../messages';
 import {
   decodeImprovPacket,
@@ -23,24 +26,35 @@ import {
   type ImprovDecodeError,
   type ImprovPacket,
 } from './improv';
-import { type MachineLineError, type MachineLineResult, parseMachineLineJson } from './machine-line';
 
-export const DEFAULT_MAX_LINE_BYTES = 1024;
+export const DEFAULT_SERIAL_LINE_BYTES = 1024;
 /** Longest raw excerpt carried by a machine-error item. */
-export const MAX_ERROR_EXCERPT_CHARS = 160;
+export const SERIAL_ERROR_EXCERPT_CHARS = 160;
 
-export type SerialItem =
+/** What a machine-line decoder returns: the codec's DecodeResult. */
+export type MachineDecodeResult<M> = DecodeResult<M>;
+/** Error of a machine line: the codec's DecodeError (code, path, message, id). */
+export type MachineLineError = DecodeError;
+
+/**
+ * One framed item. `M` is what machine lines decode to: device output (SerialMachineLine) by default; a device
+ * or simulator reading host requests uses SerialFramer<Request> with a request decoder.
+ */
+export type SerialItem<M = SerialMachineLine> =
   | { kind: 'line'; text: string; truncated?: true }
-  | { kind: 'machine'; message: SerialMachineLine; raw: string }
+  | { kind: 'machine'; message: M; raw: string }
   | { kind: 'machine-error'; error: MachineLineError; raw: string }
   | { kind: 'improv'; packet: ImprovPacket }
   | { kind: 'improv-error'; error: ImprovDecodeError; raw: Uint8Array };
 
-export interface SerialFramerOptions {
-  /** Longest line kept, in bytes (line ending excluded). Default DEFAULT_MAX_LINE_BYTES. */
+export interface SerialFramerOptions<M = SerialMachineLine> {
+  /** Longest line kept, in bytes (line ending excluded). Default DEFAULT_SERIAL_LINE_BYTES. */
   maxLineBytes?: number;
-  /** Decoder for the JSON after the machine prefix. Default: a structural envelope check. */
-  decodeMachineLine?: (json: string) => MachineLineResult;
+  /**
+   * Decoder for the JSON after the machine prefix. Default: decodeSerialMachineLine (device output); pass one
+   * whenever M is not SerialMachineLine (e.g. decodeRequest on the device side).
+   */
+  decodeMachineLine?: (json: string) => MachineDecodeResult<M>;
 }
 
 export interface SerialFramerStats {
@@ -58,20 +72,21 @@ export interface SerialFramerStats {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const PREFIX = new TextEncoder().encode(SERIAL_MACHINE_PREFIX);
+const textEncoder = new TextEncoder();
+const PREFIX = textEncoder.encode(SERIAL_MACHINE_PREFIX);
 const MAGIC_LEN = IMPROV_MAGIC.length;
 
 function isPrintableAscii(b: number): boolean {
   return b >= 0x20 && b < 0x7f;
 }
 
-function excerpt(text: string, max = MAX_ERROR_EXCERPT_CHARS): string {
+function excerpt(text: string, max = SERIAL_ERROR_EXCERPT_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}...`;
 }
 
-export class SerialFramer {
+export class SerialFramer<M = SerialMachineLine> {
   readonly maxLineBytes: number;
-  private readonly decodeMachine: (json: string) => MachineLineResult;
+  private readonly decodeMachine: (json: string) => MachineDecodeResult<M>;
   private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   private readonly line: Uint8Array;
   private lineLen = 0;
@@ -82,7 +97,7 @@ export class SerialFramer {
   /** Bytes of the Improv packet being read (magic included), or null. */
   private packet: number[] | null = null;
   private packetSize = 0;
-  private out: SerialItem[] = [];
+  private out: SerialItem<M>[] = [];
   private readonly counters: SerialFramerStats = {
     bytesIn: 0,
     lines: 0,
@@ -94,14 +109,16 @@ export class SerialFramer {
     overlongLines: 0,
   };
 
-  constructor(opts: SerialFramerOptions = {}) {
-    const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  constructor(opts: SerialFramerOptions<M> = {}) {
+    const max = opts.maxLineBytes ?? DEFAULT_SERIAL_LINE_BYTES;
     // A buffer shorter than the prefix could never hold a machine line.
     this.maxLineBytes = Number.isFinite(max)
       ? Math.max(PREFIX.length + 2, Math.floor(max))
-      : DEFAULT_MAX_LINE_BYTES;
+      : DEFAULT_SERIAL_LINE_BYTES;
     this.line = new Uint8Array(this.maxLineBytes);
-    this.decodeMachine = opts.decodeMachineLine ?? parseMachineLineJson;
+    this.decodeMachine =
+      opts.decodeMachineLine ??
+      (decodeSerialMachineLine as unknown as (json: string) => MachineDecodeResult<M>);
   }
 
   get stats(): SerialFramerStats {
@@ -109,15 +126,15 @@ export class SerialFramer {
   }
 
   /** Feeds bytes; returns the items they completed. */
-  push(chunk: Uint8Array | string): SerialItem[] {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+  push(chunk: Uint8Array | string): SerialItem<M>[] {
+    const bytes = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk;
     this.counters.bytesIn += bytes.length;
     this.scan(bytes);
     return this.take();
   }
 
   /** End of stream: emits the unterminated last line and reports an unfinished Improv packet. */
-  flush(): SerialItem[] {
+  flush(): SerialItem<M>[] {
     while (this.packet !== null) {
       const pkt = Uint8Array.from(this.packet);
       this.counters.badImprovPackets++;
@@ -142,7 +159,7 @@ export class SerialFramer {
     this.packetSize = 0;
   }
 
-  private take(): SerialItem[] {
+  private take(): SerialItem<M>[] {
     const items = this.out;
     this.out = [];
     return items;
@@ -274,7 +291,7 @@ export class SerialFramer {
       });
       return;
     }
-    let result: MachineLineResult;
+    let result: MachineDecodeResult<M>;
     try {
       result = this.decodeMachine(raw);
     } catch (e) {

@@ -33,6 +33,15 @@ describe('Improv wire format', () => {
     expect(wire[wire.length - 1]).toBe(improvChecksum(wire, wire.length - 1));
   });
 
+  it('matches the PROTOCOL.md example byte for byte', () => {
+    const hex = '49 4d 50 52 4f 56 01 03 0d 01 0b 03 6c 61 62 06 73 65 63 72 65 74 b8';
+    const wire = encodeImprovPacket({
+      type: 'rpc_command',
+      rpc: { command: 'wifi_settings', ssid: 'lab', password: 'secret' },
+    });
+    expect(Buffer.from(wire).toString('hex').match(/../g)?.join(' ')).toBe(hex);
+  });
+
   it('decodes an RPC result carrying the device URL', () => {
     const url = 'http://192.168.1.50:81/';
     const data = [0x01, url.length + 1, url.length, ...ascii(url)];

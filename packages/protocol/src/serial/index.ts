@@ -1,4 +1,3 @@
 export * from './format';
 export * from './framer';
 export * from './improv';
-export type { MachineLineError, MachineLineResult } from './machine-line';

@@ -40,6 +40,8 @@ export interface VirtualLinkStats {
   droppedOverflow: number;
   bytesToHost: number;
   bytesFromHost: number;
+  /** Bytes garbled (either way) because host and device baud rates differ. */
+  garbledBytes: number;
 }
 
 /** The device's end of the cable. */

@@ -168,6 +168,33 @@ describe('createVirtualBinding', () => {
     expect(device.closes).toBe(1);
   });
 
+  it('a host at the wrong baud rate reads garbage and the device receives garbage', async () => {
+    const binding = createVirtualBinding();
+    const device = new RecordingDevice('ready');
+    binding.attach('/sim/dut', device, CP2102_PORT_INFO, { baudRate: 115200 });
+    const wrong = openStream(binding, '/sim/dut', 9600);
+    const chunks: Buffer[] = [];
+    wrong.on('data', (c: Buffer) => chunks.push(c));
+    await once(wrong, 'open');
+    wrong.write('hi');
+    await new Promise<void>((resolve) => wrong.drain(() => resolve()));
+    await new Promise((r) => setImmediate(r));
+    const got = Buffer.concat(chunks);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.toString('latin1')).not.toContain('ready');
+    expect(Buffer.from(device.written).toString('latin1')).not.toBe('hi');
+    expect(device.link?.stats.garbledBytes).toBeGreaterThanOrEqual(7);
+    // Switching to the right speed fixes it.
+    await new Promise<void>((resolve, reject) =>
+      wrong.update({ baudRate: 115200 }, (e) => (e ? reject(e) : resolve())),
+    );
+    const echoed = collect(wrong, 'OK');
+    wrong.write('ok');
+    expect(await echoed).toContain('OK');
+    wrong.close();
+    await once(wrong, 'close');
+  });
+
   it('counts bytes pushed while closed and beyond the buffer limit instead of keeping them', async () => {
     const binding = createVirtualBinding({ maxBufferedBytes: 4 });
     const device = new RecordingDevice();
@@ -232,6 +259,48 @@ describe('createVirtualBinding', () => {
         expect(unexpected).toEqual([]);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('SerialPortStream survives random open/close/write/unplug sequences and every close settles', async () => {
+    type Op = 'open' | 'close' | 'write' | 'push' | 'unplug' | 'replug' | 'tick';
+    const ops: Op[] = ['open', 'close', 'write', 'push', 'unplug', 'replug', 'tick'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...ops), { maxLength: 30 }), async (script) => {
+        const binding = createVirtualBinding();
+        const device = new RecordingDevice();
+        binding.attach('/p', device);
+        const stream = new SerialPortStream({ binding, path: '/p', baudRate: 115200, autoOpen: false });
+        const errors: Error[] = [];
+        stream.on('error', (e: Error) => errors.push(e));
+        let received = '';
+        stream.on('data', (c: Buffer) => {
+          received += c.toString('latin1');
+        });
+        for (const op of script) {
+          if (op === 'open') stream.open(() => undefined);
+          if (op === 'close') stream.close(() => undefined);
+          if (op === 'write') stream.write('ab', () => undefined);
+          if (op === 'push') device.link?.push('xy');
+          if (op === 'unplug') binding.detach('/p');
+          if (op === 'replug' && !binding.paths().includes('/p')) binding.attach('/p', device);
+          if (op === 'tick') await new Promise((r) => setImmediate(r));
+        }
+        await new Promise((r) => setImmediate(r));
+        if (stream.isOpen) {
+          await new Promise<void>((resolve) => stream.close(() => resolve()));
+        }
+        // Whatever happened, the stream ends closed, nothing threw, and only known errors surfaced.
+        expect(stream.isOpen).toBe(false);
+        for (const e of errors) {
+          expect(e.message).toMatch(
+            /not open|already open|opening|no virtual device|already open|unplugged|Writing to a closed|closed/i,
+          );
+        }
+        // Bytes arrive intact: device pushes ('xy') and echoes of host writes ('AB'), never torn pairs.
+        expect(received).toMatch(/^(xy|AB)*$/);
+      }),
+      { numRuns: 150 },
     );
   });
 });

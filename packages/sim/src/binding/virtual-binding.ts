@@ -19,6 +19,15 @@ import type {
 /** Bytes a device may queue for a host that is not reading before further bytes are dropped (and counted). */
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
+export interface VirtualAttachOptions {
+  /**
+   * The device UART's fixed speed (e.g. 115200 for the ESP32 console, 57600 for StandardFirmata). A host that
+   * opens or updates to another rate reads garbage and the device receives garbage, as on real hardware.
+   * Omit to have the device follow the host's rate.
+   */
+  baudRate?: number;
+}
+
 export interface VirtualBindingOptions {
   maxBufferedBytes?: number;
 }
@@ -51,6 +60,8 @@ interface Entry {
   info: PortInfo;
   link: Link;
   port: VirtualPortBinding | null;
+  /** The device UART's own speed; null = it follows whatever the host opens with. */
+  nativeBaudRate: number | null;
   attached: boolean;
 }
 
@@ -60,6 +71,7 @@ class Link implements VirtualSerialLink {
     droppedOverflow: 0,
     bytesToHost: 0,
     bytesFromHost: 0,
+    garbledBytes: 0,
   };
   constructor(private readonly entry: () => Entry) {}
   get path(): string {
@@ -83,11 +95,25 @@ class Link implements VirtualSerialLink {
       this.stats.droppedWhileClosed += data.length;
       return false;
     }
-    const accepted = port.receive(data);
+    const accepted = port.receive(this.garbleIfMismatched(data, port.currentBaudRate));
     this.stats.bytesToHost += accepted;
     this.stats.droppedOverflow += data.length - accepted;
     return accepted === data.length;
   }
+
+  /** Two UARTs at different speeds see framing garbage, not the bytes that were sent. */
+  garbleIfMismatched(data: Buffer, hostBaud: number): Buffer {
+    const native = this.entry().nativeBaudRate;
+    if (native === null || native === hostBaud) return data;
+    this.stats.garbledBytes += data.length;
+    return garble(data, native, hostBaud);
+  }
+}
+
+function garble(data: Buffer, a: number, b: number): Buffer {
+  // Deterministic and never the original byte: XOR with a nonzero key derived from the speed pair.
+  const key = ((a * 31 + b) % 255) + 1;
+  return Buffer.from(data.map((byte) => byte ^ key));
 }
 
 /** One open handle on a virtual device; the object SerialPortStream calls into. */
@@ -207,7 +233,8 @@ export class VirtualPortBinding implements BindingPortInterface {
       if (!this.isOpen) throw new VirtualBindingError('canceled', 'write canceled: port closed');
       if (this.unplugged) throw new VirtualBindingError('disconnected', 'write failed: device was unplugged');
       this.entry.link.stats.bytesFromHost += copy.length;
-      this.entry.device.onData?.(copy);
+      const bytes = this.entry.link.garbleIfMismatched(Buffer.from(copy), this.currentBaudRate);
+      this.entry.device.onData?.(new Uint8Array(bytes));
     })();
     this.writing = op;
     try {
@@ -281,7 +308,12 @@ export class VirtualPortBinding implements BindingPortInterface {
 
 export interface VirtualBinding extends BindingInterface<VirtualPortBinding, OpenOptions, PortInfo> {
   /** Plug a device in at `path`. Returns the device's end of the link (also handed to `device.onAttach`). */
-  attach(path: string, device: VirtualSerialDevice, info?: VirtualPortInfo): VirtualSerialLink;
+  attach(
+    path: string,
+    device: VirtualSerialDevice,
+    info?: VirtualPortInfo,
+    opts?: VirtualAttachOptions,
+  ): VirtualSerialLink;
   /** Unplug: an open host sees a disconnect; the path disappears from `list()`. */
   detach(path: string): void;
   link(path: string): VirtualSerialLink | undefined;
@@ -313,7 +345,11 @@ export function createVirtualBinding(opts: VirtualBindingOptions = {}): VirtualB
   const entries = new Map<string, Entry>();
 
   return {
-    attach(path, device, info = {}) {
+    attach(path, device, info = {}, attachOpts = {}) {
+      const native = attachOpts.baudRate ?? null;
+      if (native !== null && (!Number.isInteger(native) || native <= 0)) {
+        throw new VirtualBindingError('invalid_options', 'attach(): baudRate must be a positive integer');
+      }
       if (typeof path !== 'string' || path === '') {
         throw new VirtualBindingError('invalid_options', 'attach(path): path must be a non-empty string');
       }
@@ -335,6 +371,7 @@ export function createVirtualBinding(opts: VirtualBindingOptions = {}): VirtualB
         link: new Link(() => entry),
         port: null,
         attached: true,
+        nativeBaudRate: native,
       };
       entries.set(path, entry);
       device.onAttach?.(entry.link);

@@ -85,7 +85,7 @@ describe('robustness (fast-check)', () => {
         const id = n++;
         const from = h.consoleLength();
         // Enough newlines to end any partial line and fill any Improv packet (<= 255 data bytes) the noise began.
-        h.dut.serialWrite(Buffer.from(`${'\n'.repeat(260)}{"id":${id},"op":"ping"}\n`));
+        h.dut.serialWrite(Buffer.from(`${'\n'.repeat(260)}@esphil {"id":${id},"op":"ping"}\n`));
         await h.waitConsole(new RegExp(`"id":${id},"ok":true`), from);
         expect(h.dut.phase).toBe('running');
       }),

@@ -16,6 +16,7 @@ import type {
 } from '@esphil/device-model';
 import {
   type Capabilities,
+  CloseCode,
   type HelloMessage,
   PROTOCOL_VERSION,
   SERIAL_MACHINE_PREFIX,
@@ -166,6 +167,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       authDeadlineMs: wsc.authDeadlineMs,
       allowedOrigins: wsc.allowedOrigins,
       delay: () => this.latency.oneWay(),
+      replyDelay: () => this.latency.rtt(),
       faults: this.faults,
       rng: this.rng,
     });
@@ -268,12 +270,26 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await ready;
   }
 
-  /** esp_restart() from the app. */
+  /** esp_restart() from the app: clients get a 1001 close first. Resolves when the app is ready again. */
   async reboot(): Promise<void> {
     const ready = this.nextPhase(['running', 'download']);
+    await this.softRestart(this.gen);
+    await ready;
+  }
+
+  /** The firmware's restart path: say goodbye (1001) to every client, then esp_restart(). */
+  private async softRestart(gen: number): Promise<void> {
+    if (gen !== this.gen || this.closed) return;
+    this.log('I', 'main.cpp:77', 'restart(): rebooting');
+    await this.ws.closeAll(CloseCode.goingAway, 'rebooting');
+    if (gen !== this.gen || this.closed) return;
     this.holdInReset();
     this.powerOn('sw', 'flash');
-    await ready;
+  }
+
+  /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
+  setHung(hung: boolean): void {
+    this.ws.setHung(hung);
   }
 
   /** Host -> DUT bytes on UART0 RX. Ignored unless the app runs (the ROM download loop is not emulated). */
@@ -289,8 +305,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     for (const item of items) {
       const gen = this.gen;
       if (item.kind === 'line') {
-        if (item.text.trim() === '') continue;
-        void this.enqueue(() => this.onSerialLine(item.text, gen));
+        // PROTOCOL.md 11.2: requests carry the machine prefix; any other line is not for the device.
+        const at = item.text.indexOf(SERIAL_MACHINE_PREFIX);
+        if (at < 0) continue;
+        const text = item.text.slice(at + SERIAL_MACHINE_PREFIX.length);
+        void this.enqueue(() => this.onSerialLine(text, gen));
       } else if (item.kind === 'overlong') {
         this.machine({
           t: 'res',
@@ -479,8 +498,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       this.later(after, () => {
         if (gen !== this.gen) return;
         this.log('W', 'main.cpp:90', 'loop(): restarting (reboot-after fault)');
-        this.holdInReset();
-        this.powerOn('sw', 'flash');
+        void this.softRestart(gen);
       });
     }
     if (this.faults.rebootLoop) {
@@ -616,7 +634,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     for (const ev of out.events) {
       if (ev.ev === 'sensor') continue;
       this.serialSeq += 1;
-      this.machine({ ...ev, seq: this.serialSeq } as SerialMachineLine);
+      const { t, ...rest } = ev;
+      this.machine({ t, seq: this.serialSeq, ...rest } as SerialMachineLine);
     }
     this.applyEffects(out.effects);
   }
@@ -638,11 +657,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           break;
         case 'reboot': {
           const gen = this.gen;
-          this.later(e.afterMs, () => {
-            if (gen !== this.gen) return;
-            this.holdInReset();
-            this.powerOn('sw', 'flash');
-          });
+          this.later(e.afterMs, () => void this.softRestart(gen));
           break;
         }
       }

@@ -8,6 +8,7 @@
  *
  * Device logic lives behind `WsServerHandler`; this file only moves frames and never throws on client input.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -37,6 +38,8 @@ export interface HeartbeatOptions {
 /** enableHeartbeat() values the esphil firmware uses (device-model WebSocketConfig defaults). */
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 3_000, failures: 2 };
 export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
+/** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
+export const GOODBYE_MAX_WAIT_MS = 200;
 /** Sensor subscription timers never run faster than this, whatever a backend accepts. */
 export const MAX_SENSOR_HZ = 1_000;
 
@@ -87,8 +90,13 @@ export interface WsServerOptions {
   authDeadlineMs?: number;
   /** Empty or absent = any Origin. Requests without an Origin header are always allowed. */
   allowedOrigins?: string[];
-  /** One-way link delay per frame, ms. Default none. */
+  /** One-way link delay per unsolicited frame (hello, events), ms. Default none. */
   delay?: () => number;
+  /**
+   * Delay per response, ms: the request's way in and the answer's way out in one sample, since incoming
+   * frames are not delayed. Default `delay`.
+   */
+  replyDelay?: () => number;
   faults?: WsLinkFaults;
   rng?: Rng;
 }
@@ -130,6 +138,13 @@ function lightParse(text: string): { id: number | null; op: string | null; token
   }
 }
 
+/** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
+function tokenMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function errorFrame(id: number | null, code: ErrorCode, msg: string): string {
   const res: ErrorResponse = { t: 'res', id, ok: false, error: { code, msg } };
   return JSON.stringify(res);
@@ -144,9 +159,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private readonly wss: WebSocketServer;
   private readonly clients = new Map<number, Client>();
   /** Slots held by handshakes in flight, so two racing upgrades cannot share one. */
-  private readonly reserved = new Set<number>();
+  private readonly reserved = new Map<number, object>();
   private readonly sockets = new Set<Socket>();
   private closed = false;
+  private hung = false;
   private _port = 0;
   private _host: string;
 
@@ -162,6 +178,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       maxPayload: this.maxPayload,
       perMessageDeflate: false,
       clientTracking: false,
+      // Pongs come from the device loop (see setHung), as in arduinoWebSockets.
+      autoPong: false,
       // arduinoWebSockets answers ANY offered subprotocol with its own name, offered or not.
       handleProtocols: () => this.protocol,
     });
@@ -237,18 +255,22 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       socket.destroy();
       return;
     }
-    this.reserved.add(slot);
+    const hold = {};
+    this.reserved.set(slot, hold);
+    const release = (): void => {
+      if (this.reserved.get(slot) === hold) this.reserved.delete(slot);
+    };
+    // handleUpgrade may abort (bad key/version) without calling back: free the slot when the socket dies.
+    socket.once('close', release);
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.reserved.delete(slot);
+        release();
         this.onConnection(slot, ws, remote);
       });
     } catch {
-      this.reserved.delete(slot);
+      release();
       socket.destroy();
     }
-    // handleUpgrade may abort (bad key/version) without calling back: free the slot when the socket dies.
-    socket.once('close', () => this.reserved.delete(slot));
   }
 
   private onConnection(slot: number, ws: WebSocket, remote: string): void {
@@ -277,6 +299,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     ws.on('error', () => {});
     ws.on('close', (code) => this.cleanup(client, `closed (${code})`));
     ws.on('pong', () => this.onPong(client));
+    ws.on('ping', (data) => {
+      if (!this.hung && ws.readyState === ws.OPEN) ws.pong(data);
+    });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
     ws.ping();
     this.emit('connected', slot, remote);
@@ -313,6 +338,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private heartbeatPing(client: Client): void {
     const hb = client.hb;
     if (!hb || client.ws.readyState !== client.ws.OPEN) return;
+    if (this.hung) {
+      this.scheduleHeartbeat(client);
+      return;
+    }
     client.ws.ping();
     client.pongTimer = setTimeout(() => {
       client.pongTimer = null;
@@ -335,8 +364,19 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.scheduleHeartbeat(client);
   }
 
+  /**
+   * The device loop stopped (a blocking call, a deadlock): TCP stays up, but no frame is read or answered, no
+   * ping is answered and no event or heartbeat goes out. Frames that arrive meanwhile are lost.
+   */
+  setHung(hung: boolean): void {
+    this.hung = hung;
+  }
+  get isHung(): boolean {
+    return this.hung;
+  }
+
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
-    if (this.closed) return;
+    if (this.closed || this.hung) return;
     if (isBinary) {
       this.reply(
         client.slot,
@@ -367,7 +407,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       this.reply(client.slot, errorFrame(id, 'unauthorized', 'send {"op":"auth","token":...} first'));
       return;
     }
-    if (typeof token !== 'string' || token !== this.opts.authToken) {
+    if (typeof token !== 'string' || !tokenMatches(token, this.opts.authToken ?? '')) {
       const res = errorFrame(id, 'unauthorized', 'wrong token');
       // The refusal must reach the client before the close, whatever latency is simulated.
       client.outbox.clear();
@@ -426,19 +466,21 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** A response (or legacy reply) to one client. */
   reply(slot: number, text: string): void {
     const client = this.clients.get(slot);
-    if (!client) return;
+    if (!client || this.hung) return;
     const f = this.opts.faults ?? NO_LINK_FAULTS;
     if (this.dice(f.ackDropRate)) return;
-    client.outbox.send(this.corrupt(text), this.linkDelay() + f.ackDelayMs);
+    const d = this.opts.replyDelay ? this.opts.replyDelay() : this.linkDelay();
+    client.outbox.send(this.corrupt(text), d + f.ackDelayMs);
   }
 
   /** One event to one client, numbered for that connection. */
   sendEvent(slot: number, event: UnsequencedEvent): void {
     const client = this.clients.get(slot);
-    if (!client?.ready) return;
+    if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
-    const text = JSON.stringify({ ...event, seq: client.seq });
+    const { t, ...rest } = event;
+    const text = JSON.stringify({ t, seq: client.seq, ...rest });
     client.outbox.send(this.corrupt(text), this.linkDelay());
   }
 
@@ -477,6 +519,33 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** Disconnect one client like `disconnect(num)`. */
   disconnect(slot: number): void {
     this.clients.get(slot)?.ws.close(CloseCode.normal, 'disconnect');
+  }
+
+  /**
+   * Graceful goodbye before a software reboot: close frame to every client, then wait (at most `maxWaitMs`)
+   * for the close handshakes so the frames are on the wire before the board goes away.
+   */
+  async closeAll(code: number, reason: string, maxWaitMs = GOODBYE_MAX_WAIT_MS): Promise<void> {
+    const clients = [...this.clients.values()];
+    if (clients.length === 0) return;
+    const closed = clients.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()),
+        ),
+    );
+    for (const c of clients) {
+      c.outbox.clear();
+      c.ws.close(code, reason);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** The board vanished (reset, power loss): every TCP connection dies without a close handshake. */

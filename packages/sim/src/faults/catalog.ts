@@ -23,7 +23,11 @@ export const FAULT_CATALOG: readonly FaultInfo[] = [
     description: 'the LED line and the PWM line land on each other’s probe pins',
   },
   { name: 'button-dead', arg: 'none', description: 'button presses never reach the DUT' },
-  { name: 'sensor-frozen', arg: 'none', description: 'the ADC keeps returning its first reading' },
+  {
+    name: 'sensor-frozen',
+    arg: 'none',
+    description: 'the sensor reading stops changing (frozen at its first value)',
+  },
   {
     name: 'ack-drop',
     arg: 'rate',

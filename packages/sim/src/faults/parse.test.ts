@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES } from './catalog';
 import { formatFault, parseFault, parseFaults, tryParseFault } from './parse';
 import { compileFaults, faultedPwmFraction } from './plan';
-import { swapLedAndPwmWires } from './wiring';
+import { wireOverridesFor } from './wiring';
 
 describe('parseFault', () => {
   it('parses every catalogued fault with a valid argument and round-trips the text', () => {
@@ -63,15 +63,33 @@ describe('parseFault', () => {
     expect(faultedPwmFraction(compileFaults([{ name: 'pwm-dead' }]), 1)).toBe(0);
   });
 
-  it('wires-swapped trades the DUT pins of the LED line and the PWM line', () => {
-    const spec = swapLedAndPwmWires({
+  it('maps wire faults onto wiring overrides', () => {
+    const spec = {
       dutVcc: 3.3,
-      probe: 'arduino-zero',
+      probe: 'arduino-zero' as const,
       wires: [
-        { kind: 'digital', name: 'led', dutPin: 2, probePin: 2 },
-        { kind: 'rc', name: 'fan', dutPin: 18, probeAnalog: 0, r: 1e4, c: 1e-5 },
+        { kind: 'digital' as const, name: 'led', dutPin: 2, probePin: 2 },
+        { kind: 'rc' as const, name: 'fan', dutPin: 18, probeAnalog: 0, r: 1e4, c: 1e-5 },
+        { kind: 'drive' as const, name: 'btn', probePin: 7, dutPin: 4 },
+        { kind: 'analog-drive' as const, name: 'light', probePin: 5, dutPin: 34, r: 1e4, c: 1e-5 },
       ],
-    });
-    expect(spec.wires.map((w) => w.dutPin)).toEqual([18, 2]);
+    };
+    const faults = parseFaults([
+      'led-stuck-high',
+      'pwm-offset:5',
+      'pwm-dead',
+      'wires-swapped',
+      'button-dead',
+      'sensor-frozen',
+      'ack-drop:1',
+    ]);
+    expect(wireOverridesFor(faults, spec)).toEqual([
+      { kind: 'stuck', wire: 'led', level: 1 },
+      { kind: 'pwm-offset', wire: 'fan', points: 5 },
+      { kind: 'pwm-dead', wire: 'fan' },
+      { kind: 'swap', a: 'led', b: 'fan' },
+      { kind: 'open', wire: 'btn' },
+      { kind: 'freeze', wire: 'light' },
+    ]);
   });
 });

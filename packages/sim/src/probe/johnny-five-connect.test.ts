@@ -47,6 +47,6 @@ describe('stock johnny-five + firmata-io against the virtual probe', () => {
   it('reports an Arduino Zero profile the same way', async () => {
     const { io } = await connect('arduino-zero');
     expect(io.pins[4]?.supportedModes).toEqual([0, 1, 3, 11]);
-    expect(io.pins.length).toBe(22);
+    expect(io.pins.length).toBe(20);
   });
 });

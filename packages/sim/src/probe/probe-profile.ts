@@ -1,47 +1,20 @@
-import type { ProbeBoardId, ProbeProfile } from '@esphil/device-model';
+import { getProbeBoard, PROBE_BOARD_IDS, type ProbeBoardId, type ProbeProfile } from '@esphil/device-model';
 
-// Local stand-in for @esphil/device-model's PROBE_BOARDS / getProbeBoard until that branch lands; same shape,
-// so switching is a one-line import change. Values follow StandardFirmata's Boards.h pin classes.
-
-const range = (from: number, to: number): number[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-export const LOCAL_PROBE_BOARDS: Readonly<Record<ProbeBoardId, ProbeProfile>> = {
-  'arduino-uno': {
-    id: 'arduino-uno',
-    vcc: 5,
-    vref: 5,
-    adcBits: 10,
-    // ATmega328P: VIH min 0.6 x VCC, VIL max 0.3 x VCC.
-    vih: 3,
-    vil: 1.5,
-    // Pins 0/1 are the serial link to the host; Firmata reports no modes for them.
-    digitalPins: range(2, 19),
-    analogPins: { 0: 14, 1: 15, 2: 16, 3: 17, 4: 18, 5: 19 },
-    pwmPins: [3, 5, 6, 9, 10, 11],
-  },
-  'arduino-zero': {
-    id: 'arduino-zero',
-    vcc: 3.3,
-    vref: 3.3,
-    // StandardFirmata leaves analogRead at the Arduino default of 10 bits on SAMD.
-    adcBits: 10,
-    // SAMD21: VIH min 0.55 x VDD, VIL max 0.3 x VDD.
-    vih: 1.82,
-    vil: 0.99,
-    digitalPins: range(2, 21),
-    analogPins: { 0: 14, 1: 15, 2: 16, 3: 17, 4: 18, 5: 19 },
-    pwmPins: [3, 4, 5, 6, 8, 9, 10, 11, 12, 13],
-  },
-};
-
+/** The probe board profile from @esphil/device-model; throws a typed error for an unknown id. */
 export function getProbeProfile(id: ProbeBoardId): ProbeProfile {
-  const profile = LOCAL_PROBE_BOARDS[id];
-  if (!profile)
-    throw new Error(
-      `unknown probe board "${String(id)}"; known: ${Object.keys(LOCAL_PROBE_BOARDS).join(', ')}`,
-    );
+  const profile = getProbeBoard(id);
+  if (!profile) {
+    throw new ProbeProfileError(`unknown probe board "${String(id)}"; known: ${PROBE_BOARD_IDS.join(', ')}`);
+  }
   return profile;
+}
+
+export class ProbeProfileError extends Error {
+  readonly code = 'unknown_probe_board';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProbeProfileError';
+  }
 }
 
 /** Firmata's view of a profile: pin count and per-pin capabilities. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
 import { ManualClock } from './clock';
 import { type FirmataHostMessage, FirmataParser } from './firmata-parser';
@@ -195,6 +195,35 @@ describe('VirtualProbe (StandardFirmata 2.5)', () => {
     expect(zero.io.drives.at(-1)).toEqual([4, { pwm: 64 / 255 }]);
   });
 
+  it('reboots on a DTR assert edge like an Uno auto-reset, forgetting pin modes and reporting', async () => {
+    await host(ctx.port, [0xf4, 8, 0, 0xd1, 1]);
+    await sent();
+    await ctx.port.set({ dtr: false, rts: false });
+    expect(ctx.probe.stats.boots).toBe(1);
+    await ctx.port.set({ dtr: true, rts: true });
+    expect(ctx.probe.stats.boots).toBe(2);
+    const bytes = await sent();
+    expect(bytes.slice(0, 3)).toEqual([0xf9, 2, 5]);
+    expect(ctx.probe.pin(8)?.mode).toBe(1);
+    ctx.io.setDigital(8, 1);
+    expect(await sent()).toEqual([]);
+  });
+
+  it('without resetOnOpen a reopened probe keeps its pin state but still announces itself', async () => {
+    const clock = new ManualClock();
+    const probe = new VirtualProbe({ clock, resetOnOpen: false });
+    const binding = createVirtualBinding();
+    binding.attach('/p', probe);
+    const first = await binding.open({ path: '/p', baudRate: 57600 });
+    await first.write(Buffer.from([0xf4, 8, 0]));
+    await first.close();
+    const second = await binding.open({ path: '/p', baudRate: 57600 });
+    const reader = hostReader(second);
+    expect((await reader.take()).slice(0, 3)).toEqual([0xf9, 2, 5]);
+    expect(probe.pin(8)?.mode).toBe(0);
+    expect(probe.stats.boots).toBe(1);
+  });
+
   it('waits for bootDelayMs before announcing and ignores host bytes while booting', async () => {
     const clock = new ManualClock();
     const probe = new VirtualProbe({ clock, bootDelayMs: 500 });
@@ -240,6 +269,29 @@ function decodeAnalog(bytes: number[]): Array<[number, number]> {
     return [(m[0] ?? 0) & 0x0f, (m[1] ?? 0) | ((m[2] ?? 0) << 7)];
   });
 }
+
+describe('VirtualProbe on the default clock under vi fake timers', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('samples analog channels every 19 ms of fake time', async () => {
+    vi.useFakeTimers();
+    const io = new TestIO();
+    io.analog.set(2, 321);
+    const probe = new VirtualProbe({ io });
+    const binding = createVirtualBinding();
+    binding.attach('/p', probe);
+    const port = await binding.open({ path: '/p', baudRate: 57600 });
+    await port.write(Buffer.from([0xc2, 1]));
+    const before = probe.stats.analogReports;
+    vi.advanceTimersByTime(19 * 5);
+    expect(probe.stats.analogReports - before).toBe(5);
+    await port.close();
+    vi.advanceTimersByTime(1000);
+    expect(probe.stats.analogReports - before).toBe(5);
+  });
+});
 
 describe('FirmataParser', () => {
   it('decodes every StandardFirmata host command', () => {

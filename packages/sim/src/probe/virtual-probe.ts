@@ -110,6 +110,7 @@ export class VirtualProbe implements VirtualSerialDevice {
   private interval = DEFAULT_SAMPLING_INTERVAL_MS;
   private resetting = false;
   private running = false;
+  private connected = false;
   private dtr = false;
   private bootTimer: ClockTimer | null = null;
   private sampler: ClockTimer | null = null;
@@ -140,7 +141,7 @@ export class VirtualProbe implements VirtualSerialDevice {
     return this.interval;
   }
 
-  /** Firmware is up and talking (booted, port open). */
+  /** Firmware is up (booted and announced). */
   get isRunning(): boolean {
     return this.running;
   }
@@ -165,6 +166,7 @@ export class VirtualProbe implements VirtualSerialDevice {
 
   onOpen(ctx: { signals: SerialSignals }): void {
     this.dtr = ctx.signals.dtr;
+    this.connected = true;
     if (this.resetOnOpen || !this.running) this.boot();
     else this.announce();
   }
@@ -177,8 +179,8 @@ export class VirtualProbe implements VirtualSerialDevice {
 
   onClose(): void {
     // The sketch keeps running with nobody listening; stop sampling to save the timers, keep pin state.
+    this.connected = false;
     this.stopTimers();
-    this.running = false;
   }
 
   onData(bytes: Uint8Array): void {
@@ -301,7 +303,8 @@ export class VirtualProbe implements VirtualSerialDevice {
 
   /** Keep a sampling timer only while something is reported, so an idle probe schedules nothing. */
   private updateSampler(): void {
-    const wanted = this.running && (this.analogReport.size > 0 || this.reportPorts.some(Boolean));
+    const wanted =
+      this.running && this.connected && (this.analogReport.size > 0 || this.reportPorts.some(Boolean));
     if (wanted && this.sampler && this.samplerPeriod === this.interval) return;
     this.sampler?.cancel();
     this.sampler = null;

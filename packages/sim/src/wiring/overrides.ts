@@ -9,8 +9,9 @@ export type WireRef = string | { dutPin: number } | { probePin: number } | { pro
  * - stuck: the destination sees a fixed level whatever the source does (a short to GND or VCC).
  * - open: the wire is broken; the destination floats.
  * - swap: two wires of the same direction carry each other's signals (mis-wired bench).
- * - pwm-dead: a PWM source puts out nothing (stays low); plain levels still pass.
- * - pwm-offset: the real duty differs from the commanded one by `points` percentage points (clamped 0..100).
+ * - pwm-dead: the source puts out nothing (stays low), whatever duty or level it is given.
+ * - pwm-offset: the real duty differs from the commanded one by `points` percentage points (clamped 0..100);
+ *   it acts on `{ pwm }` outputs (0 and 1 included), not on plain `{ level }` outputs.
  * - freeze: the destination keeps the voltage it had when the override was applied.
  */
 export type WireOverride =

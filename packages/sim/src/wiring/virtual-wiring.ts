@@ -139,7 +139,7 @@ export class VirtualWiring implements ProbeIO {
         );
       }
     });
-    for (const w of spec.wires) if (!towardsProbe(w)) this.dutLevels.set(w.dutPin, null);
+    for (const w of spec.wires) if (!towardsProbe(w)) this.dutLevels.set(w.dutPin, this.dutInput(w.dutPin));
   }
 
   // --- DUT side ----------------------------------------------------------------------------------------------
@@ -382,7 +382,8 @@ export class VirtualWiring implements ProbeIO {
       const o = e.override;
       if (o.kind === 'pwm-offset' && sig.kind === 'pwm')
         sig = { ...sig, fraction: sig.fraction + o.points / 100 };
-      if (o.kind === 'pwm-dead' && sig.kind === 'pwm') sig = { kind: 'dc', v: 0 };
+      // A dead LEDC output puts out nothing at any duty, 100 % included.
+      if (o.kind === 'pwm-dead' && sig.kind !== 'float') sig = { kind: 'dc', v: 0 };
     }
     sig = normalise(sig);
     for (const e of this.overridesOf(i)) {
