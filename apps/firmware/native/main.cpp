@@ -89,8 +89,8 @@ int main() {
             handleFrame(machine, text.asString().data(), text.asString().size(), ctx, bo);
           }
         } else if (!applyInputJson(machine, cmd.get("input"), bo)) {
-          ok = false;
-          out = fail("bad_command", "input must be button, sensor-sample or client-disconnected");
+          // Like applyInput: a malformed input is ignored and reported, never fatal.
+          bo.inputError = ErrorCode::BadParam;
         }
         if (ok) {
           std::string s;

@@ -76,6 +76,8 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   CHECK(has(hal.to(0).back(), "unauthorized"));
   text(d, 0, "LED ON");
   CHECK(has(hal.to(0).back(), "unauthorized"));
+  text(d, 0, "{bad");
+  CHECK(has(hal.to(0).back(), "unauthorized"));
   CHECK_EQ(hal.levels[2], 0);
   text(d, 0, R"({"id":2,"op":"auth","token":"s3cret"})");
   auto c0 = hal.to(0);
@@ -86,6 +88,10 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   CHECK_EQ(hal.disconnected.size(), 1u);
   CHECK_EQ(hal.disconnected.at(0), 1);
   CHECK_EQ(d.counters().authTimeouts, 1u);
+  d.onConnect(2);
+  text(d, 2, R"({"id":3,"op":"auth","token":"guess"})");
+  CHECK(has(hal.to(2).back(), "unauthorized"));
+  CHECK_EQ(hal.disconnected.back(), 2);
 }
 
 TEST("device: Origin allow-list; clients without Origin always pass") {

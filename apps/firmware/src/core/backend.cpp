@@ -5,12 +5,12 @@ namespace esphil {
 void handleFrame(Machine& m, const char* text, size_t len, const StepContext& ctx, BackendOutput& out) {
   out = BackendOutput();
   out.hasReply = true;
-  const DeviceConfig& cfg = m.state().config;
-  int legacy = (cfg.ws.legacyText && !cfg.leds.empty()) ? legacyText(text, len) : -1;
+  int legacy = legacyText(text, len);
   if (legacy >= 0) {
     LegacyResult lr = m.legacy(legacy == 1, ctx);
-    // Refused (unauthorized slot): the led.set error response tells the client why.
-    out.reply = lr.accepted ? lr.reply : lr.response;
+    // PROTOCOL.md 9: a refused legacy command (legacy off, no LED, unauthorized slot) gets no answer.
+    out.hasReply = lr.accepted;
+    out.reply = lr.reply;
     out.events = std::move(lr.events);
     out.effects = std::move(lr.effects);
     return;

@@ -161,20 +161,32 @@ void Device::onText(int client, const char* data, size_t len) {
     hal_.send(client, Machine::errorResponse(e));
     return;
   }
-  int legacy = (config().ws.legacyText && !config().leds.empty()) ? legacyText(data, len) : -1;
+  int legacy = legacyText(data, len);
+  Request req;
+  DecodeError err;
+  bool decoded = legacy < 0 && decodeRequest(data, len, req, err);
+  // PROTOCOL.md 8.1: before auth every frame other than a valid `auth` request (other ops, bad JSON, legacy text)
+  // is answered with `unauthorized` (id when readable) and nothing else happens.
+  if (machine_.needsAuth(client) && !(decoded && req.op == Op::Auth)) {
+    DecodeError e;
+    e.code = ErrorCode::Unauthorized;
+    e.hasId = decoded || err.hasId;
+    e.id = decoded ? req.id : err.id;
+    e.message = "this device requires a token: send {\"id\":1,\"op\":\"auth\",\"token\":...} first";
+    hal_.send(client, Machine::errorResponse(e));
+    return;
+  }
   if (legacy >= 0) {
-    OriginRef from;
-    from.kind = OriginRef::Ws;
-    from.client = client;
-    LegacyResult lr = machine_.legacy(legacy == 1, context(from));
-    hal_.send(client, lr.accepted ? lr.reply : lr.response);
+    OriginRef lf;
+    lf.kind = OriginRef::Ws;
+    lf.client = client;
+    LegacyResult lr = machine_.legacy(legacy == 1, context(lf));
+    if (lr.accepted) hal_.send(client, lr.reply);  // legacy off / no LED: no answer (PROTOCOL.md 9)
     apply(lr.effects);
     deliver(lr.events);
     return;
   }
-  Request req;
-  DecodeError err;
-  if (!decodeRequest(data, len, req, err)) {
+  if (!decoded) {
     hal_.send(client, Machine::errorResponse(err));
     return;
   }
@@ -184,7 +196,13 @@ void Device::onText(int client, const char* data, size_t len) {
   StepResult res;
   machine_.step(req.doc.root(), context(from), res);
   hal_.send(client, res.response);
-  if (req.op == Op::Auth && !slots_[client].helloSent && !machine_.needsAuth(client)) sendHello(client);
+  if (req.op == Op::Auth && machine_.needsAuth(client)) {
+    // Wrong token: close (the library's disconnect; PROTOCOL.md 8.1 asks for 1008 where the transport allows it).
+    hal_.disconnect(client);
+    onDisconnect(client);
+    return;
+  }
+  if (req.op == Op::Auth && !slots_[client].helloSent) sendHello(client);
   apply(res.effects);
   deliver(res.events);
 }
