@@ -129,3 +129,10 @@ TEST("improv: RPC parsing of send-wifi-settings and malformed commands") {
   std::vector<uint8_t> unknown = {0x42, 0};
   CHECK_EQ(static_cast<int>(improv::parseRpc(unknown, cmd)), static_cast<int>(improv::UnknownRpc));
 }
+
+TEST("improv: the PROTOCOL.md 11.3 example packet (ssid lab, password secret)") {
+  std::vector<uint8_t> data = {0x01, 0x0b, 0x03, 'l', 'a', 'b', 0x06, 's', 'e', 'c', 'r', 'e', 't'};
+  std::vector<uint8_t> want = {0x49, 0x4d, 0x50, 0x52, 0x4f, 0x56, 0x01, 0x03, 0x0d, 0x01, 0x0b, 0x03,
+                               0x6c, 0x61, 0x62, 0x06, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74, 0xb8};
+  CHECK(improv::encode(improv::RpcCommand, data) == want);
+}

@@ -113,17 +113,20 @@ TEST("device: serial requests with and without the prefix, noise ignored, overlo
   d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
   hal.takeSerial();
   static const char kNoisy[] =
-      "\x00\xff garbage\r\n@esphil {\"id\":1,\"op\":\"ping\"}\r\n{\"id\":2,\"op\":\"pwm.set\",\"ch\":\"fan\",\"duty\":1}\n";
+      "\x00\xff garbage\r\n@esphil {\"id\":1,\"op\":\"ping\"}\r\n{\"id\":5,\"op\":\"ping\"}\n"
+      "\x01\xfe@esphil {\"id\":2,\"op\":\"pwm.set\",\"ch\":\"fan\",\"duty\":1}\n";
   serialIn(d, std::string(kNoisy, sizeof kNoisy - 1));
   std::string s = hal.takeSerial();
   CHECK(has(s, "@esphil {\"t\":\"res\",\"id\":1,\"ok\":true,\"result\":{\"uptimeMs\":0}}\r\n"));
   CHECK(has(s, "\"duty\":1023"));
   CHECK(has(s, "@esphil {\"t\":\"evt\",\"seq\":1,\"ev\":\"pwm\",\"ch\":\"fan\""));
+  CHECK(!has(s, "\"id\":5"));  // no prefix: not a request
   CHECK_EQ(hal.ledc.back().duty, 1023u);
   std::string longLine(MAX_SERIAL_LINE + 10, 'x');
-  serialIn(d, "{" + longLine + "\n{\"id\":3,\"op\":\"ping\"}\n");
+  serialIn(d, "@esphil {" + longLine + "\n@esphil {\"id\":3,\"op\":\"ping\"}\n");
   CHECK_EQ(d.counters().serialOverlongLines, 1u);
   s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"res\",\"id\":null,\"ok\":false,\"error\":{\"code\":\"too_large\""));
   CHECK(has(s, "\"id\":3,\"ok\":true"));
   CHECK(!has(s, "bad_json"));
 }
@@ -132,7 +135,7 @@ TEST("device: config.set over serial stores the resolved config and reboots afte
   FakeHal hal;
   Device d(hal);
   d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
-  serialIn(d, R"({"id":9,"op":"config.set","config":{"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"blue","pin":23}]}})"
+  serialIn(d, R"(@esphil {"id":9,"op":"config.set","config":{"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"blue","pin":23}]}})"
               "\n");
   CHECK(hal.hasConfig);
   CHECK(has(hal.storedConfig, "\"name\":\"blue\""));

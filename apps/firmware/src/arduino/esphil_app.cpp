@@ -19,17 +19,19 @@ void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
     case WStype_CONNECTED: device.onConnect(num); break;
     case WStype_DISCONNECTED: device.onDisconnect(num); break;
     case WStype_TEXT: device.onText(num, reinterpret_cast<const char*>(payload), length); break;
-    case WStype_BIN:
-    case WStype_FRAGMENT_TEXT_START:
-    case WStype_FRAGMENT_BIN_START:
-    case WStype_FRAGMENT:
-    case WStype_FRAGMENT_FIN: {
-      // The library does not reassemble fragments and binary frames are not part of protocol v1.
+    case WStype_BIN: {
+      // PROTOCOL.md 2: a binary frame is answered with bad_request (id null).
       static const char kMsg[] =
-          "{\"t\":\"res\",\"id\":null,\"ok\":false,\"error\":{\"code\":\"bad_json\",\"msg\":\"send one unfragmented text frame per message\"}}";
+          "{\"t\":\"res\",\"id\":null,\"ok\":false,\"error\":{\"code\":\"bad_request\",\"msg\":\"send text frames\"}}";
       if (server != nullptr) server->sendTXT(num, kMsg, sizeof(kMsg) - 1);
       break;
     }
+    case WStype_FRAGMENT_TEXT_START:
+    case WStype_FRAGMENT_BIN_START:
+    case WStype_FRAGMENT:
+    case WStype_FRAGMENT_FIN:
+      // The library does not reassemble fragments; PROTOCOL.md 2 says the device ignores them.
+      break;
     default: break;
   }
 }

@@ -252,6 +252,8 @@ void Device::log(LogLevel level, const std::string& msg) {
     Slot& sl = slots_[c];
     if (sl.connected && sl.helloSent) hal_.send(c, encodeEvent(e, ++sl.seq));
   }
+  // PROTOCOL.md 11.1: the console gets every event the clients get (sensor samples excepted).
+  serialMachine(encodeEvent(e, ++serialSeq_));
 }
 
 void Device::serialMachine(const std::string& json) {
@@ -296,7 +298,15 @@ void Device::onSerialBytes(const uint8_t* data, size_t len) {
     }
     for (char ch : text) {
       if (ch == '\n' || ch == '\r') {
-        if (!lineOverflow_ && !line_.empty()) serialLine(line_);
+        if (lineOverflow_) {
+          // PROTOCOL.md 11.1: the rest of an overlong line is dropped and reported as too_large.
+          DecodeError e;
+          e.code = ErrorCode::TooLarge;
+          e.message = "serial line longer than " + std::to_string(MAX_SERIAL_LINE) + " bytes dropped";
+          serialMachine(Machine::errorResponse(e));
+        } else if (!line_.empty()) {
+          serialLine(line_);
+        }
         line_.clear();
         lineOverflow_ = false;
         continue;
@@ -314,15 +324,21 @@ void Device::onSerialBytes(const uint8_t* data, size_t len) {
   }
 }
 
-void Device::serialLine(const std::string& raw) {
-  std::string line = raw;
+void Device::serialLine(const std::string& line) {
+  // Lines without the prefix are not requests (PROTOCOL.md 11.2); non-printable noise in front of it is skipped.
+  size_t start = 0;
+  while (start < line.size()) {
+    unsigned char c = static_cast<unsigned char>(line[start]);
+    if (c >= 0x20 && c < 0x7f) break;
+    ++start;
+  }
   const std::string prefix = SERIAL_MACHINE_PREFIX;
-  if (line.compare(0, prefix.size(), prefix) == 0) line = line.substr(prefix.size());
-  size_t start = line.find_first_not_of(" \t");
-  if (start == std::string::npos || line[start] != '{') return;  // ordinary text: nothing to do
+  if (line.compare(start, prefix.size(), prefix) != 0) return;
+  const char* json = line.data() + start + prefix.size();
+  size_t len = line.size() - start - prefix.size();
   Request req;
   DecodeError err;
-  if (!decodeRequest(line.data(), line.size(), req, err, MAX_SERIAL_LINE)) {
+  if (!decodeRequest(json, len, req, err, MAX_SERIAL_LINE)) {
     serialMachine(Machine::errorResponse(err));
     return;
   }
