@@ -7,6 +7,9 @@
 #include "arduino_hal.h"
 #include "device_config.h"
 
+static_assert(WEBSOCKETS_SERVER_CLIENT_MAX <= esphil::MAX_CLIENTS,
+              "WEBSOCKETS_SERVER_CLIENT_MAX exceeds the core's client slots (esphil::MAX_CLIENTS)");
+
 namespace {
 
 esphil::ArduinoHal hal;
@@ -52,6 +55,19 @@ void esphilSetup() {
   analogReadResolution(12);
   device.begin(ESPHIL_FW_VERSION, ESPHIL_DEVICE_CONFIG_JSON);
   const esphil::WsCfg& ws = device.config().ws;
+  if (ws.maxClients > WEBSOCKETS_SERVER_CLIENT_MAX) {
+    device.log(esphil::LogLevel::Warn, "websocket.maxClients is above WEBSOCKETS_SERVER_CLIENT_MAX (" +
+                                           std::to_string(WEBSOCKETS_SERVER_CLIENT_MAX) + "): rebuild with a larger -D value");
+  }
+#if ESP_ARDUINO_VERSION_MAJOR >= 3
+  const esphil::CoreLine compiled = esphil::CoreLine::V3;
+#else
+  const esphil::CoreLine compiled = esphil::CoreLine::V2;
+#endif
+  if (device.config().core != compiled) {
+    // The LEDC allocator follows the config's "core"; the timer sharing on the chip follows the build.
+    device.log(esphil::LogLevel::Warn, "config \"core\" does not match the arduino-esp32 this firmware was built with");
+  }
   server = new WebSocketsServer(ws.port, "", ws.protocol.c_str());
   hal.attach(server);
   server->onEvent(onWsEvent);

@@ -125,8 +125,8 @@ void Device::sendHello(int client) {
 }
 
 void Device::onConnect(int client) {
-  if (client < 0 || client >= MAX_CLIENTS) return;
-  if (client >= config().ws.maxClients) {
+  if (client < 0) return;
+  if (client >= MAX_CLIENTS || client >= config().ws.maxClients) {
     hal_.disconnect(client);
     return;
   }

@@ -13,8 +13,9 @@ constexpr int MAX_JSON_DEPTH = 8;
 constexpr size_t MAX_JSON_NODES = 1024;
 // Serial console: one line (prefix + JSON) may carry a whole config.
 constexpr size_t MAX_SERIAL_LINE = MAX_FRAME + 64;
-// WEBSOCKETS_SERVER_CLIENT_MAX default; slots above this are never used.
-constexpr int MAX_CLIENTS = 8;
+// Client slots the core keeps state for: device-model's CONFIG_LIMITS.maxClients. The library's
+// WEBSOCKETS_SERVER_CLIENT_MAX build flag must not exceed it (checked at compile time in the Arduino layer).
+constexpr int MAX_CLIENTS = 16;
 constexpr int DEFAULT_MAX_CLIENTS = 5;
 // Per kind of target (leds, pwm, buttons, sensors): LEDC has at most 16 channels.
 constexpr size_t MAX_TARGETS = 16;
