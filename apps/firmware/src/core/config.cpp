@@ -96,14 +96,25 @@ bool isOrigin(const std::string& s) {
 }
 
 struct DiagList {
+  explicit DiagList(std::vector<Diagnostic>& d) : items(d) {}
   std::vector<Diagnostic>& items;
   size_t errors = 0;
   void error(const std::string& path, const std::string& code, const std::string& msg, const std::string& hint) {
-    items.push_back({true, path, code, msg, hint});
+    items.push_back(make(true, path, code, msg, hint));
     ++errors;
   }
   void warn(const std::string& path, const std::string& code, const std::string& msg, const std::string& hint) {
-    items.push_back({false, path, code, msg, hint});
+    items.push_back(make(false, path, code, msg, hint));
+  }
+  static Diagnostic make(bool err, const std::string& path, const std::string& code, const std::string& msg,
+                         const std::string& hint) {
+    Diagnostic d;  // no aggregate init: arduino-esp32 2.x builds the core as C++11
+    d.error = err;
+    d.path = path;
+    d.code = code;
+    d.message = msg;
+    d.hint = hint;
+    return d;
   }
 };
 
@@ -434,7 +445,7 @@ void checkHardware(DiagList& d, DeviceConfig& c, const std::vector<size_t> (&ind
 }  // namespace
 
 bool parseConfig(const JValue& input, DeviceConfig& out, std::vector<Diagnostic>& diags) {
-  DiagList d{diags};
+  DiagList d(diags);
   out = DeviceConfig();
   std::vector<size_t> indexes[4];
   if (!input.isObject()) {
@@ -637,7 +648,8 @@ bool parseConfigText(const std::string& json, DeviceConfig& out, std::vector<Dia
   JsonLimits lim;
   lim.maxBytes = MAX_SERIAL_LINE;
   if (doc.parse(json, lim) != JsonError::None) {
-    diags.push_back({true, "", "config.json", "The config is not valid JSON", "Check the JSON text."});
+    DiagList d(diags);
+    d.error("", "config.json", "The config is not valid JSON", "Check the JSON text.");
     return false;
   }
   return parseConfig(doc.root(), out, diags);

@@ -66,6 +66,7 @@ void putUtf8(std::string& out, uint32_t cp) {
 }
 
 struct Parser {
+  Parser(const char* text, size_t len) : p(text), n(len) {}
   const char* p;
   size_t n;
   size_t i = 0;
@@ -171,7 +172,7 @@ JsonError JsonDoc::parse(const char* text, size_t len, const JsonLimits& limits)
   nodes_.clear();
   errOff_ = 0;
   if (len > limits.maxBytes) return JsonError::TooLarge;
-  Parser ps{text, len};
+  Parser ps(text, len);
   // Explicit container stack instead of recursion; depth is bounded by limits.maxDepth.
   std::vector<int32_t> stack;
   stack.reserve(static_cast<size_t>(limits.maxDepth) + 1);

@@ -121,9 +121,19 @@ void Machine::init(const DeviceConfig& cfg, std::vector<Effect>& effects) {
   s_.config = cfg;
   s_.logLevel = cfg.logLevel;
   for (size_t i = 0; i < cfg.leds.size(); ++i) s_.leds.push_back(cfg.leds[i].initial);
-  for (size_t i = 0; i < cfg.pwm.size(); ++i) s_.pwm.push_back({cfg.pwm[i].freq, cfg.pwm[i].bits, cfg.pwm[i].initialDuty});
+  for (size_t i = 0; i < cfg.pwm.size(); ++i) {
+    PwmRt p;
+    p.freq = cfg.pwm[i].freq;
+    p.bits = cfg.pwm[i].bits;
+    p.duty = cfg.pwm[i].initialDuty;
+    s_.pwm.push_back(p);
+  }
   s_.buttons.assign(cfg.buttons.size(), false);
-  for (const auto& sc : cfg.sensors) s_.sensors.push_back({0, sc.offset});
+  for (const auto& sc : cfg.sensors) {
+    SensorRt r;
+    r.value = sc.offset;
+    s_.sensors.push_back(r);
+  }
   for (size_t i = 0; i < cfg.leds.size(); ++i) effects.push_back(ledEffect(i));
   for (size_t i = 0; i < cfg.pwm.size(); ++i) effects.push_back(pwmEffect(i));
 }
