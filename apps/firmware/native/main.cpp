@@ -1,7 +1,6 @@
 // esphil-native: the firmware core with simulated hardware, driven over stdin/stdout (one JSON line in, one
 // JSON line out). The simulator's NativeBackend wraps it as a DeviceBackend. Protocol in README.md.
 #include <cstdio>
-#include <iostream>
 #include <string>
 
 #include "../src/core/backend.h"
@@ -26,13 +25,26 @@ std::string fail(const char* code, const std::string& msg) {
 }  // namespace
 
 int main() {
-  std::ios::sync_with_stdio(false);
   Machine machine;
   bool started = false;
   std::string line;
-  while (std::getline(std::cin, line)) {
+  bool overlong = false;
+  for (;;) {
+    // Bounded line reader: an overlong command is discarded up to its newline and answered too_large.
+    int ch = std::getchar();
+    if (ch == EOF) break;
+    if (ch != '\n') {
+      if (line.size() <= MAX_COMMAND_LINE) {
+        line += static_cast<char>(ch);
+      } else {
+        overlong = true;
+      }
+      continue;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+    if (line.empty() && !overlong) continue;
+    if (overlong) line.assign(MAX_COMMAND_LINE + 1, ' ');
+    overlong = false;
     std::string out;
     JsonDoc doc;
     JsonLimits lim;
@@ -109,6 +121,7 @@ int main() {
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+    line.clear();
   }
   return 0;
 }
