@@ -105,7 +105,8 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
   for (const [w, t] of owned) {
     const before = snapshot();
     try {
-      await drive(w, t, true);
+      // Half duty on PWM: full on is a static level and would not prove the PWM generator runs.
+      await drive(w, t, true, t.kind === 'pwm' ? 0.5 : 1);
     } catch (e) {
       findings.push({
         wire: w.name,
@@ -116,7 +117,7 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
     }
     const key = inputKey(w) ?? '';
     const own =
-      w.kind === 'digital' ? (v: number) => v === 1 : (v: number) => v > before.get(w)! + fullScale * 0.5;
+      w.kind === 'digital' ? (v: number) => v === 1 : (v: number) => v > before.get(w)! + fullScale * 0.3;
     await probe.waitFor(key, own, w.kind === 'rc' ? rcSettle(w) + opts.observeMs : opts.observeMs);
     // Give lines on other probe pins the same chance to show a crossed signal (RC inputs need part of a tau).
     await sleep(Math.min(maxSettle, w.kind === 'rc' ? 0 : Math.max(...outputs.map(rcSettle), 0) / 2));

@@ -21,7 +21,7 @@ afterEach(async () => {
 const FAST = { timings: { resetMs: 5, bootHoldMs: 5 } };
 
 async function setup(opts: SimBenchOptions = {}) {
-  const bench: SimBench = await startSimBench(opts);
+  const bench: SimBench = await startSimBench({ latency: 'zero', ...opts });
   cleanup.push(() => bench.close());
   const conn: SerialConnection = await openSerialPort({ path: bench.dutPath, binding: bench.binding });
   cleanup.push(() => conn.close());

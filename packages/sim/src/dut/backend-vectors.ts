@@ -20,7 +20,7 @@ import {
   type VectorFile,
 } from '@esphil/device-model';
 import { decodeRequest, LEGACY_LED_OFF, LEGACY_LED_ON } from '@esphil/protocol';
-import type { DeviceBackendFactory } from './backend';
+import type { BackendOutput, DeviceBackendFactory } from './backend';
 
 export interface BackendVectorResult {
   name: string;
@@ -57,7 +57,7 @@ async function run(
       const e = s.expect;
       const before = JSON.stringify(await backend.snapshot());
       let response: unknown;
-      let out;
+      let out: BackendOutput;
       if ('request' in s) {
         const ctx: StepContext = { ...file.ctx, ...s.ctx, from: s.from };
         out = await backend.handleFrame(JSON.stringify(s.request), s.from, ctx);

@@ -87,6 +87,12 @@ describe('VirtualEsp32 over WebSocket', () => {
     expect((await c.closed).code).toBe(1001);
   });
 
+  it('refuses to start with a config the hardware cannot run', async () => {
+    await expect(
+      startDut({ config: { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'status', pin: 6 }] } }),
+    ).rejects.toMatchObject({ code: 'bad_config', message: expect.stringMatching(/pin/) });
+  });
+
   it('broadcasts state changes to every client, numbered per connection', async () => {
     const h = await dutWith();
     const a = await client(h.dut.url);

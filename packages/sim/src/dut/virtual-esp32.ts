@@ -5,14 +5,16 @@
  * transports and fault injection.
  */
 import { EventEmitter } from 'node:events';
-import type {
-  ButtonConfig,
-  DeviceConfig,
-  DeviceIdentity,
-  Effect,
-  Input,
-  Origin,
-  StepContext,
+import {
+  type ButtonConfig,
+  type DeviceConfig,
+  type DeviceIdentity,
+  type Effect,
+  formatDiagnostic,
+  type Input,
+  type Origin,
+  type StepContext,
+  validateConfig,
 } from '@esphil/device-model';
 import {
   type Capabilities,
@@ -25,7 +27,12 @@ import {
 import { SimError } from '../errors';
 import { compileFaults, type FaultPlan, faultedPwmFraction, parseFaults } from '../faults/index';
 import type { Fault } from '../faults/types';
-import { createLatencyModel, type LatencyModel, type LatencyProfileName } from '../latency';
+import {
+  createLatencyModel,
+  DEFAULT_LATENCY_PROFILE,
+  type LatencyModel,
+  type LatencyProfileName,
+} from '../latency';
 import { createRng, DEFAULT_SEED, type Rng } from '../rng';
 import type { BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
 import {
@@ -135,7 +142,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     super();
     this.opts = opts;
     this.rng = createRng(opts.seed ?? DEFAULT_SEED);
-    this.latency = createLatencyModel(opts.latency ?? 'zero', this.rng);
+    this.latency = createLatencyModel(opts.latency ?? DEFAULT_LATENCY_PROFILE, this.rng);
     this.faults = compileFaults(parseFaults(opts.faults ?? []));
     this.pins = opts.pins ?? new PinBank();
     this.networks = opts.networks ?? [{ ...DEFAULT_WIFI_NETWORK }];
@@ -237,6 +244,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   /** Power on: the WebSocket port starts listening, the chip boots. Resolves once the app is ready. */
   async start(): Promise<void> {
     if (this.closed) throw new SimError('closed', 'this VirtualEsp32 was closed; create a new one');
+    const { config, diagnostics } = validateConfig(this.storedConfig);
+    if (!config) {
+      const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+      throw new SimError('bad_config', `the DUT cannot boot this device config:\n  ${errors.join('\n  ')}`);
+    }
     await this.ws.listen();
     this.unwatchInputs = this.pins.onInputChange((pin) => this.onInputChange(pin));
     const ready = this.nextPhase(['running', 'download']);
@@ -287,7 +299,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.powerOn('sw', 'flash');
   }
 
-  /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
+  /**
+   * Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events and no serial requests while
+   * hung; TCP connections stay up (only a heartbeat notices).
+   */
   setHung(hung: boolean): void {
     this.ws.setHung(hung);
   }
@@ -301,7 +316,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     } catch {
       return;
     }
-    if (this._phase !== 'running') return;
+    // A hung app loop reads nothing; what arrived meanwhile is lost with the UART FIFO.
+    if (this._phase !== 'running' || this.ws.isHung) return;
     for (const item of items) {
       const gen = this.gen;
       if (item.kind === 'line') {
@@ -403,7 +419,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     void this.boot(gen, reason, mode).catch((err: unknown) => {
       if (gen !== this.gen) return;
       this.println(appLog(this.uptime(), 'E', 'main.cpp:12', `setup(): ${String(err)}`));
-      this.panic(gen);
+      // abort() in setup(): the board resets after the panic handler, never in a tight loop.
+      this.later(REBOOT_LOOP_MS, () => this.panic(gen));
     });
   }
 
