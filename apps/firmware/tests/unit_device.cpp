@@ -107,7 +107,7 @@ TEST("device: Origin allow-list; clients without Origin always pass") {
   CHECK(any.originAllowed("http://evil.example"));
 }
 
-TEST("device: serial requests with and without the prefix, noise ignored, overlong lines dropped") {
+TEST("device: serial requests need the prefix, noise before it is skipped, overlong lines answered too_large") {
   FakeHal hal;
   Device d(hal);
   d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
