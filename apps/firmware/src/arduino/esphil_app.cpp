@@ -19,7 +19,18 @@ bool originRejected = false;
 
 void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
   switch (type) {
-    case WStype_CONNECTED: device.onConnect(num); break;
+    case WStype_CONNECTED: {
+      // The library accepts any path; CONNECTED carries it. Serve only the configured one (websocket.path).
+      std::string path(reinterpret_cast<const char*>(payload), length);
+      size_t q = path.find('?');
+      if (q != std::string::npos) path.resize(q);
+      if (path != device.config().ws.path) {
+        if (server != nullptr) server->disconnect(num);
+        break;
+      }
+      device.onConnect(num);
+      break;
+    }
     case WStype_DISCONNECTED: device.onDisconnect(num); break;
     case WStype_TEXT: device.onText(num, reinterpret_cast<const char*>(payload), length); break;
     case WStype_BIN: {
