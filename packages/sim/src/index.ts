@@ -19,6 +19,7 @@ export {
 } from './cli';
 export * from './dut/backend';
 export { type BackendVectorResult, runBackendVector, runBackendVectors } from './dut/backend-vectors';
+export * from './dut/native-backend';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
 export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
 export { dutSerialDevice } from './dut/serial-adapter';

@@ -1,0 +1,94 @@
+// The whole device: connection slots (hello/auth/seq), the state machine, debounce, sensor streams per client,
+// the serial console (machine lines, serial requests, Improv provisioning) and effects applied through the Hal.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "debounce.h"
+#include "hal.h"
+#include "improv.h"
+#include "machine.h"
+
+namespace esphil {
+
+// A WiFi connection attempt from Improv gives up after this long.
+constexpr uint32_t WIFI_CONNECT_TIMEOUT_MS = 20000;
+
+struct DeviceCounters {
+  uint32_t serialOverlongLines = 0;
+  uint32_t serialBadImprov = 0;
+  uint32_t framesTooLarge = 0;
+  uint32_t authTimeouts = 0;
+};
+
+class Device {
+ public:
+  explicit Device(Hal& hal) : hal_(hal) {}
+  // Boots with the stored config (NVS) or `defaultConfigJson` (device_config.h); prints the boot line.
+  bool begin(const char* fwVersion, const char* defaultConfigJson);
+  void loop();
+
+  // Origin allow-list: empty list = any; a client without Origin (non-browser) is always allowed.
+  bool originAllowed(const std::string& origin) const;
+  void onConnect(int client);
+  void onDisconnect(int client);
+  void onText(int client, const char* data, size_t len);
+  void onSerialBytes(const uint8_t* data, size_t len);
+
+  const Machine& machine() const { return machine_; }
+  const DeviceConfig& config() const { return machine_.state().config; }
+  const Identity& identity() const { return identity_; }
+  const DeviceCounters& counters() const { return counters_; }
+  int connectedClients() const;
+  bool usingDefaultConfig() const { return usingDefault_; }
+
+  // Device log line: plain text on serial; a log event to clients when within the log level.
+  void log(LogLevel level, const std::string& msg);
+
+ private:
+  struct Slot {
+    bool connected = false;
+    bool helloSent = false;
+    uint64_t connectedAt = 0;
+    uint32_t seq = 0;
+    uint64_t nextSample[MAX_TARGETS] = {};
+  };
+  StepContext context(OriginRef from);
+  void sendHello(int client);
+  void deliver(const std::vector<Event>& events);
+  void apply(const std::vector<Effect>& effects);
+  void serialMachine(const std::string& json);
+  void serialLine(const std::string& line);
+  void handleImprov(const improv::Packet& p);
+  void improvSend(uint8_t type, const std::vector<uint8_t>& data);
+  void improvState(uint8_t st);
+  void improvError(uint8_t err);
+  void printReady();
+  void pollWifi(uint64_t now);
+  void pollButtons(uint64_t now);
+  void pollSensors(uint64_t now);
+
+  Hal& hal_;
+  Machine machine_;
+  Identity identity_;
+  DeviceCounters counters_;
+  Slot slots_[MAX_CLIENTS];
+  std::vector<Debouncer> debouncers_;
+  uint32_t serialSeq_ = 0;
+  std::string line_;
+  bool lineOverflow_ = false;
+  improv::Decoder improv_;
+  uint8_t improvState_ = improv::Ready;
+  bool improvPending_ = false;
+  uint64_t wifiStartedAt_ = 0;
+  std::string wifiSsid_, wifiPass_;
+  WifiStatus lastWifi_ = WifiStatus::Idle;
+  bool rebootPending_ = false;
+  uint64_t rebootAt_ = 0;
+  uint64_t bootAt_ = 0;
+  bool usingDefault_ = true;
+};
+
+}  // namespace esphil

@@ -1,0 +1,240 @@
+// The whole device over a fake Hal: connection slots, sequence numbers, auth, Origin, serial console, Improv.
+#include "../src/arduino/device_config.h"
+#include "../src/core/device.h"
+#include "fake_hal.h"
+#include "harness.h"
+
+using namespace esphil;
+
+namespace {
+std::string field(const std::string& json, const char* key) {
+  JsonDoc d;
+  if (d.parse(json) != JsonError::None) return "<not json>";
+  JValue v = d.root().get(key);
+  return v.valid() ? (v.isString() ? v.asString() : jsonStringify(v)) : "<absent>";
+}
+bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+void serialIn(Device& d, const std::string& s) { d.onSerialBytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
+void text(Device& d, int c, const std::string& s) { d.onText(c, s.data(), s.size()); }
+}  // namespace
+
+TEST("device: boots the compiled default, prints boot/wifi/ready lines, drives outputs") {
+  FakeHal hal;
+  Device d(hal);
+  CHECK(d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON));
+  CHECK(d.usingDefaultConfig());
+  std::string s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"boot\",\"fw\":\"0.1.0\",\"board\":\"esp32-doit-devkit-v1\",\"device\":\"esphil-a1b2c3\""));
+  CHECK(has(s, "@esphil {\"t\":\"wifi\",\"status\":\"unprovisioned\"}\r\n"));
+  CHECK(has(s, "@esphil {\"t\":\"ready\",\"ip\":null,\"port\":81,\"path\":\"/\",\"url\":null,\"proto\":1}\r\n"));
+  CHECK_EQ(hal.levels[2], 0);
+  CHECK(!hal.ledc.empty());
+  CHECK_EQ(hal.ledc.front().freq, 5000u);
+  CHECK_EQ(hal.ledc.front().bits, 10u);
+}
+
+TEST("device: hello on connect, responses to the sender, events numbered per connection") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  d.onConnect(0);
+  d.onConnect(1);
+  CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("hello"));
+  CHECK_EQ(field(hal.to(0).at(0), "seq"), std::string("0"));
+  CHECK_EQ(field(hal.to(0).at(0), "boot"), std::string("5f2c9e1a"));
+  text(d, 0, R"({"id":7,"op":"led.set","led":"status","on":true})");
+  CHECK_EQ(hal.levels[2], 1);
+  auto c0 = hal.to(0), c1 = hal.to(1);
+  CHECK_EQ(c0.size(), 3u);
+  CHECK_EQ(field(c0.at(1), "id"), std::string("7"));
+  CHECK_EQ(field(c0.at(2), "seq"), std::string("1"));
+  CHECK_EQ(field(c1.back(), "by"), std::string("ws:0"));
+  text(d, 1, "LED OFF");
+  CHECK_EQ(hal.to(1).at(2), std::string("LED is now OFF"));
+  CHECK_EQ(field(hal.to(0).back(), "seq"), std::string("2"));
+  CHECK_EQ(field(hal.to(0).back(), "by"), std::string("legacy:1"));
+  CHECK_EQ(hal.levels[2], 0);
+  text(d, 0, "{nope");
+  CHECK(has(hal.to(0).back(), "\"code\":\"bad_json\""));
+  CHECK_EQ(field(hal.to(0).back(), "id"), std::string("null"));
+  std::string huge(MAX_FRAME + 1, ' ');
+  text(d, 0, huge);
+  CHECK(has(hal.to(0).back(), "\"code\":\"too_large\""));
+}
+
+TEST("device: token auth first, deadline disconnects, hello after auth") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0",
+          R"({"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"status","pin":2}],)"
+          R"("websocket":{"authToken":"s3cret","authDeadlineMs":2000}})");
+  d.onConnect(0);
+  d.onConnect(1);
+  CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("auth_required"));
+  CHECK_EQ(field(hal.to(0).at(0), "deadlineMs"), std::string("2000"));
+  text(d, 0, R"({"id":1,"op":"ping"})");
+  CHECK(has(hal.to(0).back(), "unauthorized"));
+  text(d, 0, "LED ON");
+  CHECK(has(hal.to(0).back(), "unauthorized"));
+  text(d, 0, "{bad");
+  CHECK(has(hal.to(0).back(), "unauthorized"));
+  CHECK_EQ(hal.levels[2], 0);
+  text(d, 0, R"({"id":2,"op":"auth","token":"s3cret"})");
+  auto c0 = hal.to(0);
+  CHECK_EQ(field(c0.at(c0.size() - 2), "ok"), std::string("true"));
+  CHECK_EQ(field(c0.back(), "t"), std::string("hello"));
+  hal.now += 2000;
+  d.loop();
+  CHECK_EQ(hal.disconnected.size(), 1u);
+  CHECK_EQ(hal.disconnected.at(0), 1);
+  CHECK_EQ(d.counters().authTimeouts, 1u);
+  d.onConnect(2);
+  text(d, 2, R"({"id":3,"op":"auth","token":"guess"})");
+  CHECK(has(hal.to(2).back(), "unauthorized"));
+  CHECK_EQ(hal.disconnected.back(), 2);
+}
+
+TEST("device: Origin allow-list; clients without Origin always pass") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", R"({"version":1,"board":"esp32-devkitc","websocket":{"allowedOrigins":["http://bench.local:5173"]}})");
+  CHECK(d.originAllowed(""));
+  CHECK(d.originAllowed("http://bench.local:5173"));
+  CHECK(!d.originAllowed("http://evil.example"));
+  FakeHal h2;
+  Device any(h2);
+  any.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  CHECK(any.originAllowed("http://evil.example"));
+}
+
+TEST("device: serial requests need the prefix, noise before it is skipped, overlong lines answered too_large") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  hal.takeSerial();
+  static const char kNoisy[] =
+      "\x00\xff garbage\r\n@esphil {\"id\":1,\"op\":\"ping\"}\r\n{\"id\":5,\"op\":\"ping\"}\n"
+      "\x01\xfe@esphil {\"id\":2,\"op\":\"pwm.set\",\"ch\":\"fan\",\"duty\":1}\n";
+  serialIn(d, std::string(kNoisy, sizeof kNoisy - 1));
+  std::string s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"res\",\"id\":1,\"ok\":true,\"result\":{\"uptimeMs\":0}}\r\n"));
+  CHECK(has(s, "\"duty\":1023"));
+  CHECK(has(s, "@esphil {\"t\":\"evt\",\"seq\":1,\"ev\":\"pwm\",\"ch\":\"fan\""));
+  CHECK(!has(s, "\"id\":5"));  // no prefix: not a request
+  CHECK_EQ(hal.ledc.back().duty, 1023u);
+  std::string longLine(MAX_SERIAL_LINE + 10, 'x');
+  serialIn(d, "@esphil {" + longLine + "\n@esphil {\"id\":3,\"op\":\"ping\"}\n");
+  CHECK_EQ(d.counters().serialOverlongLines, 1u);
+  s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"res\",\"id\":null,\"ok\":false,\"error\":{\"code\":\"too_large\""));
+  CHECK(has(s, "\"id\":3,\"ok\":true"));
+  CHECK(!has(s, "bad_json"));
+}
+
+TEST("device: config.set over serial stores the resolved config and reboots after 100 ms; NVS wins next boot") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  serialIn(d, R"(@esphil {"id":9,"op":"config.set","config":{"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"blue","pin":23}]}})"
+              "\n");
+  CHECK(hal.hasConfig);
+  CHECK(has(hal.storedConfig, "\"name\":\"blue\""));
+  CHECK(has(hal.storedConfig, "\"activeLow\":false"));
+  hal.now += 99;
+  d.loop();
+  CHECK_EQ(hal.reboots, 0);
+  hal.now += 1;
+  d.loop();
+  CHECK_EQ(hal.reboots, 1);
+  FakeHal h2;
+  h2.storedConfig = hal.storedConfig;
+  h2.hasConfig = true;
+  Device d2(h2);
+  d2.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  CHECK(!d2.usingDefaultConfig());
+  CHECK_EQ(d2.config().leds.at(0).name, std::string("blue"));
+  FakeHal h3;
+  h3.storedConfig = "{broken";
+  h3.hasConfig = true;
+  Device d3(h3);
+  d3.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  CHECK(d3.usingDefaultConfig());
+  CHECK(has(h3.serial, "[error] stored config ignored"));
+}
+
+TEST("device: Improv provisioning connects, stores credentials, answers the URL and prints ready") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  hal.takeSerial();
+  std::vector<uint8_t> data = {0x01, 10, 3, 'l', 'a', 'b', 5, 'p', 'a', 's', 's', '1'};
+  std::vector<uint8_t> pkt = improv::encode(improv::RpcCommand, data);
+  d.onSerialBytes(pkt.data(), pkt.size());
+  CHECK_EQ(hal.beganSsid, std::string("lab"));
+  std::string s = hal.takeSerial();
+  std::vector<uint8_t> provisioning = improv::encode(improv::CurrentState, {improv::Provisioning});
+  CHECK(has(s, std::string(provisioning.begin(), provisioning.end())));
+  hal.wifi = WifiStatus::Connected;
+  d.loop();
+  s = hal.takeSerial();
+  CHECK(hal.hasWifi);
+  CHECK_EQ(hal.pass, std::string("pass1"));
+  std::vector<uint8_t> result = improv::encode(improv::RpcResult, improv::rpcResult(improv::WifiSettings, {"ws://192.168.1.42:81/"}));
+  CHECK(has(s, std::string(result.begin(), result.end())));
+  CHECK(has(s, "@esphil {\"t\":\"ready\",\"ip\":\"192.168.1.42\",\"port\":81,\"path\":\"/\",\"url\":\"ws://192.168.1.42:81/\",\"proto\":1}"));
+  std::vector<uint8_t> bad = improv::encode(improv::RpcCommand, data);
+  bad.back() ^= 1;
+  d.onSerialBytes(bad.data(), bad.size());
+  std::vector<uint8_t> invalid = improv::encode(improv::ErrorState, {improv::InvalidRpc});
+  CHECK(has(hal.takeSerial(), std::string(invalid.begin(), invalid.end())));
+}
+
+TEST("device: Improv reports unable-to-connect after the WiFi timeout") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  std::vector<uint8_t> pkt = improv::encode(improv::RpcCommand, {0x01, 5, 3, 'l', 'a', 'b', 0});
+  d.onSerialBytes(pkt.data(), pkt.size());
+  hal.takeSerial();
+  hal.now += WIFI_CONNECT_TIMEOUT_MS + 1;
+  d.loop();
+  std::string s = hal.takeSerial();
+  std::vector<uint8_t> err = improv::encode(improv::ErrorState, {improv::UnableToConnect});
+  CHECK(has(s, std::string(err.begin(), err.end())));
+  CHECK(!hal.hasWifi);
+}
+
+TEST("device: sensor streams per client at their own rate; debounced button edges to everyone") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  d.onConnect(0);
+  d.onConnect(1);
+  hal.adc[34] = 2048;
+  text(d, 0, R"({"id":1,"op":"sensor.subscribe","sensor":"light","hz":10})");
+  text(d, 1, R"({"id":2,"op":"sensor.subscribe","sensor":"light","hz":2})");
+  size_t base0 = hal.to(0).size(), base1 = hal.to(1).size();
+  for (int t = 0; t <= 1000; t += 10) {
+    d.loop();
+    hal.now += 10;
+  }
+  size_t n0 = hal.to(0).size() - base0, n1 = hal.to(1).size() - base1;
+  CHECK(n0 >= 10 && n0 <= 11);
+  CHECK(n1 >= 2 && n1 <= 3);
+  CHECK(has(hal.to(0).back(), "\"raw\":2048"));
+  hal.inputs[4] = 0;  // pressed (active low)
+  d.loop();
+  size_t before = hal.to(1).size();
+  hal.now += 10;
+  d.loop();
+  CHECK_EQ(hal.to(1).size(), before);  // still bouncing window
+  hal.now += 30;
+  d.loop();
+  CHECK(has(hal.to(1).back(), "\"ev\":\"button\",\"button\":\"boot\",\"pressed\":true"));
+  d.onDisconnect(0);
+  base1 = hal.to(1).size();
+  size_t sent0 = hal.to(0).size();
+  hal.now += 1000;
+  d.loop();
+  CHECK_EQ(hal.to(0).size(), sent0);
+}
