@@ -65,10 +65,17 @@ export interface TimeoutsSection {
   /** Longest wait for a pin to show an expected value. */
   observeMs?: number;
 }
+/** Which device logic runs behind the simulated board. */
+export type SimBackend = 'ts' | 'native';
+
 export interface SimSection {
   latency?: LatencyProfile;
   faults?: string[];
   seed?: number;
+  /** 'ts' (default): the TypeScript state machine. 'native': the reference firmware's C++ core built for the host. */
+  backend?: SimBackend;
+  /** native only: path to the esphil-native executable (default: apps/firmware/build/esphil-native). */
+  executable?: string;
 }
 
 /** The bench file as written (JSON or YAML). */
@@ -104,7 +111,7 @@ export interface ResolvedBench {
   timeouts: Required<TimeoutsSection>;
   /** null: the simulator's default config (sim) or whatever the board reports (hardware). */
   device: DeviceConfig | null;
-  sim: Required<Omit<SimSection, 'seed'>> & { seed: number | null };
+  sim: Required<Omit<SimSection, 'seed' | 'executable'>> & { seed: number | null; executable: string | null };
 }
 
 export interface BenchIssue {

@@ -88,6 +88,31 @@ describe('resolveBench', () => {
   });
 });
 
+describe('resolveBench: the sim section', () => {
+  const SIM = {
+    kind: 'sim',
+    dut: { port: '/sim/dut' },
+    probe: { port: '/sim/probe', board: 'arduino-zero' },
+  };
+
+  it('defaults to the TypeScript backend and resolves a native executable against the bench directory', () => {
+    expect(resolveBench(SIM).bench?.sim).toMatchObject({ backend: 'ts', executable: null });
+    const { bench, issues } = resolveBench(
+      { ...SIM, sim: { backend: 'native', executable: '../fw/esphil-native' } },
+      { dir: '/benches/lab' },
+    );
+    expect(issues).toEqual([]);
+    expect(bench?.sim).toMatchObject({ backend: 'native', executable: '/benches/fw/esphil-native' });
+  });
+
+  it('rejects an unknown backend, a misspelt key and an executable without the native backend', () => {
+    const paths = (sim: unknown) => resolveBench({ ...SIM, sim }).issues.map((i) => i.path);
+    expect(paths({ backend: 'rust' })).toEqual(['sim.backend']);
+    expect(paths({ backnd: 'native' })).toEqual(['sim.backnd']);
+    expect(paths({ executable: './esphil-native' })).toEqual(['sim.executable']);
+  });
+});
+
 describe('loadBench', () => {
   it('reads YAML and a device config referenced by path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bench-'));

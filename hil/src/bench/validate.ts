@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
 import { validateConfig } from '@esphil/device-model';
 import { DEFAULT_DUT_BAUD, DEFAULT_PROBE_BAUD, DEFAULT_TIMEOUTS, DEFAULT_TOLERANCES } from './defaults';
@@ -8,12 +9,15 @@ import type {
   PortMatch,
   ResetMethod,
   ResolvedBench,
+  SimBackend,
   TimeoutsSection,
   WiringSection,
 } from './types';
 
 const KINDS: readonly BenchKind[] = ['sim', 'sim-pty', 'hardware'];
 const RESETS: readonly ResetMethod[] = ['esptool', 'none', 'sim'];
+const SIM_BACKENDS: readonly SimBackend[] = ['ts', 'native'];
+const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'executable'];
 const LATENCIES: readonly LatencyProfile[] = ['zero', 'wifi', 'wifi-powersave'];
 const PROBE_BOARDS: readonly ProbeBoardId[] = ['arduino-uno', 'arduino-zero'];
 const WIRE_KINDS = ['digital', 'rc', 'drive', 'analog-drive'] as const;
@@ -220,10 +224,33 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   }
 
   // sim
-  const sim: ResolvedBench['sim'] = { latency: 'zero', faults: [], seed: null };
+  const sim: ResolvedBench['sim'] = {
+    latency: 'zero',
+    faults: [],
+    seed: null,
+    backend: 'ts',
+    executable: null,
+  };
   if (input.sim !== undefined) {
     if (!isObj(input.sim)) issue('sim', '"sim" must be an object', 'e.g. "sim": { "latency": "zero" }');
     else {
+      // A misspelt key would silently fall back to a default (e.g. the TS backend instead of the firmware's).
+      for (const key of Object.keys(input.sim)) {
+        if (!SIM_KEYS.includes(key))
+          issue(`sim.${key}`, `unknown key "${key}"`, `remove it; known keys: ${SIM_KEYS.join(', ')}`);
+      }
+      sim.backend = oneOf(input.sim.backend ?? 'ts', SIM_BACKENDS, 'sim.backend', issue) ?? 'ts';
+      if (input.sim.executable !== undefined) {
+        if (typeof input.sim.executable !== 'string' || input.sim.executable === '') {
+          issue('sim.executable', 'executable must be a path', 'e.g. "../apps/firmware/build/esphil-native"');
+        } else if (sim.backend !== 'native') {
+          issue(
+            'sim.executable',
+            'executable only applies to the native backend',
+            'add "backend": "native" or remove it',
+          );
+        } else sim.executable = resolvePath(opts.dir ?? process.cwd(), input.sim.executable);
+      }
       sim.latency = oneOf(input.sim.latency ?? 'zero', LATENCIES, 'sim.latency', issue) ?? 'zero';
       const faults = input.sim.faults ?? [];
       if (!Array.isArray(faults) || !faults.every((f) => typeof f === 'string')) {

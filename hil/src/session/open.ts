@@ -10,7 +10,14 @@ import {
   SerialConsole,
   waitForReady,
 } from '@esphil/serial';
-import { DEFAULT_SIM_CONFIG, DEFAULT_SIM_WIRING, type SimBench, startSimBench } from '@esphil/sim';
+import {
+  DEFAULT_SIM_CONFIG,
+  DEFAULT_SIM_WIRING,
+  nativeBackendFactory,
+  type SimBench,
+  SimError,
+  startSimBench,
+} from '@esphil/sim';
 import type { PortMatch, ResolvedBench } from '../bench/types';
 import { errorMessage, HilError } from '../errors';
 import { acquireLock, type BenchLock } from '../lock/lock';
@@ -144,11 +151,28 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
         faults,
         ...(bench.dut.token ? { token: bench.dut.token } : {}),
         ...(bench.sim.seed !== null ? { seed: bench.sim.seed } : {}),
+        ...(bench.sim.backend === 'native'
+          ? {
+              backend: nativeBackendFactory(bench.sim.executable ? { executable: bench.sim.executable } : {}),
+            }
+          : {}),
       });
       // A simulator (or its device backend) that never comes up is a bench error, not a hang.
       let simTimer: NodeJS.Timeout | undefined;
       sim = await Promise.race([
-        starting,
+        starting.catch((err: unknown) => {
+          // The simulator refusing to start (bad config, a native backend that is not built) is a bench error.
+          if (err instanceof SimError) {
+            throw new HilError(
+              'never_ready',
+              `the simulated bench could not start: ${err.message}`,
+              err.code === 'bad_option'
+                ? 'build what it names, or fix the "sim" section of the bench file'
+                : 'fix the device config or the "sim" section of the bench file',
+            );
+          }
+          throw err;
+        }),
         new Promise<never>((_, reject) => {
           simTimer = setTimeout(() => {
             void starting.then((late) => late.close()).catch(() => {});

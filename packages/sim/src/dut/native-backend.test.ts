@@ -79,6 +79,14 @@ describe('NativeBackend (apps/firmware esphil-native)', () => {
     });
   });
 
+  it('a bench whose native executable is missing fails to start with the build hint, not a boot loop', async () => {
+    const missing = nativeBackendFactory({ executable: `${firmwareDir}/build/nope/esphil-native` });
+    await expect(startSimBench({ backend: missing, latency: 'zero', port: 0 })).rejects.toMatchObject({
+      code: 'bad_option',
+      message: expect.stringMatching(/pnpm --filter @esphil\/firmware build/),
+    });
+  });
+
   it('runs a whole sim bench: hello, requests, events and pin effects come from the C++ core', async () => {
     const bench = await startSimBench({ backend: factory });
     try {

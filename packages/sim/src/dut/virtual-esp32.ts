@@ -100,6 +100,8 @@ export interface DutEvents {
   ready: [info: { boot: string; ip: string | null; url: string | null }];
   /** ROM started (every reset, including into download mode). */
   reset: [info: { reason: ResetKind; mode: BootMode }];
+  /** The device backend cannot run on this host (not a firmware fault); start() rejects with it. */
+  'host-error': [err: SimError];
 }
 
 interface ButtonWatch {
@@ -252,8 +254,17 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await this.ws.listen();
     this.unwatchInputs = this.pins.onInputChange((pin) => this.onInputChange(pin));
     const ready = this.nextPhase(['running', 'download']);
+    let onHostError: ((err: SimError) => void) | undefined;
+    const hostError = new Promise<never>((_, reject) => {
+      onHostError = reject;
+      this.once('host-error', reject);
+    });
     this.powerOn('poweron', 'flash');
-    await ready;
+    try {
+      await Promise.race([ready, hostError]);
+    } finally {
+      if (onHostError) this.off('host-error', onHostError);
+    }
   }
 
   /** Resolves at the next entry into one of `phases` (or now, if already there). */
@@ -418,6 +429,12 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.setPhase('booting');
     void this.boot(gen, reason, mode).catch((err: unknown) => {
       if (gen !== this.gen) return;
+      // A backend that cannot run at all (e.g. the native executable is missing) is the host's problem, not a
+      // firmware panic: report it instead of modelling a boot loop that would hide the cause.
+      if (err instanceof SimError && err.code === 'bad_option') {
+        this.emit('host-error', err);
+        return;
+      }
       this.println(appLog(this.uptime(), 'E', 'main.cpp:12', `setup(): ${String(err)}`));
       // abort() in setup(): the board resets after the panic handler, never in a tight loop.
       this.later(REBOOT_LOOP_MS, () => this.panic(gen));
