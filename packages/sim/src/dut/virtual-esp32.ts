@@ -605,11 +605,13 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       { kind: 'ws', client: slot },
       this.ctx({ kind: 'ws', client: slot }),
     );
-    if (out.reply !== null) {
-      this.ws.reply(slot, out.reply);
-      this.trackSubscription(slot, text, out.reply);
-    }
-    this.dispatch(out);
+    this.ws.corked(() => {
+      if (out.reply !== null) {
+        this.ws.reply(slot, out.reply);
+        this.trackSubscription(slot, text, out.reply);
+      }
+      this.dispatch(out);
+    });
   }
 
   /** Sensor subscriptions are per connection: learnt from the device's ok answers to (un)subscribe. */

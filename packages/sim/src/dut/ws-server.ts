@@ -474,6 +474,27 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     return chars.join('');
   }
 
+  /**
+   * Runs `fn` with every client socket corked, so the frames one request produces (its response and the events
+   * every client gets) leave in one write per socket instead of one each. Node counts corks, so ws's own
+   * cork/uncork around each frame nests inside this one.
+   */
+  corked<T>(fn: () => T): T {
+    const sockets: Socket[] = [];
+    for (const c of this.clients.values()) {
+      const socket = (c.ws as unknown as { _socket?: Socket })._socket;
+      if (socket && !socket.destroyed) {
+        socket.cork();
+        sockets.push(socket);
+      }
+    }
+    try {
+      return fn();
+    } finally {
+      for (const socket of sockets) socket.uncork();
+    }
+  }
+
   /** A response (or legacy reply) to one client. */
   reply(slot: number, text: string): void {
     const client = this.clients.get(slot);
