@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // index: Node (ws); browser: native WebSocket, no ws import.
+  entry: ['src/index.ts', 'src/browser.ts'],
   format: 'esm',
   dts: true,
   platform: 'neutral',

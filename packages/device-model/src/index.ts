@@ -1,3 +1,9 @@
+export * from './boards';
+export { deriveCapabilities } from './capabilities';
+export * from './config';
 export type * from './config/types';
+export * from './ledc';
+export * from './state';
 export type * from './state/types';
-export type * from './wiring/types';
+export * from './vectors';
+export * from './wiring';

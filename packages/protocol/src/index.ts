@@ -1,3 +1,4 @@
 export * from './codec';
 export * from './messages';
 export * from './samples';
+export * from './serial';

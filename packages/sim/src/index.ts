@@ -1,1 +1,50 @@
-export {};
+export {
+  DEFAULT_SIM_CONFIG,
+  DEFAULT_SIM_WIRING,
+  SIM_DUT_PATH,
+  SIM_PROBE_PATH,
+  type SimBench,
+  type SimBenchOptions,
+  startSimBench,
+} from './bench';
+export {
+  DEFAULT_CLI_HOST,
+  DEFAULT_CLI_PORT,
+  parseSimArgs,
+  type RunningSim,
+  runSimCli,
+  SIM_CLI_USAGE,
+  type SimCliArgs,
+  type SimCliIo,
+} from './cli';
+export * from './dut/backend';
+export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
+export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
+export { dutSerialDevice } from './dut/serial-adapter';
+export { createTsBackend, TsBackend, type TsBackendOptions, tsBackendFactory } from './dut/ts-backend';
+export {
+  ADC_BITS,
+  ADC_FULL_SCALE_VOLTS,
+  DEFAULT_FW_VERSION,
+  type DutEvents,
+  type DutPhase,
+  REBOOT_LOOP_MS,
+  VirtualEsp32,
+  type VirtualEsp32Options,
+} from './dut/virtual-esp32';
+export { DEFAULT_WIFI_NETWORK, type WifiCredentials, type WifiNetwork } from './dut/wifi-env';
+export { wiringPinBus } from './dut/wiring-pins';
+export {
+  DEFAULT_AUTH_DEADLINE_MS,
+  DEFAULT_HEARTBEAT,
+  type HeartbeatOptions,
+  WsServer,
+  type WsServerHandler,
+  type WsServerOptions,
+} from './dut/ws-server';
+export { SimError, type SimErrorCode } from './errors';
+export * from './faults/index';
+export * from './latency';
+export * from './probe-side';
+export { findSocat, type PtyBridge, type PtyBridgeOptions, startPtyBridge } from './pty';
+export { createRng, type Rng } from './rng';

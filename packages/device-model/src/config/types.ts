@@ -27,6 +27,11 @@ export interface PwmConfig {
   bits?: number;
   /** Raw duty at boot. Default 0. */
   initialDuty?: number;
+  /**
+   * LEDC channel to use (arduino-esp32 2.x `ledcSetup(ch, ...)` / 3.x `ledcAttachChannel`). Absent = the allocator
+   * picks one (see ../ledc). Under 2.x channels 2n and 2n+1 share a timer.
+   */
+  channel?: number;
 }
 export interface ButtonConfig {
   name: TargetName;
@@ -99,4 +104,25 @@ export interface Diagnostic {
   /** What to do about it. */
   hint: string;
   pin?: number;
+}
+
+/** A config with every default filled in (see ./resolve.ts). Still a valid DeviceConfig. */
+export type ResolvedLedConfig = Required<LedConfig>;
+export type ResolvedPwmConfig = Required<Omit<PwmConfig, 'channel'>> & Pick<PwmConfig, 'channel'>;
+export type ResolvedButtonConfig = Required<ButtonConfig>;
+export type ResolvedSensorConfig = Required<SensorConfig>;
+export type ResolvedWebSocketConfig = Required<Omit<WebSocketConfig, 'authToken'>> &
+  Pick<WebSocketConfig, 'authToken'>;
+export interface ResolvedConfig {
+  version: 1;
+  board: BoardId;
+  core: ArduinoCore;
+  name: string;
+  wifi: boolean;
+  leds: ResolvedLedConfig[];
+  pwm: ResolvedPwmConfig[];
+  buttons: ResolvedButtonConfig[];
+  sensors: ResolvedSensorConfig[];
+  websocket: ResolvedWebSocketConfig;
+  logLevel: LogLevel;
 }

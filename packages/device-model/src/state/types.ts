@@ -6,14 +6,18 @@
 import type {
   Capabilities,
   DeviceStateSnapshot,
-  Request,
   Response,
   TargetName,
   UnsequencedEvent,
 } from '@esphil/protocol';
+import type { ResolvedConfig } from '../config/types';
+import type { LedcAssignment } from '../ledc/allocate';
 
-/** Who sent a request: a WebSocket client slot (0..maxClients-1) or the serial console. */
-export type Origin = { kind: 'ws'; client: number } | { kind: 'serial' };
+/**
+ * Who sent a request: a WebSocket client slot (0..maxClients-1) or the serial console.
+ * `legacy` marks the tutorial's `LED ON`/`LED OFF` text (events then say `by: "legacy:<slot>"`).
+ */
+export type Origin = { kind: 'ws'; client: number; legacy?: boolean } | { kind: 'serial' };
 
 export interface DeviceIdentity {
   fw: string;
@@ -30,13 +34,25 @@ export interface MachineState {
   subscriptions: Record<number, Record<TargetName, number>>;
   /** Client slots that passed auth (only meaningful when caps.auth). */
   authorized: number[];
+  /** The config the device booted with (config.get answers it; config.set only takes effect after reboot). */
+  config: ResolvedConfig;
+  /** Live LEDC channel/timer assignment (pwm.config re-checks it). */
+  ledc: LedcAssignment[];
 }
 
 export type Effect =
   | { kind: 'reboot'; afterMs: number }
   | { kind: 'store-config'; config: Record<string, unknown> }
   /** The PWM hardware must be reprogrammed (pin, freq, bits, duty as effective fraction incl. full-on). */
-  | { kind: 'pwm-output'; ch: TargetName; pin: number; freq: number; bits: number; duty: number; fraction: number }
+  | {
+      kind: 'pwm-output';
+      ch: TargetName;
+      pin: number;
+      freq: number;
+      bits: number;
+      duty: number;
+      fraction: number;
+    }
   | { kind: 'led-output'; led: TargetName; pin: number; on: boolean; level: 0 | 1 };
 
 export interface StepContext {
@@ -57,6 +73,19 @@ export interface StepResult {
   /** Broadcast to every connected (authorized) client, numbered per connection by the transport. */
   events: UnsequencedEvent[];
   effects: Effect[];
+}
+
+/** Why applyInput ignored an input (unknown target, out-of-range sample); state is unchanged then. */
+export interface InputError {
+  code: 'unknown_target' | 'bad_param';
+  message: string;
+}
+
+export interface InputResult {
+  state: MachineState;
+  events: UnsequencedEvent[];
+  effects: Effect[];
+  error?: InputError;
 }
 
 /** Hardware inputs that change state without a request. */

@@ -1,0 +1,20 @@
+import type { TimeoutsSection, TolerancesSection } from './types';
+
+export const DEFAULT_DUT_BAUD = 115200;
+export const DEFAULT_PROBE_BAUD = 57600;
+export const DEFAULT_TIMEOUTS: Required<TimeoutsSection> = {
+  lockMs: 0,
+  flashMs: 180_000,
+  readyMs: 15_000,
+  provisionMs: 30_000,
+  connectMs: 5_000,
+  requestMs: 3_000,
+  probeMs: 5_000,
+  observeMs: 2_000,
+};
+export const DEFAULT_TOLERANCES: Required<TolerancesSection> = {
+  adcCounts: 0,
+  latencyP99Ms: 500,
+};
+/** Largest bench file we read: anything bigger is not a bench description. */
+export const MAX_BENCH_FILE_BYTES = 256 * 1024;

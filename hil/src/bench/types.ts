@@ -1,0 +1,114 @@
+import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
+
+/**
+ * How the bench reaches its boards:
+ * - `sim`: the simulated bench in this process (startSimBench), serial over the sim's virtual binding;
+ * - `sim-pty`: the same sim exposed as socat pseudo-terminals, opened with the NATIVE serialport binding;
+ * - `hardware`: real serial ports.
+ */
+export type BenchKind = 'sim' | 'sim-pty' | 'hardware';
+export type ResetMethod = 'esptool' | 'none' | 'sim';
+export type LatencyProfile = 'zero' | 'wifi' | 'wifi-powersave';
+
+/** A serial port by path, or by USB identity (hex strings as serialport reports them). */
+export interface PortMatch {
+  path?: string;
+  vendorId?: string;
+  productId?: string;
+  serialNumber?: string;
+}
+
+export interface DutSection {
+  port: string | PortMatch;
+  baud?: number;
+  reset?: ResetMethod;
+  /** ws:// URL, or 'discover' to take it from the serial ready line. */
+  url?: string;
+  token?: string;
+}
+export interface ProbeSection {
+  port: string | PortMatch;
+  board: ProbeBoardId;
+  /** ADC reference volts; defaults to the board profile's. */
+  vref?: number;
+  baud?: number;
+}
+export interface WiringSection {
+  dutVcc?: number;
+  wires: Wire[];
+}
+export interface FirmwareSection {
+  image: string;
+  /** argv; `{image}`, `{port}` and `{baud}` are substituted. */
+  flash: string[];
+}
+export interface ImprovSection {
+  ssid: string;
+  password: string;
+}
+export interface TolerancesSection {
+  /** Extra counts allowed on top of the wiring model's tolerance (probe ADC calibration). */
+  adcCounts?: number;
+  /** Actuation latency p99 above this fails the latency test. */
+  latencyP99Ms?: number;
+}
+export interface TimeoutsSection {
+  lockMs?: number;
+  flashMs?: number;
+  readyMs?: number;
+  provisionMs?: number;
+  connectMs?: number;
+  requestMs?: number;
+  probeMs?: number;
+  /** Longest wait for a pin to show an expected value. */
+  observeMs?: number;
+}
+export interface SimSection {
+  latency?: LatencyProfile;
+  faults?: string[];
+  seed?: number;
+}
+
+/** The bench file as written (JSON or YAML). */
+export interface BenchFile {
+  name?: string;
+  kind?: BenchKind;
+  dut: DutSection;
+  probe: ProbeSection;
+  wiring?: WiringSection;
+  firmware?: FirmwareSection;
+  improv?: ImprovSection;
+  tolerances?: TolerancesSection;
+  timeouts?: TimeoutsSection;
+  /** Device config inline, or a path relative to the bench file. */
+  device?: DeviceConfig | string;
+  sim?: SimSection;
+}
+
+/** Every default applied, paths resolved. */
+export interface ResolvedBench {
+  name: string;
+  kind: BenchKind;
+  /** Directory the bench file lives in (relative paths resolve against it). */
+  dir: string;
+  file: string | null;
+  dut: { port: PortMatch; baud: number; reset: ResetMethod; url: string; token: string | null };
+  probe: { port: PortMatch; board: ProbeBoardId; vref: number | null; baud: number };
+  /** null: use the simulator's default wiring (sim benches only). */
+  wiring: WiringSection | null;
+  firmware: FirmwareSection | null;
+  improv: ImprovSection | null;
+  tolerances: Required<TolerancesSection>;
+  timeouts: Required<TimeoutsSection>;
+  /** null: the simulator's default config (sim) or whatever the board reports (hardware). */
+  device: DeviceConfig | null;
+  sim: Required<Omit<SimSection, 'seed'>> & { seed: number | null };
+}
+
+export interface BenchIssue {
+  /** JSON path into the bench file, e.g. "dut.baud". */
+  path: string;
+  message: string;
+  /** What to change. */
+  hint: string;
+}

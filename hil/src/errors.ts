@@ -1,0 +1,41 @@
+/** Stable codes for everything that is the bench's fault rather than the DUT's. All map to exit code 2. */
+export type HilErrorCode =
+  | 'bench_invalid'
+  | 'bench_not_found'
+  | 'lock_held'
+  | 'port_missing'
+  | 'port_busy'
+  | 'flash_failed'
+  | 'reset_failed'
+  | 'never_ready'
+  | 'provision_failed'
+  | 'connect_failed'
+  | 'probe_failed'
+  | 'wiring_crossed'
+  | 'suite_not_found'
+  | 'bad_args'
+  | 'internal';
+
+export class HilError extends Error {
+  override readonly name = 'HilError';
+  constructor(
+    readonly code: HilErrorCode,
+    message: string,
+    /** What the user should do about it. */
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_DUT_FAILED = 1;
+export const EXIT_BENCH_ERROR = 2;
+
+export function isHilError(e: unknown): e is HilError {
+  return e instanceof HilError;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

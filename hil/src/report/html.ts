@@ -1,0 +1,66 @@
+import { escapeXml as esc } from './junit';
+import type { HilReport, TestRecord } from './model';
+import { latencyHistogram, sweepChart } from './svg';
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse;margin:8px 0}
+td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}.passed{color:#2a7}.failed{color:#d33}.flaky{color:#c80}
+.skipped{color:#888}pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:320px;font-size:12px}details{margin:4px 0}
+.badge{display:inline-block;padding:2px 8px;border-radius:4px;color:#fff}.b0{background:#2a7}.b1{background:#d33}.b2{background:#a3c}`;
+
+function time(at: number, base: number): string {
+  return `+${((at - base) / 1000).toFixed(3)}s`;
+}
+
+function testDetails(t: TestRecord, base: number): string {
+  const meas =
+    t.measurements.length > 0
+      ? `<table><tr><th>quantity</th><th>expected</th><th>measured</th><th>tolerance</th><th></th></tr>${t.measurements
+          .map(
+            (m) =>
+              `<tr><td>${esc(m.name)}</td><td>${esc(String(m.expected))}${m.unit ? ` ${esc(m.unit)}` : ''}</td><td>${esc(String(m.measured))}</td><td>${m.tolerance ?? ''}</td><td class="${m.ok ? 'passed' : 'failed'}">${m.ok ? 'ok' : 'out'}</td></tr>`,
+          )
+          .join('')}</table>`
+      : '';
+  const err = t.error ? `<pre>${esc(t.error.stack ?? t.error.message)}</pre>` : '';
+  const hint = t.hint ? `<p><b>hint:</b> ${esc(t.hint)}</p>` : '';
+  const serial = t.serialExcerpt?.length
+    ? `<h4>serial log around the failure</h4><pre>${esc(t.serialExcerpt.map((l) => `${time(l.at, base)} ${l.text}`).join('\n'))}</pre>`
+    : '';
+  const ws = t.transcript?.length
+    ? `<h4>WebSocket transcript around the failure</h4><pre>${esc(t.transcript.map((e) => `${time(e.at, base)} ${e.conn} ${e.dir === 'out' ? '->' : e.dir === 'in' ? '<-' : '**'} ${e.text}`).join('\n'))}</pre>`
+    : '';
+  const open = t.state === 'failed' ? ' open' : '';
+  return `<details${open}><summary><span class="${t.state}">${t.state}</span> ${esc(t.suite)} › ${esc(t.name)} (${t.durationMs.toFixed(0)} ms${t.retries ? `, ${t.retries} retries` : ''})</summary>${hint}${err}${meas}${serial}${ws}</details>`;
+}
+
+/** One self-contained page: no external CSS, JS or images. */
+export function renderHtml(report: HilReport): string {
+  const base = Date.parse(report.startedAt);
+  const s = report.summary;
+  const stages = `<table><tr><th>stage</th><th>status</th><th>time</th><th>detail</th></tr>${report.stages
+    .map(
+      (st) =>
+        `<tr><td>${st.name}</td><td class="${st.status === 'ok' ? 'passed' : st.status === 'failed' ? 'failed' : 'skipped'}">${st.status}</td><td>${st.durationMs.toFixed(0)} ms</td><td>${esc(st.detail ?? '')}</td></tr>`,
+    )
+    .join('')}</table>`;
+  const benchErr = report.benchError
+    ? `<h2 class="failed">Bench error (${esc(report.benchError.code)})</h2><pre>${esc(report.benchError.message)}</pre>${report.benchError.hint ? `<p><b>what to do:</b> ${esc(report.benchError.hint)}</p>` : ''}`
+    : '';
+  const wiring = report.wiring.length
+    ? `<h2>Wiring check</h2><table><tr><th>wire</th><th>status</th><th>detail</th></tr>${report.wiring
+        .map((w) => `<tr><td>${esc(w.wire)}</td><td class="${w.status === 'ok' ? 'passed' : 'failed'}">${w.status}</td><td>${esc(w.detail)}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  const sweep = report.pwmSweep.length ? `<h2>PWM sweep</h2>${sweepChart(report.pwmSweep)}` : '';
+  const lat = report.latency
+    ? `<h2>Actuation latency</h2><p>p50 ${report.latency.p50.toFixed(1)} ms · p95 ${report.latency.p95.toFixed(1)} ms · p99 ${report.latency.p99.toFixed(1)} ms</p>${latencyHistogram(report.latency)}`
+    : '';
+  const fw = report.fw ? ` · firmware ${esc(report.fw.version)} on ${esc(report.fw.board)} (${esc(report.fw.device)})` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>esphil HIL report: ${esc(report.bench.name)}</title><style>${STYLE}</style></head>
+<body><h1>esphil HIL ${report.command}: ${esc(report.bench.name)} <span class="badge b${report.exitCode}">exit ${report.exitCode}</span></h1>
+<p>${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s · ${s.total} tests: <span class="passed">${s.passed} passed</span>, <span class="failed">${s.failed} failed</span>, <span class="flaky">${s.flaky} flaky</span>, <span class="skipped">${s.skipped} skipped</span>${report.shard ? ` · shard ${report.shard.index}/${report.shard.count}` : ''}${fw}</p>
+${benchErr}<h2>Stages</h2>${stages}${wiring}<h2>Tests</h2>${report.tests.map((t) => testDetails(t, base)).join('\n')}
+${sweep}${lat}</body></html>
+`;
+}

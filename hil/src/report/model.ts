@@ -1,0 +1,129 @@
+/** The run's report: what junit.xml, report.json and report.html are written from. */
+
+export type StageName =
+  | 'bench'
+  | 'lock'
+  | 'flash'
+  | 'reset'
+  | 'ready'
+  | 'provision'
+  | 'connect'
+  | 'probe'
+  | 'wiring'
+  | 'suites'
+  | 'report';
+
+export interface StageRecord {
+  name: StageName;
+  status: 'ok' | 'failed' | 'skipped';
+  startedAt: number;
+  durationMs: number;
+  detail?: string;
+}
+
+/** One checked quantity: what the model expects and what the bench measured. */
+export interface Measurement {
+  name: string;
+  expected: number | string | boolean;
+  measured: number | string | boolean | null;
+  tolerance?: number;
+  unit?: string;
+  ok: boolean;
+}
+
+export interface TranscriptEntry {
+  at: number;
+  dir: 'out' | 'in' | 'meta';
+  /** Which connection (client label). */
+  conn: string;
+  text: string;
+}
+
+export interface SerialLogEntry {
+  at: number;
+  text: string;
+}
+
+export type TestState = 'passed' | 'failed' | 'flaky' | 'skipped';
+
+export interface TestRecord {
+  /** Suite = test file name without extension, e.g. "led". */
+  suite: string;
+  name: string;
+  fullName: string;
+  state: TestState;
+  durationMs: number;
+  /** How many retries ran (0 = passed or failed first time). */
+  retries: number;
+  startedAt: number;
+  error?: { message: string; stack?: string };
+  hint?: string;
+  measurements: Measurement[];
+  /** Only kept for failures: the context around them. */
+  serialExcerpt?: SerialLogEntry[];
+  transcript?: TranscriptEntry[];
+}
+
+export interface SweepPoint {
+  duty: number;
+  expected: number;
+  measured: number;
+  tolerance: number;
+}
+
+export interface LatencyStats {
+  samplesMs: number[];
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface HilReport {
+  tool: 'esphil-hil';
+  version: 1;
+  bench: { name: string; kind: string; file: string | null };
+  command: 'run' | 'doctor';
+  startedAt: string;
+  durationMs: number;
+  exitCode: number;
+  shard: { index: number; count: number } | null;
+  /** Set when the run stopped for a bench/infrastructure reason (exit 2). */
+  benchError: { code: string; message: string; hint?: string } | null;
+  stages: StageRecord[];
+  tests: TestRecord[];
+  summary: { total: number; passed: number; failed: number; flaky: number; skipped: number };
+  pwmSweep: SweepPoint[];
+  latency: LatencyStats | null;
+  wiring: WiringFinding[];
+  fw: { version: string; board: string; device: string } | null;
+}
+
+export interface WiringFinding {
+  wire: string;
+  status: 'ok' | 'silent' | 'crossed' | 'untested';
+  detail: string;
+  /** For crossed: the wire whose probe pin showed this wire's signal. */
+  otherWire?: string;
+}
+
+export function summarize(tests: readonly TestRecord[]): HilReport['summary'] {
+  const count = (s: TestState) => tests.filter((t) => t.state === s).length;
+  return {
+    total: tests.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    flaky: count('flaky'),
+    skipped: count('skipped'),
+  };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+export function latencyStats(samplesMs: readonly number[]): LatencyStats {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return { samplesMs: sorted, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+}

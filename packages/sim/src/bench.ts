@@ -1,0 +1,135 @@
+/**
+ * The simulated bench: a virtual ESP32 (DUT) and a virtual Firmata probe joined by virtual wiring, both
+ * reachable through one serialport binding ('/sim/dut', '/sim/probe') and the DUT's WebSocket URL.
+ * What the HIL runner, the config app and the benchmarks use when no board is on the desk.
+ */
+import { type DeviceConfig, starterConfig, type WiringSpec } from '@esphil/device-model';
+import { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from './binding/port-info';
+import { createVirtualBinding, type VirtualBinding } from './binding/virtual-binding';
+import type { DeviceBackendFactory } from './dut/backend';
+import { dutSerialDevice } from './dut/serial-adapter';
+import { tsBackendFactory } from './dut/ts-backend';
+import { VirtualEsp32 } from './dut/virtual-esp32';
+import type { WifiCredentials, WifiNetwork } from './dut/wifi-env';
+import { wiringPinBus } from './dut/wiring-pins';
+import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
+import type { Fault } from './faults/types';
+import type { LatencyProfileName } from './latency';
+import type { Clock } from './probe/clock';
+import { VirtualProbe } from './probe/virtual-probe';
+import { DEFAULT_SEED } from './rng';
+import { VirtualWiring } from './wiring/virtual-wiring';
+
+export const SIM_DUT_PATH = '/sim/dut';
+export const SIM_PROBE_PATH = '/sim/probe';
+
+/** DOIT DevKit V1 starter: LED 'status' GPIO2, PWM 'fan' GPIO18, button 'boot' GPIO4, sensor 'light' GPIO34. */
+export const DEFAULT_SIM_CONFIG: DeviceConfig = starterConfig('esp32-doit-devkit-v1');
+
+/** The bench the default config is wired to, with a 3.3 V Arduino Zero as probe. */
+export const DEFAULT_SIM_WIRING: WiringSpec = {
+  dutVcc: 3.3,
+  probe: 'arduino-zero',
+  wires: [
+    { kind: 'digital', name: 'status LED', dutPin: 2, probePin: 2 },
+    { kind: 'rc', name: 'fan PWM', dutPin: 18, probeAnalog: 0, r: 10_000, c: 10e-6 },
+    { kind: 'drive', name: 'boot button', probePin: 7, dutPin: 4 },
+    { kind: 'analog-drive', name: 'light sensor', probePin: 5, dutPin: 34, r: 10_000, c: 10e-6 },
+  ],
+};
+
+export interface SimBenchOptions {
+  config?: DeviceConfig;
+  wiring?: WiringSpec;
+  latency?: LatencyProfileName;
+  /** Fault names (`pwm-offset:5`) or parsed faults. */
+  faults?: readonly (string | Fault)[];
+  host?: string;
+  /** 0 = ephemeral (default). */
+  port?: number;
+  token?: string;
+  backend?: DeviceBackendFactory;
+  seed?: number;
+  /** WiFi networks in range and the DUT's stored credentials (null = unprovisioned). */
+  networks?: WifiNetwork[];
+  credentials?: WifiCredentials | null;
+  /** Time source of the probe and the wiring physics (default wall clock); the DUT runs on global timers. */
+  clock?: Clock;
+}
+
+export interface SimBench {
+  /** The DUT's WebSocket URL (null-free: the port is fixed for the bench's life). */
+  url: string;
+  dut: VirtualEsp32;
+  probe: VirtualProbe;
+  wiring: VirtualWiring;
+  /** serialport BindingInterface serving dutPath and probePath. */
+  binding: VirtualBinding;
+  dutPath: typeof SIM_DUT_PATH;
+  probePath: typeof SIM_PROBE_PATH;
+  /** Every active fault (wire faults act on `wiring`, the rest inside the DUT). */
+  faults: readonly Fault[];
+  close(): Promise<void>;
+}
+
+export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBench> {
+  const faults = parseFaults(opts.faults ?? []);
+  const spec = opts.wiring ?? DEFAULT_SIM_WIRING;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const wiring = new VirtualWiring(spec, { seed, clock: opts.clock });
+  for (const o of wireOverridesFor(faults, spec)) wiring.applyOverride(o);
+  const probe = new VirtualProbe({ board: spec.probe, io: wiring, clock: opts.clock });
+  const dut = new VirtualEsp32({
+    config: opts.config ?? DEFAULT_SIM_CONFIG,
+    backend: opts.backend ?? tsBackendFactory,
+    pins: wiringPinBus(wiring),
+    latency: opts.latency ?? 'zero',
+    faults: faults.filter((f) => !isWireFault(f)),
+    host: opts.host,
+    port: opts.port,
+    token: opts.token,
+    seed,
+    networks: opts.networks,
+    credentials: opts.credentials,
+  });
+  const binding = createVirtualBinding();
+  const dutDevice = dutSerialDevice(dut);
+  binding.attach(SIM_DUT_PATH, dutDevice, CP2102_PORT_INFO);
+  binding.attach(
+    SIM_PROBE_PATH,
+    probe,
+    spec.probe === 'arduino-uno' ? ARDUINO_UNO_PORT_INFO : ARDUINO_ZERO_PORT_INFO,
+  );
+  try {
+    await dut.start();
+  } catch (err) {
+    probe.dispose();
+    await dut.close();
+    throw err;
+  }
+  let closed = false;
+  return {
+    url: dut.url,
+    dut,
+    probe,
+    wiring,
+    binding,
+    dutPath: SIM_DUT_PATH,
+    probePath: SIM_PROBE_PATH,
+    faults,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const p of [SIM_DUT_PATH, SIM_PROBE_PATH]) {
+        try {
+          binding.detach(p);
+        } catch {
+          // already unplugged
+        }
+      }
+      dutDevice.detach();
+      probe.dispose();
+      await dut.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Per-connection send queue that applies simulated link latency without reordering: a frame never
+ * overtakes an earlier one, as on one TCP stream. With zero delay and nothing pending it sends synchronously.
+ */
+export interface Outbox {
+  send(text: string, delayMs: number): void;
+  /** Frames still waiting for their delay. */
+  readonly pending: number;
+  clear(): void;
+}
+
+export function createOutbox(write: (text: string) => void, now: () => number = Date.now): Outbox {
+  const queue: { text: string; due: number }[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastDue = 0;
+
+  const flush = (): void => {
+    timer = null;
+    const t = now();
+    while (queue.length > 0 && queue[0]!.due <= t) write(queue.shift()!.text);
+    arm();
+  };
+  const arm = (): void => {
+    if (timer !== null || queue.length === 0) return;
+    timer = setTimeout(flush, Math.max(0, queue[0]!.due - now()));
+  };
+
+  return {
+    send(text, delayMs) {
+      if (delayMs <= 0 && queue.length === 0) {
+        write(text);
+        return;
+      }
+      const due = Math.max(lastDue, now() + Math.max(0, delayMs));
+      lastDue = due;
+      queue.push({ text, due });
+      arm();
+    },
+    get pending() {
+      return queue.length;
+    },
+    clear() {
+      queue.length = 0;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Plugs the DUT's UART into the virtual serialport binding: bytes both ways, and every `set({dtr, rts})`
+ * (including the OS asserting both on open and HUPCL dropping both on close) into the auto-reset circuit.
+ */
+import type { VirtualSerialDevice, VirtualSerialLink } from '../binding/types';
+import type { VirtualEsp32 } from './virtual-esp32';
+
+export function dutSerialDevice(dut: VirtualEsp32): VirtualSerialDevice & { detach(): void } {
+  let link: VirtualSerialLink | null = null;
+  const onSerial = (data: Uint8Array): void => {
+    link?.push(data);
+  };
+  dut.on('serial', onSerial);
+  return {
+    onAttach(l) {
+      link = l;
+    },
+    onOpen(ctx) {
+      dut.setControlLines(ctx.signals);
+    },
+    onData(bytes) {
+      dut.serialWrite(bytes);
+    },
+    onSignals(signals) {
+      dut.setControlLines(signals);
+    },
+    detach() {
+      dut.off('serial', onSerial);
+      link = null;
+    },
+  };
+}

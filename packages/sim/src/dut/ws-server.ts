@@ -1,0 +1,550 @@
+/**
+ * The virtual ESP32's WebSocket server: a real `ws` server on its own http server (noServer), so the
+ * upgrade is ours and can mimic links2004/arduinoWebSockets where clients can tell the difference
+ * (shared/reference/hardware-facts.md): fixed client slots (a client beyond the limit is accepted at TCP level
+ * and dropped without handshake), 15 KiB frame limit (close 1009), an empty ping right after the handshake,
+ * enableHeartbeat() semantics, and the subprotocol echo quirk. Token auth, the Origin allow-list, hello,
+ * per-connection event numbering and per-client sensor rates are the esphil firmware's behaviour on top.
+ *
+ * Device logic lives behind `WsServerHandler`; this file only moves frames and never throws on client input.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  type AuthRequiredMessage,
+  CloseCode,
+  DEFAULT_MAX_CLIENTS,
+  type ErrorCode,
+  type ErrorResponse,
+  type HelloMessage,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  type UnsequencedEvent,
+} from '@esphil/protocol';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Rng } from '../rng';
+import { createOutbox, type Outbox } from './outbox';
+
+export interface HeartbeatOptions {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Missed pongs in a row before the client is dropped. */
+  failures: number;
+}
+
+/** enableHeartbeat() values the esphil firmware uses (device-model WebSocketConfig defaults). */
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 3_000, failures: 2 };
+export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
+/** Sensor subscription timers never run faster than this, whatever a backend accepts. */
+export const MAX_SENSOR_HZ = 1_000;
+
+/** How the server asks the device for content. Calls for one device must be serialised by the handler. */
+export interface WsServerHandler {
+  /** false while the DUT is off, booting, in download mode or without WiFi: upgrades are dropped. */
+  accepting(): boolean;
+  /** Contents of hello (seq is added per connection). */
+  hello(slot: number): Promise<Omit<HelloMessage, 'seq'>>;
+  /** A text frame from an authorised client. Replies go back through `WsServer.reply`. */
+  frame(slot: number, text: string): Promise<void>;
+  /** A subscribed sensor is due for `slot`. Send it with `WsServer.sendEvent`. */
+  sensorTick(slot: number, sensor: string): void;
+  disconnected(slot: number): void;
+}
+
+export interface WsLinkFaults {
+  /** Probability that a response is lost. */
+  ackDropRate: number;
+  /** Extra delay for responses, ms. */
+  ackDelayMs: number;
+  /** Probability that an event is lost (its seq number is still used). */
+  eventDropRate: number;
+  /** Probability that an outgoing frame (not hello) is mangled. */
+  corruptFrameRate: number;
+}
+
+export const NO_LINK_FAULTS: WsLinkFaults = {
+  ackDropRate: 0,
+  ackDelayMs: 0,
+  eventDropRate: 0,
+  corruptFrameRate: 0,
+};
+
+export interface WsServerOptions {
+  handler: WsServerHandler;
+  host?: string;
+  /** 0 = ephemeral. */
+  port?: number;
+  /** Server's subprotocol name (echoed to any offer). Default SUBPROTOCOL. */
+  protocol?: string;
+  /** WEBSOCKETS_SERVER_CLIENT_MAX. Default 5. */
+  maxClients?: number;
+  /** WEBSOCKETS_MAX_DATA_SIZE. Default 15 KiB. */
+  maxPayload?: number;
+  heartbeat?: HeartbeatOptions | false;
+  authToken?: string;
+  authDeadlineMs?: number;
+  /** Empty or absent = any Origin. Requests without an Origin header are always allowed. */
+  allowedOrigins?: string[];
+  /** One-way link delay per unsolicited frame (hello, events), ms. Default none. */
+  delay?: () => number;
+  /**
+   * Delay per response, ms: the request's way in and the answer's way out in one sample, since incoming
+   * frames are not delayed. Default `delay`.
+   */
+  replyDelay?: () => number;
+  faults?: WsLinkFaults;
+  rng?: Rng;
+}
+
+interface Client {
+  slot: number;
+  ws: WebSocket;
+  outbox: Outbox;
+  /** Last event seq used on this connection. */
+  seq: number;
+  authorized: boolean;
+  /** hello sent: events may flow. */
+  ready: boolean;
+  authTimer: ReturnType<typeof setTimeout> | null;
+  hbTimer: ReturnType<typeof setTimeout> | null;
+  pongTimer: ReturnType<typeof setTimeout> | null;
+  missedPongs: number;
+  hb: HeartbeatOptions | null;
+  sensors: Map<string, ReturnType<typeof setInterval>>;
+  remote: string;
+}
+
+export interface WsServerEvents {
+  connected: [slot: number, remote: string];
+  disconnected: [slot: number, reason: string];
+  refused: [reason: 'not-accepting' | 'origin' | 'full' | 'path', remote: string];
+}
+
+function lightParse(text: string): { id: number | null; op: string | null; token: unknown } {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      return { id: null, op: null, token: undefined };
+    const o = v as Record<string, unknown>;
+    const id = typeof o.id === 'number' && Number.isInteger(o.id) && o.id >= 0 ? o.id : null;
+    return { id, op: typeof o.op === 'string' ? o.op : null, token: o.token };
+  } catch {
+    return { id: null, op: null, token: undefined };
+  }
+}
+
+/** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
+function tokenMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function errorFrame(id: number | null, code: ErrorCode, msg: string): string {
+  const res: ErrorResponse = { t: 'res', id, ok: false, error: { code, msg } };
+  return JSON.stringify(res);
+}
+
+export class WsServer extends EventEmitter<WsServerEvents> {
+  readonly protocol: string;
+  readonly maxClients: number;
+  readonly maxPayload: number;
+  private readonly opts: WsServerOptions;
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Map<number, Client>();
+  /** Slots held by handshakes in flight, so two racing upgrades cannot share one. */
+  private readonly reserved = new Map<number, object>();
+  private readonly sockets = new Set<Socket>();
+  private closed = false;
+  private hung = false;
+  private _port = 0;
+  private _host: string;
+
+  constructor(opts: WsServerOptions) {
+    super();
+    this.opts = opts;
+    this.protocol = opts.protocol ?? SUBPROTOCOL;
+    this.maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
+    this.maxPayload = opts.maxPayload ?? MAX_FRAME_BYTES;
+    this._host = opts.host ?? '127.0.0.1';
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      // Pongs come from the device loop (see setHung), as in arduinoWebSockets.
+      autoPong: false,
+      // arduinoWebSockets answers ANY offered subprotocol with its own name, offered or not.
+      handleProtocols: () => this.protocol,
+    });
+    this.http = createServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
+      res.end('WebSocket only\n');
+    });
+    this.http.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+      s.on('error', () => {});
+    });
+    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
+    this.http.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port ?? 0, this._host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    this._port = (this.http.address() as AddressInfo).port;
+  }
+
+  get port(): number {
+    return this._port;
+  }
+  get host(): string {
+    return this._host;
+  }
+  get url(): string {
+    const h = this._host.includes(':') ? `[${this._host}]` : this._host;
+    return `ws://${h}:${this._port}/`;
+  }
+  get clientCount(): number {
+    return this.clients.size;
+  }
+  slots(): number[] {
+    return [...this.clients.keys()].sort((a, b) => a - b);
+  }
+
+  private remoteOf(socket: Socket): string {
+    return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const remote = this.remoteOf(socket);
+    if (this.closed || !this.opts.handler.accepting()) {
+      this.emit('refused', 'not-accepting', remote);
+      socket.destroy();
+      return;
+    }
+    const origin = req.headers.origin;
+    const allowed = this.opts.allowedOrigins ?? [];
+    if (origin !== undefined && allowed.length > 0 && !allowed.includes(origin)) {
+      this.emit('refused', 'origin', remote);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    let slot = -1;
+    for (let i = 0; i < this.maxClients; i++) {
+      if (!this.clients.has(i) && !this.reserved.has(i)) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot < 0) {
+      // arduinoWebSockets: TCP accepted, no free slot, connection stopped before any HTTP answer.
+      this.emit('refused', 'full', remote);
+      socket.destroy();
+      return;
+    }
+    const hold = {};
+    this.reserved.set(slot, hold);
+    const release = (): void => {
+      if (this.reserved.get(slot) === hold) this.reserved.delete(slot);
+    };
+    // handleUpgrade may abort (bad key/version) without calling back: free the slot when the socket dies.
+    socket.once('close', release);
+    try {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        release();
+        this.onConnection(slot, ws, remote);
+      });
+    } catch {
+      release();
+      socket.destroy();
+    }
+  }
+
+  private onConnection(slot: number, ws: WebSocket, remote: string): void {
+    if (this.closed) {
+      ws.terminate();
+      return;
+    }
+    const client: Client = {
+      slot,
+      ws,
+      outbox: createOutbox((text) => {
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      }),
+      seq: 0,
+      authorized: this.opts.authToken === undefined,
+      ready: false,
+      authTimer: null,
+      hbTimer: null,
+      pongTimer: null,
+      missedPongs: 0,
+      hb: null,
+      sensors: new Map(),
+      remote,
+    };
+    this.clients.set(slot, client);
+    ws.on('error', () => {});
+    ws.on('close', (code) => this.cleanup(client, `closed (${code})`));
+    ws.on('pong', () => this.onPong(client));
+    ws.on('ping', (data) => {
+      if (!this.hung && ws.readyState === ws.OPEN) ws.pong(data);
+    });
+    ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    ws.ping();
+    this.emit('connected', slot, remote);
+    this.startHeartbeat(client);
+    if (client.authorized) {
+      void this.sendHello(slot);
+    } else {
+      const deadlineMs = this.opts.authDeadlineMs ?? DEFAULT_AUTH_DEADLINE_MS;
+      const msg: AuthRequiredMessage = { t: 'auth_required', proto: PROTOCOL_VERSION, deadlineMs };
+      ws.send(JSON.stringify(msg));
+      client.authTimer = setTimeout(() => {
+        client.authTimer = null;
+        if (!client.authorized) ws.close(CloseCode.policyViolation, 'auth deadline passed');
+      }, deadlineMs);
+    }
+  }
+
+  private startHeartbeat(client: Client): void {
+    const hb = this.opts.heartbeat === undefined ? DEFAULT_HEARTBEAT : this.opts.heartbeat;
+    if (hb === false) return;
+    client.hb = hb;
+    this.scheduleHeartbeat(client);
+  }
+
+  private scheduleHeartbeat(client: Client): void {
+    const hb = client.hb;
+    if (!hb || client.hbTimer !== null) return;
+    client.hbTimer = setTimeout(() => {
+      client.hbTimer = null;
+      this.heartbeatPing(client);
+    }, hb.intervalMs);
+  }
+
+  private heartbeatPing(client: Client): void {
+    const hb = client.hb;
+    if (!hb || client.ws.readyState !== client.ws.OPEN) return;
+    if (this.hung) {
+      this.scheduleHeartbeat(client);
+      return;
+    }
+    client.ws.ping();
+    client.pongTimer = setTimeout(() => {
+      client.pongTimer = null;
+      client.missedPongs++;
+      if (client.missedPongs >= hb.failures) {
+        // clientDisconnect(): the library just stops the TCP client.
+        client.ws.terminate();
+        return;
+      }
+      // handleHBPing() forces the next ping right away after a missed pong.
+      this.heartbeatPing(client);
+    }, hb.timeoutMs);
+  }
+
+  private onPong(client: Client): void {
+    if (client.pongTimer === null) return;
+    clearTimeout(client.pongTimer);
+    client.pongTimer = null;
+    client.missedPongs = 0;
+    this.scheduleHeartbeat(client);
+  }
+
+  /**
+   * The device loop stopped (a blocking call, a deadlock): TCP stays up, but no frame is read or answered, no
+   * ping is answered and no event or heartbeat goes out. Frames that arrive meanwhile are lost.
+   */
+  setHung(hung: boolean): void {
+    this.hung = hung;
+  }
+  get isHung(): boolean {
+    return this.hung;
+  }
+
+  private onMessage(client: Client, data: unknown, isBinary: boolean): void {
+    if (this.closed || this.hung) return;
+    if (isBinary) {
+      this.reply(
+        client.slot,
+        errorFrame(null, 'bad_request', 'binary frames are not accepted: send JSON text'),
+      );
+      return;
+    }
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data as Buffer[]).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
+    if (!client.authorized) {
+      this.onPreAuthFrame(client, text);
+      return;
+    }
+    void this.opts.handler.frame(client.slot, text).catch(() => {
+      this.reply(
+        client.slot,
+        errorFrame(lightParse(text).id, 'internal', 'device failed to handle the frame'),
+      );
+    });
+  }
+
+  private onPreAuthFrame(client: Client, text: string): void {
+    const { id, op, token } = lightParse(text);
+    if (op !== 'auth') {
+      this.reply(client.slot, errorFrame(id, 'unauthorized', 'send {"op":"auth","token":...} first'));
+      return;
+    }
+    if (typeof token !== 'string' || !tokenMatches(token, this.opts.authToken ?? '')) {
+      const res = errorFrame(id, 'unauthorized', 'wrong token');
+      // The refusal must reach the client before the close, whatever latency is simulated.
+      client.outbox.clear();
+      if (client.ws.readyState === client.ws.OPEN) client.ws.send(res);
+      client.ws.close(CloseCode.policyViolation, 'wrong token');
+      return;
+    }
+    client.authorized = true;
+    if (client.authTimer !== null) clearTimeout(client.authTimer);
+    client.authTimer = null;
+    // The backend sees the auth request too (its state records the slot) and answers the ok response.
+    void this.opts.handler
+      .frame(client.slot, text)
+      .catch(() => this.reply(client.slot, errorFrame(id, 'internal', 'device failed to handle auth')))
+      .then(() => this.sendHello(client.slot));
+  }
+
+  private async sendHello(slot: number): Promise<void> {
+    const client = this.clients.get(slot);
+    if (!client) return;
+    let hello: Omit<HelloMessage, 'seq'>;
+    try {
+      hello = await this.opts.handler.hello(slot);
+    } catch {
+      client.ws.close(CloseCode.goingAway, 'device not ready');
+      return;
+    }
+    if (this.clients.get(slot) !== client) return;
+    const msg: HelloMessage = { ...hello, seq: client.seq };
+    client.outbox.send(JSON.stringify(msg), this.linkDelay());
+    client.ready = true;
+  }
+
+  private linkDelay(): number {
+    return this.opts.delay ? this.opts.delay() : 0;
+  }
+
+  private dice(rate: number): boolean {
+    if (rate <= 0) return false;
+    if (rate >= 1) return true;
+    return (this.opts.rng?.next() ?? Math.random()) < rate;
+  }
+
+  private corrupt(text: string): string {
+    if (!this.dice(this.opts.faults?.corruptFrameRate ?? 0)) return text;
+    const rng = this.opts.rng;
+    const r = (n: number): number => Math.floor((rng?.next() ?? Math.random()) * n);
+    // Truncation plus a flipped character: invalid JSON, as a torn frame from a broken firmware would be.
+    const cut = Math.max(1, r(text.length));
+    const chars = text.slice(0, cut).split('');
+    const at = r(chars.length);
+    chars[at] = chars[at] === '#' ? '%' : '#';
+    return chars.join('');
+  }
+
+  /** A response (or legacy reply) to one client. */
+  reply(slot: number, text: string): void {
+    const client = this.clients.get(slot);
+    if (!client || this.hung) return;
+    const f = this.opts.faults ?? NO_LINK_FAULTS;
+    if (this.dice(f.ackDropRate)) return;
+    const d = this.opts.replyDelay ? this.opts.replyDelay() : this.linkDelay();
+    client.outbox.send(this.corrupt(text), d + f.ackDelayMs);
+  }
+
+  /** One event to one client, numbered for that connection. */
+  sendEvent(slot: number, event: UnsequencedEvent): void {
+    const client = this.clients.get(slot);
+    if (!client?.ready || this.hung) return;
+    client.seq += 1;
+    if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
+    const text = JSON.stringify({ ...event, seq: client.seq });
+    client.outbox.send(this.corrupt(text), this.linkDelay());
+  }
+
+  /** Events to every authorised client that has its hello. Sensor events are per-subscription: not here. */
+  broadcast(events: readonly UnsequencedEvent[]): void {
+    for (const ev of events) {
+      if (ev.ev === 'sensor') continue;
+      for (const slot of this.slots()) this.sendEvent(slot, ev);
+    }
+  }
+
+  /** Start (hz > 0) or stop (null) the sensor timer of one client. */
+  setSubscription(slot: number, sensor: string, hz: number | null): void {
+    const client = this.clients.get(slot);
+    if (!client) return;
+    const old = client.sensors.get(sensor);
+    if (old !== undefined) clearInterval(old);
+    client.sensors.delete(sensor);
+    if (hz === null || !(hz > 0)) return;
+    const period = Math.max(1000 / MAX_SENSOR_HZ, 1000 / hz);
+    client.sensors.set(
+      sensor,
+      setInterval(() => this.opts.handler.sensorTick(slot, sensor), period),
+    );
+  }
+
+  /** Frames still held back by simulated latency or ack-delay for one client. */
+  pendingFrames(slot: number): number {
+    return this.clients.get(slot)?.outbox.pending ?? 0;
+  }
+
+  subscriptions(slot: number): string[] {
+    return [...(this.clients.get(slot)?.sensors.keys() ?? [])];
+  }
+
+  /** Disconnect one client like `disconnect(num)`. */
+  disconnect(slot: number): void {
+    this.clients.get(slot)?.ws.close(CloseCode.normal, 'disconnect');
+  }
+
+  /** The board vanished (reset, power loss): every TCP connection dies without a close handshake. */
+  dropAll(): void {
+    for (const client of [...this.clients.values()]) {
+      client.ws.terminate();
+      this.cleanup(client, 'dropped');
+    }
+  }
+
+  private cleanup(client: Client, reason: string): void {
+    if (this.clients.get(client.slot) !== client) return;
+    this.clients.delete(client.slot);
+    client.outbox.clear();
+    if (client.authTimer !== null) clearTimeout(client.authTimer);
+    if (client.hbTimer !== null) clearTimeout(client.hbTimer);
+    if (client.pongTimer !== null) clearTimeout(client.pongTimer);
+    for (const t of client.sensors.values()) clearInterval(t);
+    client.sensors.clear();
+    this.emit('disconnected', client.slot, reason);
+    this.opts.handler.disconnected(client.slot);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.dropAll();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.wss.close();
+  }
+}
