@@ -2,9 +2,10 @@
  * The sim's own device logic (TsBackend over device-model) without its WebSocket transport, so the MQTT and
  * HTTP baselines run the same command handling as the esphil path and only the transport differs.
  */
-import type { StepContext } from '@esphil/device-model';
 import type { DeviceStateSnapshot } from '@esphil/protocol';
-import { createTsBackend, DEFAULT_SIM_CONFIG } from '@esphil/sim';
+import { createTsBackend, DEFAULT_SIM_CONFIG, type DeviceBackend } from '@esphil/sim';
+
+type StepContext = Parameters<DeviceBackend['handleFrame']>[2];
 
 export interface DeviceLogic {
   /** A request frame in, the response frame out (null when the device would not answer). */
