@@ -1,1 +1,40 @@
-export {};
+export {
+  DEFAULT_DUT_BAUD,
+  DEFAULT_PROBE_BAUD,
+  DEFAULT_TIMEOUTS,
+  DEFAULT_TOLERANCES,
+  MAX_BENCH_FILE_BYTES,
+} from './bench/defaults';
+export { defineBench } from './bench/define';
+export { loadBench } from './bench/load';
+export type * from './bench/types';
+export { formatIssues, resolveBench } from './bench/validate';
+export {
+  EXIT_BENCH_ERROR,
+  EXIT_DUT_FAILED,
+  EXIT_OK,
+  HilError,
+  type HilErrorCode,
+  isHilError,
+} from './errors';
+export { BenchFixture, type HilFixtures, type HilTaskMeta, hilTest } from './fixtures';
+export {
+  acquireLock,
+  type BenchLock,
+  DEFAULT_LOCK_DIR,
+  type LockHolder,
+  lockFileFor,
+  readHolder,
+} from './lock/lock';
+export { type Board, ProbeMonitor } from './probe/monitor';
+export { renderHtml } from './report/html';
+export { escapeXml, mergeJunit, renderJunit } from './report/junit';
+export type * from './report/model';
+export { latencyStats, percentile, summarize } from './report/model';
+export { writeReports } from './report/write';
+export { createProgress, type ProgressSink, silentProgress } from './run/progress';
+export { DEFAULT_OUT_DIR, type RunHilOptions, type RunHilResult, runHil } from './run/run-hil';
+export { parseShard, type Shard, shardSuites } from './run/shard';
+export { getSession } from './session/registry';
+export type { HilSession, SerialFixture } from './session/types';
+export { checkWiring, targetOfPin } from './wiring/check';

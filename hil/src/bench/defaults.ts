@@ -6,6 +6,7 @@ export const DEFAULT_TIMEOUTS: Required<TimeoutsSection> = {
   lockMs: 0,
   flashMs: 180_000,
   readyMs: 15_000,
+  bootSettleMs: 500,
   provisionMs: 30_000,
   connectMs: 5_000,
   requestMs: 3_000,

@@ -23,7 +23,8 @@ export async function loadBench(file: string, opts: LoadBenchOptions = {}): Prom
     loadedDevice = parseText(await readLimited(devPath, maxBytes, 'device config'), devPath);
   }
   const { bench, issues } = resolveBench(parsed, { file: path, dir, loadedDevice });
-  if (!bench) throw new HilError('bench_invalid', formatIssues(issues, path), 'fix the listed keys and run again');
+  if (!bench)
+    throw new HilError('bench_invalid', formatIssues(issues, path), 'fix the listed keys and run again');
   return bench;
 }
 
@@ -32,10 +33,18 @@ async function readLimited(path: string, maxBytes: number, what: string): Promis
   try {
     size = (await stat(path)).size;
   } catch {
-    throw new HilError('bench_not_found', `${what} ${path} does not exist`, 'check the path (benches ship in hil/benches/)');
+    throw new HilError(
+      'bench_not_found',
+      `${what} ${path} does not exist`,
+      'check the path (benches ship in hil/benches/)',
+    );
   }
   if (size > maxBytes) {
-    throw new HilError('bench_invalid', `${what} ${path} is ${size} bytes (limit ${maxBytes})`, 'point at the bench description, not a data file');
+    throw new HilError(
+      'bench_invalid',
+      `${what} ${path} is ${size} bytes (limit ${maxBytes})`,
+      'point at the bench description, not a data file',
+    );
   }
   return readFile(path, 'utf8');
 }

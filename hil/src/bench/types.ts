@@ -56,6 +56,8 @@ export interface TimeoutsSection {
   lockMs?: number;
   flashMs?: number;
   readyMs?: number;
+  /** After the ready line, the DUT must stay up this long (a boot loop is a bench error). */
+  bootSettleMs?: number;
   provisionMs?: number;
   connectMs?: number;
   requestMs?: number;

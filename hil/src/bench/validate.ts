@@ -53,11 +53,16 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   const issues: BenchIssue[] = [];
   const issue = (path: string, message: string, hint: string) => issues.push({ path, message, hint });
   if (!isObj(input)) {
-    issue('', 'the bench file must be an object', 'start from hil/benches/sim.json or devkit-v1.example.json');
+    issue(
+      '',
+      'the bench file must be an object',
+      'start from hil/benches/sim.json or devkit-v1.example.json',
+    );
     return { issues };
   }
   for (const key of Object.keys(input)) {
-    if (!TOP_KEYS.includes(key)) issue(key, `unknown key "${key}"`, `remove it; known keys: ${TOP_KEYS.join(', ')}`);
+    if (!TOP_KEYS.includes(key))
+      issue(key, `unknown key "${key}"`, `remove it; known keys: ${TOP_KEYS.join(', ')}`);
   }
   const kind = oneOf(input.kind ?? 'hardware', KINDS, 'kind', issue) ?? 'hardware';
   const simLike = kind !== 'hardware';
@@ -66,24 +71,51 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   const dutIn = input.dut;
   let dut: ResolvedBench['dut'] | undefined;
   if (!isObj(dutIn)) {
-    issue('dut', 'missing "dut" section', 'add "dut": { "port": "/dev/ttyUSB0" } (or { "vendorId": "10c4", "productId": "ea60" })');
+    issue(
+      'dut',
+      'missing "dut" section',
+      'add "dut": { "port": "/dev/ttyUSB0" } (or { "vendorId": "10c4", "productId": "ea60" })',
+    );
   } else {
     const port = portMatch(dutIn.port, 'dut.port', issue);
-    const baud = positiveInt(dutIn.baud ?? DEFAULT_DUT_BAUD, 'dut.baud', issue, 'ESP32 consoles run at 115200');
+    const baud = positiveInt(
+      dutIn.baud ?? DEFAULT_DUT_BAUD,
+      'dut.baud',
+      issue,
+      'ESP32 consoles run at 115200',
+    );
     const reset =
       oneOf(dutIn.reset ?? (simLike ? 'sim' : 'esptool'), RESETS, 'dut.reset', issue) ?? 'esptool';
     if (reset === 'sim' && kind === 'hardware') {
-      issue('dut.reset', 'reset "sim" only works on a simulated bench', 'use "esptool" (DTR/RTS auto-reset) or "none"');
+      issue(
+        'dut.reset',
+        'reset "sim" only works on a simulated bench',
+        'use "esptool" (DTR/RTS auto-reset) or "none"',
+      );
     }
     const url = dutIn.url ?? 'discover';
     if (typeof url !== 'string' || (url !== 'discover' && !/^wss?:\/\/[^\s]+$/.test(url))) {
-      issue('dut.url', `"${String(url)}" is not a ws:// URL`, 'write "ws://<ip>:81/" or "discover" (taken from the serial ready line)');
+      issue(
+        'dut.url',
+        `"${String(url)}" is not a ws:// URL`,
+        'write "ws://<ip>:81/" or "discover" (taken from the serial ready line)',
+      );
     }
     if (dutIn.token !== undefined && typeof dutIn.token !== 'string') {
-      issue('dut.token', 'token must be a string', 'write the token the firmware was built with, or remove the key');
+      issue(
+        'dut.token',
+        'token must be a string',
+        'write the token the firmware was built with, or remove the key',
+      );
     }
     if (port && baud !== undefined) {
-      dut = { port, baud, reset, url: String(url), token: typeof dutIn.token === 'string' ? dutIn.token : null };
+      dut = {
+        port,
+        baud,
+        reset,
+        url: String(url),
+        token: typeof dutIn.token === 'string' ? dutIn.token : null,
+      };
     }
   }
 
@@ -91,24 +123,42 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   const probeIn = input.probe;
   let probe: ResolvedBench['probe'] | undefined;
   if (!isObj(probeIn)) {
-    issue('probe', 'missing "probe" section', 'add "probe": { "port": "/dev/ttyACM0", "board": "arduino-zero" }');
+    issue(
+      'probe',
+      'missing "probe" section',
+      'add "probe": { "port": "/dev/ttyACM0", "board": "arduino-zero" }',
+    );
   } else {
     const port = portMatch(probeIn.port, 'probe.port', issue);
     const board = oneOf(probeIn.board, PROBE_BOARDS, 'probe.board', issue);
     let vref: number | null = null;
     if (probeIn.vref !== undefined) {
       if (typeof probeIn.vref !== 'number' || !(probeIn.vref > 0 && probeIn.vref <= 5.5)) {
-        issue('probe.vref', `vref ${String(probeIn.vref)} is not a voltage`, 'use the ADC reference in volts, e.g. 3.3 or 5');
+        issue(
+          'probe.vref',
+          `vref ${String(probeIn.vref)} is not a voltage`,
+          'use the ADC reference in volts, e.g. 3.3 or 5',
+        );
       } else vref = probeIn.vref;
     }
-    const baud = positiveInt(probeIn.baud ?? DEFAULT_PROBE_BAUD, 'probe.baud', issue, 'StandardFirmata runs at 57600');
+    const baud = positiveInt(
+      probeIn.baud ?? DEFAULT_PROBE_BAUD,
+      'probe.baud',
+      issue,
+      'StandardFirmata runs at 57600',
+    );
     if (port && board && baud !== undefined) probe = { port, board, vref, baud };
   }
 
   // wiring
   let wiring: WiringSection | null = null;
   if (input.wiring === undefined) {
-    if (!simLike) issue('wiring', 'a hardware bench needs a "wiring" section', 'list every wire: see the wiring table in hil/README.md');
+    if (!simLike)
+      issue(
+        'wiring',
+        'a hardware bench needs a "wiring" section',
+        'list every wire: see the wiring table in hil/README.md',
+      );
   } else wiring = wiringSection(input.wiring, issue);
 
   // firmware
@@ -116,8 +166,16 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   if (input.firmware !== undefined) {
     const f = input.firmware;
     if (!isObj(f) || typeof f.image !== 'string' || f.image === '') {
-      issue('firmware.image', 'firmware needs an "image" path', 'e.g. "image": "../firmware/.pio/build/esp32dev/firmware.bin"');
-    } else if (!Array.isArray(f.flash) || f.flash.length === 0 || !f.flash.every((a) => typeof a === 'string')) {
+      issue(
+        'firmware.image',
+        'firmware needs an "image" path',
+        'e.g. "image": "../firmware/.pio/build/esp32dev/firmware.bin"',
+      );
+    } else if (
+      !Array.isArray(f.flash) ||
+      f.flash.length === 0 ||
+      !f.flash.every((a) => typeof a === 'string')
+    ) {
       issue(
         'firmware.flash',
         'firmware needs a "flash" command as an argv array',
@@ -131,7 +189,11 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   if (input.improv !== undefined) {
     const i = input.improv;
     if (!isObj(i) || typeof i.ssid !== 'string' || i.ssid === '' || typeof i.password !== 'string') {
-      issue('improv', 'improv needs "ssid" and "password" strings', 'e.g. "improv": { "ssid": "bench-ap", "password": "..." }');
+      issue(
+        'improv',
+        'improv needs "ssid" and "password" strings',
+        'e.g. "improv": { "ssid": "bench-ap", "password": "..." }',
+      );
     } else improv = { ssid: i.ssid, password: i.password };
   }
 
@@ -150,7 +212,11 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     }
     if (config) device = devIn as DeviceConfig;
   } else if (!simLike) {
-    issue('device', 'a hardware bench needs the device config the firmware was built from', 'add "device": "./device.json"');
+    issue(
+      'device',
+      'a hardware bench needs the device config the firmware was built from',
+      'add "device": "./device.json"',
+    );
   }
 
   // sim
@@ -195,9 +261,18 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
 
 type IssueFn = (path: string, message: string, hint: string) => void;
 
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string, issue: IssueFn): T | undefined {
+function oneOf<T extends string>(
+  v: unknown,
+  allowed: readonly T[],
+  path: string,
+  issue: IssueFn,
+): T | undefined {
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  issue(path, `${JSON.stringify(v) ?? 'nothing'} is not one of ${allowed.join(', ')}`, `set ${path} to one of: ${allowed.join(', ')}`);
+  issue(
+    path,
+    `${JSON.stringify(v) ?? 'nothing'} is not one of ${allowed.join(', ')}`,
+    `set ${path} to one of: ${allowed.join(', ')}`,
+  );
   return undefined;
 }
 
@@ -215,9 +290,14 @@ function portMatch(v: unknown, path: string, issue: IssueFn): PortMatch | undefi
     for (const key of ['path', 'vendorId', 'productId', 'serialNumber'] as const) {
       const x = v[key];
       if (x === undefined) continue;
-      if (typeof x !== 'string' || x === '') issue(`${path}.${key}`, `${key} must be a non-empty string`, 'see `hil ports` for the values');
+      if (typeof x !== 'string' || x === '')
+        issue(`${path}.${key}`, `${key} must be a non-empty string`, 'see `hil ports` for the values');
       else if ((key === 'vendorId' || key === 'productId') && !HEX4.test(x)) {
-        issue(`${path}.${key}`, `${key} "${x}" is not 4 hex digits`, 'write it as `hil ports` shows it, e.g. "10c4"');
+        issue(
+          `${path}.${key}`,
+          `${key} "${x}" is not 4 hex digits`,
+          'write it as `hil ports` shows it, e.g. "10c4"',
+        );
       } else m[key] = key === 'vendorId' || key === 'productId' ? x.toLowerCase() : x;
     }
     for (const key of Object.keys(v)) {
@@ -226,12 +306,20 @@ function portMatch(v: unknown, path: string, issue: IssueFn): PortMatch | undefi
       }
     }
     if (Object.keys(m).length === 0) {
-      issue(path, 'the port matches nothing', 'give a path or a vendorId/productId (and serialNumber to tell twins apart)');
+      issue(
+        path,
+        'the port matches nothing',
+        'give a path or a vendorId/productId (and serialNumber to tell twins apart)',
+      );
       return undefined;
     }
     return m;
   }
-  issue(path, 'missing serial port', 'write a path ("/dev/ttyUSB0") or { "vendorId": "10c4", "productId": "ea60" }; `hil ports` lists them');
+  issue(
+    path,
+    'missing serial port',
+    'write a path ("/dev/ttyUSB0") or { "vendorId": "10c4", "productId": "ea60" }; `hil ports` lists them',
+  );
   return undefined;
 }
 
@@ -250,47 +338,69 @@ function numberSection<T extends Record<string, number>>(
     if (!(k in target)) {
       issue(`${path}.${k}`, `unknown key "${k}"`, `known: ${Object.keys(target).join(', ')}`);
     } else if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-      issue(`${path}.${k}`, `${JSON.stringify(x)} is not a non-negative number`, 'milliseconds / counts as a plain number');
+      issue(
+        `${path}.${k}`,
+        `${JSON.stringify(x)} is not a non-negative number`,
+        'milliseconds / counts as a plain number',
+      );
     } else (target as Record<string, number>)[k] = x;
   }
 }
 
 function wiringSection(v: unknown, issue: IssueFn): WiringSection | null {
   if (!isObj(v) || !Array.isArray(v.wires)) {
-    issue('wiring', 'wiring needs a "wires" array', 'e.g. "wiring": { "wires": [{ "kind": "digital", "name": "status LED", "dutPin": 2, "probePin": 2 }] }');
+    issue(
+      'wiring',
+      'wiring needs a "wires" array',
+      'e.g. "wiring": { "wires": [{ "kind": "digital", "name": "status LED", "dutPin": 2, "probePin": 2 }] }',
+    );
     return null;
   }
   const wires: Wire[] = [];
   const names = new Set<string>();
-  v.wires.forEach((w: unknown, i: number) => {
+  for (const [i, w] of (v.wires as unknown[]).entries()) {
     const p = `wiring.wires[${i}]`;
-    if (!isObj(w)) return issue(p, 'a wire must be an object', 'see the wiring table in hil/README.md');
+    if (!isObj(w)) {
+      issue(p, 'a wire must be an object', 'see the wiring table in hil/README.md');
+      continue;
+    }
     const kind = oneOf(w.kind, WIRE_KINDS, `${p}.kind`, issue);
-    if (typeof w.name !== 'string' || w.name === '') issue(`${p}.name`, 'every wire needs a name', 'e.g. "status LED"; messages name wires by it');
-    else if (names.has(w.name)) issue(`${p}.name`, `wire name "${w.name}" is used twice`, 'give every wire its own name');
+    if (typeof w.name !== 'string' || w.name === '')
+      issue(`${p}.name`, 'every wire needs a name', 'e.g. "status LED"; messages name wires by it');
+    else if (names.has(w.name))
+      issue(`${p}.name`, `wire name "${w.name}" is used twice`, 'give every wire its own name');
     else names.add(w.name);
     const pin = (key: string) => {
       const x = w[key];
       if (typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 127) return x;
-      issue(`${p}.${key}`, `${key} ${JSON.stringify(x)} is not a pin number`, 'write the GPIO / Firmata pin number');
+      issue(
+        `${p}.${key}`,
+        `${key} ${JSON.stringify(x)} is not a pin number`,
+        'write the GPIO / Firmata pin number',
+      );
       return -1;
     };
     const rc = () => {
       for (const key of ['r', 'c']) {
         const x = w[key];
         if (typeof x !== 'number' || !(x > 0)) {
-          issue(`${p}.${key}`, `${key} must be a positive number`, key === 'r' ? 'ohms, e.g. 10000' : 'farads, e.g. 10e-6');
+          issue(
+            `${p}.${key}`,
+            `${key} must be a positive number`,
+            key === 'r' ? 'ohms, e.g. 10000' : 'farads, e.g. 10e-6',
+          );
         }
       }
       return { r: Number(w.r), c: Number(w.c) };
     };
-    if (!kind) return;
+    if (!kind) continue;
     const name = String(w.name);
     if (kind === 'digital') wires.push({ kind, name, dutPin: pin('dutPin'), probePin: pin('probePin') });
     else if (kind === 'drive') wires.push({ kind, name, dutPin: pin('dutPin'), probePin: pin('probePin') });
-    else if (kind === 'rc') wires.push({ kind, name, dutPin: pin('dutPin'), probeAnalog: pin('probeAnalog'), ...rc() });
+    else if (kind === 'rc')
+      wires.push({ kind, name, dutPin: pin('dutPin'), probeAnalog: pin('probeAnalog'), ...rc() });
     else wires.push({ kind, name, dutPin: pin('dutPin'), probePin: pin('probePin'), ...rc() });
-  });
+  }
   if (v.dutVcc !== undefined && (typeof v.dutVcc !== 'number' || !(v.dutVcc > 0))) {
     issue('wiring.dutVcc', 'dutVcc must be a voltage', '3.3 for an ESP32');
   }

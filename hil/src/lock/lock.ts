@@ -97,7 +97,11 @@ export function acquireLock(port: string, opts: LockOptions = {}): BenchLock {
       // another run removed it first; retry the O_EXCL create
     }
   }
-  throw new HilError('lock_held', `could not take the lock for ${port}: another run keeps taking it`, `retry; lock file ${path}`);
+  throw new HilError(
+    'lock_held',
+    `could not take the lock for ${port}: another run keeps taking it`,
+    `retry; lock file ${path}`,
+  );
 }
 
 export function readHolder(path: string): LockHolder | null {

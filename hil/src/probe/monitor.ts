@@ -1,7 +1,7 @@
 import { once } from 'node:events';
+import { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
-import { SerialPortStream } from '@serialport/stream';
 import { HilError } from '../errors';
 
 /** Any serialport binding (native, the sim's virtual one, mock). */
@@ -53,7 +53,11 @@ export class ProbeMonitor {
       await Promise.race([
         once(board, 'ready'),
         once(stream, 'error').then(([e]) => {
-          throw new HilError('probe_failed', `probe port ${opts.path}: ${(e as Error).message}`, 'check the probe USB cable and the port in the bench file');
+          throw new HilError(
+            'probe_failed',
+            `probe port ${opts.path}: ${(e as Error).message}`,
+            'check the probe USB cable and the port in the bench file',
+          );
         }),
         new Promise((_, reject) => {
           timer = setTimeout(

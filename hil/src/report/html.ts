@@ -48,14 +48,19 @@ export function renderHtml(report: HilReport): string {
     : '';
   const wiring = report.wiring.length
     ? `<h2>Wiring check</h2><table><tr><th>wire</th><th>status</th><th>detail</th></tr>${report.wiring
-        .map((w) => `<tr><td>${esc(w.wire)}</td><td class="${w.status === 'ok' ? 'passed' : 'failed'}">${w.status}</td><td>${esc(w.detail)}</td></tr>`)
+        .map(
+          (w) =>
+            `<tr><td>${esc(w.wire)}</td><td class="${w.status === 'ok' ? 'passed' : 'failed'}">${w.status}</td><td>${esc(w.detail)}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   const sweep = report.pwmSweep.length ? `<h2>PWM sweep</h2>${sweepChart(report.pwmSweep)}` : '';
   const lat = report.latency
     ? `<h2>Actuation latency</h2><p>p50 ${report.latency.p50.toFixed(1)} ms · p95 ${report.latency.p95.toFixed(1)} ms · p99 ${report.latency.p99.toFixed(1)} ms</p>${latencyHistogram(report.latency)}`
     : '';
-  const fw = report.fw ? ` · firmware ${esc(report.fw.version)} on ${esc(report.fw.board)} (${esc(report.fw.device)})` : '';
+  const fw = report.fw
+    ? ` · firmware ${esc(report.fw.version)} on ${esc(report.fw.board)} (${esc(report.fw.device)})`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>esphil HIL report: ${esc(report.bench.name)}</title><style>${STYLE}</style></head>
 <body><h1>esphil HIL ${report.command}: ${esc(report.bench.name)} <span class="badge b${report.exitCode}">exit ${report.exitCode}</span></h1>

@@ -2,14 +2,16 @@ import type { HilReport, TestRecord } from './model';
 
 export function escapeXml(s: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped: drop them.
-  return s
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    s
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -27,10 +29,13 @@ function testcase(t: TestRecord, classPrefix: string): string {
       : '';
   let body = props;
   if (t.state === 'failed') {
-    const text = [t.error?.stack ?? t.error?.message ?? 'failed', t.hint ? `hint: ${t.hint}` : ''].filter(Boolean).join('\n');
+    const text = [t.error?.stack ?? t.error?.message ?? 'failed', t.hint ? `hint: ${t.hint}` : '']
+      .filter(Boolean)
+      .join('\n');
     body += `<failure message="${escapeXml(t.error?.message ?? 'failed')}" type="AssertionError">${escapeXml(text)}</failure>`;
   } else if (t.state === 'skipped') body += '<skipped/>';
-  if (t.state === 'flaky') body += `<system-out>${escapeXml(`flaky: passed after ${t.retries} retries`)}</system-out>`;
+  if (t.state === 'flaky')
+    body += `<system-out>${escapeXml(`flaky: passed after ${t.retries} retries`)}</system-out>`;
   return `    <testcase ${attrs}>${body}</testcase>`;
 }
 
@@ -66,7 +71,8 @@ export function mergeJunit(docs: readonly string[], name = 'esphil-hil'): string
   for (const doc of docs) {
     for (const m of doc.matchAll(/<testsuite\s[\s\S]*?<\/testsuite>/g)) {
       const suite = m[0];
-      const attr = (k: string) => Number(new RegExp(`^<testsuite[^>]*\\s${k}="([\\d.]+)"`).exec(suite)?.[1] ?? 0);
+      const attr = (k: string) =>
+        Number(new RegExp(`^<testsuite[^>]*\\s${k}="([\\d.]+)"`).exec(suite)?.[1] ?? 0);
       tests += attr('tests');
       failures += attr('failures');
       errors += attr('errors');

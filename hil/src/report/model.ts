@@ -125,5 +125,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export function latencyStats(samplesMs: readonly number[]): LatencyStats {
   const sorted = [...samplesMs].sort((a, b) => a - b);
-  return { samplesMs: sorted, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+  return {
+    samplesMs: sorted,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+  };
 }

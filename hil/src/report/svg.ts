@@ -12,7 +12,9 @@ export function sweepChart(points: readonly SweepPoint[]): string {
   const x = (duty: number) => PAD + duty * (W - 2 * PAD);
   const y = (v: number) => H - PAD - (v / maxY) * (H - 2 * PAD);
   const sorted = [...points].sort((a, b) => a.duty - b.duty);
-  const band = `${sorted.map((p) => `${x(p.duty).toFixed(1)},${y(p.expected + p.tolerance).toFixed(1)}`).join(' ')} ${[...sorted]
+  const band = `${sorted.map((p) => `${x(p.duty).toFixed(1)},${y(p.expected + p.tolerance).toFixed(1)}`).join(' ')} ${[
+    ...sorted,
+  ]
     .reverse()
     .map((p) => `${x(p.duty).toFixed(1)},${y(Math.max(0, p.expected - p.tolerance)).toFixed(1)}`)
     .join(' ')}`;
@@ -24,7 +26,10 @@ export function sweepChart(points: readonly SweepPoint[]): string {
     })
     .join('');
   const ticks = sorted
-    .map((p) => `<text x="${x(p.duty).toFixed(1)}" y="${H - PAD + 16}" font-size="10" text-anchor="middle">${Math.round(p.duty * 100)}%</text>`)
+    .map(
+      (p) =>
+        `<text x="${x(p.duty).toFixed(1)}" y="${H - PAD + 16}" font-size="10" text-anchor="middle">${Math.round(p.duty * 100)}%</text>`,
+    )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="PWM sweep expected vs measured"><rect width="${W}" height="${H}" fill="#fff"/><polygon points="${band}" fill="#cde" opacity="0.6"/><polyline points="${line}" fill="none" stroke="#36c" stroke-width="2"/>${dots}${ticks}<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#999"/><line x1="${PAD}" y1="${PAD}" x2="${PAD}" y2="${H - PAD}" stroke="#999"/><text x="${PAD}" y="${PAD - 8}" font-size="11">ADC counts (max ${Math.round(maxY)}): line = model, band = tolerance, dots = probe</text></svg>`;
 }

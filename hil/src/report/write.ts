@@ -11,7 +11,11 @@ export interface WrittenReports {
   serialLog: string;
 }
 
-export async function writeReports(dir: string, report: HilReport, serialLog: readonly SerialLogEntry[]): Promise<WrittenReports> {
+export async function writeReports(
+  dir: string,
+  report: HilReport,
+  serialLog: readonly SerialLogEntry[],
+): Promise<WrittenReports> {
   await mkdir(dir, { recursive: true });
   const out: WrittenReports = {
     junit: join(dir, 'junit.xml'),
@@ -24,7 +28,10 @@ export async function writeReports(dir: string, report: HilReport, serialLog: re
     writeFile(out.junit, renderJunit(report)),
     writeFile(out.json, `${JSON.stringify(report, null, 2)}\n`),
     writeFile(out.html, renderHtml(report)),
-    writeFile(out.serialLog, serialLog.map((l) => `${((l.at - base) / 1000).toFixed(3).padStart(9)} ${l.text}`).join('\n') + '\n'),
+    writeFile(
+      out.serialLog,
+      `${serialLog.map((l) => `${((l.at - base) / 1000).toFixed(3).padStart(9)} ${l.text}`).join('\n')}\n`,
+    ),
   ]);
   return out;
 }

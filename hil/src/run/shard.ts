@@ -11,7 +11,11 @@ export function parseShard(text: string): Shard {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new HilError('bad_args', `--shard "${text}" is not i/n with 1 <= i <= n`, 'e.g. --shard 1/3 on the first of three benches');
+    throw new HilError(
+      'bad_args',
+      `--shard "${text}" is not i/n with 1 <= i <= n`,
+      'e.g. --shard 1/3 on the first of three benches',
+    );
   }
   return { index, count };
 }

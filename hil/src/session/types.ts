@@ -1,6 +1,7 @@
 import type { ClientOptions, DeviceClient } from '@esphil/client';
-import type { WiringSpec } from '@esphil/device-model';
+import type { ProbeProfile, ResolvedConfig, WiringSpec } from '@esphil/device-model';
 import type { Capabilities } from '@esphil/protocol';
+import type { SimBench } from '@esphil/sim';
 import type { ResolvedBench } from '../bench/types';
 import type { ProbeMonitor } from '../probe/monitor';
 import type { SweepPoint, WiringFinding } from '../report/model';
@@ -29,6 +30,11 @@ export interface HilSession {
   readonly wiring: WiringSpec;
   readonly url: string;
   readonly expect: DutExpectations;
+  /** The device config the DUT runs (resolved: every default filled in). */
+  readonly config: ResolvedConfig;
+  readonly profile: ProbeProfile;
+  /** The simulator, on sim benches (tests must not depend on it: suites run on hardware too). */
+  readonly sim: SimBench | null;
   /** The primary client (reconnects after resets). */
   readonly dut: DeviceClient;
   readonly serial: SerialFixture;
@@ -43,5 +49,11 @@ export interface HilSession {
   connect(label: string, opts?: ClientOptions): Promise<DeviceClient>;
   /** Hardware reset of the DUT (DTR/RTS, or the sim's circuit); resolves once the ready line is seen again. */
   reset(): Promise<void>;
+  /** Reboots the primary client noticed (new boot id after a reconnect); `expected` = announced by reset()/expectReboot(). */
+  readonly reboots: readonly { at: number; from: string; to: string; expected: boolean }[];
+  /** Announce a reboot the test causes itself (e.g. the `reboot` op), so it is not reported as a crash. */
+  expectReboot(): void;
+  /** Closes the clients connect() made (after every test). */
+  closeExtra(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FleetEvent } from './fleet';
+import { createFleetWith, type FleetEvent } from './fleet';
 import { createFleet } from './index';
 import { type FakeDevice, startFakeDevice } from './testing/fake-device';
 import { nextEvent } from './testing/next-event';
+import type { TransportFactory } from './transport';
+import { nodeTransport } from './transport-node';
 
 const devices: FakeDevice[] = [];
 afterEach(async () => {
@@ -120,5 +122,46 @@ describe('fleet', () => {
         ],
       }),
     ).toThrow(/duplicate/);
+  });
+
+  it('connectConcurrency bounds the handshakes in progress', async () => {
+    const [a] = await servers(1);
+    let active = 0;
+    let peak = 0;
+    const inner = nodeTransport();
+    // counts a transport as "handshaking" from creation until its first message (hello) or its close
+    const counting: TransportFactory = (url, opts, h) => {
+      let done = false;
+      const finish = () => {
+        if (!done) {
+          done = true;
+          active--;
+        }
+      };
+      active++;
+      peak = Math.max(peak, active);
+      return inner(url, opts, {
+        ...h,
+        message: (text, binary) => {
+          finish();
+          h.message(text, binary);
+        },
+        close: (code, reason) => {
+          finish();
+          h.close(code, reason);
+        },
+      });
+    };
+    const fleet = createFleetWith(
+      {
+        devices: Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, url: a!.url })),
+        connectConcurrency: 4,
+        heartbeat: false,
+      },
+      counting,
+    );
+    expect((await fleet.ready).open).toHaveLength(40);
+    expect(peak).toBe(4);
+    await fleet.close();
   });
 });

@@ -64,10 +64,10 @@ export interface Fleet {
  */
 export function createFleetWith(opts: FleetOptions, transport: TransportFactory): Fleet {
   const { devices, connectConcurrency, ...clientOpts } = opts;
-  const seen = new Set<string>();
+  const byId = new Map<string, FleetDevice>();
   for (const d of devices) {
-    if (seen.has(d.id)) throw new TypeError(`duplicate fleet device id ${JSON.stringify(d.id)}`);
-    seen.add(d.id);
+    if (byId.has(d.id)) throw new TypeError(`duplicate fleet device id ${JSON.stringify(d.id)}`);
+    byId.set(d.id, d);
   }
   const timers = clientOpts.timers ?? defaultTimers;
   const hbOpts = clientOpts.heartbeat === false ? false : { ...DEFAULT_HEARTBEAT, ...clientOpts.heartbeat };
@@ -135,7 +135,7 @@ export function createFleetWith(opts: FleetOptions, transport: TransportFactory)
     ready,
     client: (id) => clients.get(id),
     status: (id) => {
-      const d = devices.find((x) => x.id === id);
+      const d = byId.get(id);
       return d ? statusOf(d) : undefined;
     },
     statuses: () => devices.map(statusOf),

@@ -151,14 +151,10 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
       if (msg.t === 'res' && msg.id === AUTH_REQUEST_ID && authSent) {
         if (!msg.ok) {
           fail(
-            new DeviceClientError(
-              msg.error.code === 'unauthorized' ? 'unauthorized' : msg.error.code,
-              msg.error.msg,
-              {
-                op: 'auth',
-                hint: 'the device refused the token',
-              },
-            ),
+            new DeviceClientError(msg.error.code, msg.error.msg, {
+              op: 'auth',
+              hint: 'the device refused the token',
+            }),
           );
           transport!.close(1000, 'auth refused');
         }

@@ -32,7 +32,7 @@ afterEach(async () => {
 
 async function benchWithBoard(opts: SimBenchOptions = {}) {
   const clock = new ManualClock();
-  const bench: SimBench = await startSimBench({ clock, ...opts });
+  const bench: SimBench = await startSimBench({ clock, latency: 'zero', ...opts });
   cleanup.push(() => bench.close());
   const stream = new SerialPortStream({ binding: bench.binding, path: bench.probePath, baudRate: 57600 });
   const io = new firmataIo.Firmata(stream, { reportVersionTimeout: 200 });
@@ -144,7 +144,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
   });
 
   it('exposes the DUT console on the binding at /sim/dut', async () => {
-    const bench = await startSimBench();
+    const bench = await startSimBench({ latency: 'zero' });
     cleanup.push(() => bench.close());
     const port = new SerialPortStream({ binding: bench.binding, path: bench.dutPath, baudRate: 115200 });
     cleanup.push(async () => {
@@ -158,7 +158,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
     port.on('data', (d: Buffer) => {
       rx += d.toString('latin1');
     });
-    port.write('{"id":1,"op":"info"}\n');
+    port.write('@esphil {"id":1,"op":"info"}\r\n');
     while (!rx.includes('"id":1')) await once(port, 'data');
     expect(rx).toMatch(/@esphil \{"t":"res","id":1,"ok":true,"result":\{"fw"/);
     expect(await bench.binding.list()).toEqual(
@@ -169,7 +169,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
   it('wire faults act on the bench wiring (what the probe sees), not on what the device reports', async () => {
     const clock = new ManualClock();
     const make = async (fault: string) => {
-      const b = await startSimBench({ clock, faults: [fault] });
+      const b = await startSimBench({ clock, latency: 'zero', faults: [fault] });
       cleanup.push(() => b.close());
       const ws = await openClient(b.url);
       cleanup.push(() => ws.close());

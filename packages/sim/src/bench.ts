@@ -14,7 +14,7 @@ import type { WifiCredentials, WifiNetwork } from './dut/wifi-env';
 import { wiringPinBus } from './dut/wiring-pins';
 import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
 import type { Fault } from './faults/types';
-import type { LatencyProfileName } from './latency';
+import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
 import type { Clock } from './probe/clock';
 import { VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
@@ -83,7 +83,7 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
     config: opts.config ?? DEFAULT_SIM_CONFIG,
     backend: opts.backend ?? tsBackendFactory,
     pins: wiringPinBus(wiring),
-    latency: opts.latency ?? 'zero',
+    latency: opts.latency ?? DEFAULT_LATENCY_PROFILE,
     faults: faults.filter((f) => !isWireFault(f)),
     host: opts.host,
     port: opts.port,

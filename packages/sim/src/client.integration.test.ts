@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 async function bench(opts: SimBenchOptions = {}): Promise<SimBench> {
-  const b = await startSimBench(opts);
+  const b = await startSimBench({ latency: 'zero', ...opts });
   cleanup.push(() => b.close());
   return b;
 }

@@ -18,6 +18,7 @@ export {
   type SimCliIo,
 } from './cli';
 export * from './dut/backend';
+export { type BackendVectorResult, runBackendVector, runBackendVectors } from './dut/backend-vectors';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
 export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
 export { dutSerialDevice } from './dut/serial-adapter';

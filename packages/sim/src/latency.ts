@@ -9,6 +9,8 @@ import { createRng, type Rng } from './rng';
 
 export type LatencyProfileName = 'zero' | 'wifi' | 'wifi-powersave';
 export const LATENCY_PROFILES: readonly LatencyProfileName[] = ['zero', 'wifi', 'wifi-powersave'];
+/** The facts file: a simulator's default models a real board; tests ask for `zero`. */
+export const DEFAULT_LATENCY_PROFILE: LatencyProfileName = 'wifi';
 
 export interface LatencyProfile {
   name: LatencyProfileName;

@@ -43,7 +43,7 @@ describe('esphil-sim --pty', () => {
     port.on('data', (d: Buffer) => {
       rx += d.toString('latin1');
     });
-    port.write('{"id":41,"op":"info"}\n');
+    port.write('@esphil {"id":41,"op":"info"}\r\n');
     while (!rx.includes('"id":41')) await once(port, 'data');
     expect(rx).toMatch(
       /@esphil \{"t":"res","id":41,"ok":true,"result":\{"fw":"0\.1\.0","board":"esp32-doit-devkit-v1"/,

@@ -6,6 +6,8 @@ export interface Outbox {
   send(text: string, delayMs: number): void;
   /** Frames still waiting for their delay. */
   readonly pending: number;
+  /** Resolves once every queued frame has been written (at once when none is queued). */
+  whenEmpty(): Promise<void>;
   clear(): void;
 }
 
@@ -13,12 +15,20 @@ export function createOutbox(write: (text: string) => void, now: () => number = 
   const queue: { text: string; due: number }[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastDue = 0;
+  let emptyWaiters: (() => void)[] = [];
+  const notifyEmpty = (): void => {
+    if (queue.length > 0) return;
+    const w = emptyWaiters;
+    emptyWaiters = [];
+    for (const f of w) f();
+  };
 
   const flush = (): void => {
     timer = null;
     const t = now();
     while (queue.length > 0 && queue[0]!.due <= t) write(queue.shift()!.text);
     arm();
+    notifyEmpty();
   };
   const arm = (): void => {
     if (timer !== null || queue.length === 0) return;
@@ -39,10 +49,15 @@ export function createOutbox(write: (text: string) => void, now: () => number = 
     get pending() {
       return queue.length;
     },
+    whenEmpty() {
+      if (queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => emptyWaiters.push(resolve));
+    },
     clear() {
       queue.length = 0;
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      notifyEmpty();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DutHarness, startDut } from '../testing/dut';
@@ -85,11 +86,53 @@ describe('robustness (fast-check)', () => {
         const id = n++;
         const from = h.consoleLength();
         // Enough newlines to end any partial line and fill any Improv packet (<= 255 data bytes) the noise began.
-        h.dut.serialWrite(Buffer.from(`${'\n'.repeat(260)}{"id":${id},"op":"ping"}\n`));
+        h.dut.serialWrite(Buffer.from(`${'\n'.repeat(260)}@esphil {"id":${id},"op":"ping"}\n`));
         await h.waitConsole(new RegExp(`"id":${id},"ok":true`), from);
         expect(h.dut.phase).toBe('running');
       }),
       { numRuns: 150, seed: 99 },
     );
+  });
+
+  it('random bytes and malformed upgrade requests on the TCP port never take the server down', async () => {
+    const port = h.dut.port;
+    const junk = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 512 }).map((b) => Buffer.from(b)),
+      fc
+        .record({
+          method: fc.constantFrom('GET', 'POST', 'BREW', ''),
+          key: fc.oneof(fc.constant('dGhlIHNhbXBsZSBub25jZQ=='), fc.string({ maxLength: 30 })),
+          version: fc.constantFrom('13', '8', 'x', ''),
+          origin: fc.option(fc.string({ maxLength: 20 })),
+          protocol: fc.option(fc.string({ maxLength: 20 })),
+        })
+        .map((r) =>
+          Buffer.from(
+            `${r.method} / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              `Sec-WebSocket-Key: ${r.key}\r\nSec-WebSocket-Version: ${r.version}\r\n` +
+              (r.origin === null ? '' : `Origin: ${r.origin}\r\n`) +
+              (r.protocol === null ? '' : `Sec-WebSocket-Protocol: ${r.protocol}\r\n`) +
+              '\r\n',
+            'latin1',
+          ),
+        ),
+    );
+    await fc.assert(
+      fc.asyncProperty(junk, async (bytes) => {
+        await new Promise<void>((resolve) => {
+          const s = tcpConnect(port, '127.0.0.1', () => {
+            s.end(bytes);
+          });
+          s.on('error', () => resolve());
+          s.on('close', () => resolve());
+          s.resume();
+        });
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+    const fresh = await openClient(h.dut.url);
+    expect((await fresh.request('ping')).ok).toBe(true);
+    await fresh.close();
+    expect((await c.request('ping')).ok).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import {
   type DeviceConfig,
   type DeviceIdentity,
   type Input,
+  legacyStep,
   type MachineState,
   type Origin,
   type StepContext,
@@ -21,10 +22,7 @@ import {
   type ErrorResponse,
   encodeMessage,
   isLegacyText,
-  LEGACY_REPLY_OFF,
-  LEGACY_REPLY_ON,
   MAX_FRAME_BYTES,
-  type UnsequencedEvent,
 } from '@esphil/protocol';
 import type { BackendOutput, BackendStart, DeviceBackend, DeviceBackendFactory } from './backend';
 
@@ -32,9 +30,6 @@ export interface TsBackendOptions {
   /** Frames longer than this are answered `too_large` (the transport's own limit closes with 1009 first). */
   maxFrameBytes?: number;
 }
-
-/** Request id used for the synthetic led.set behind a legacy `LED ON` / `LED OFF` (never sent on the wire). */
-const LEGACY_ID = 0;
 
 export class TsBackend implements DeviceBackend {
   private state: MachineState | null = null;
@@ -57,19 +52,16 @@ export class TsBackend implements DeviceBackend {
 
   async handleFrame(text: string, from: Origin, ctx: StepContext): Promise<BackendOutput> {
     const state = this.machine();
-    const legacy = state.caps.legacyText ? isLegacyText(text) : null;
-    const firstLed = state.caps.leds[0];
-    if (legacy !== null && firstLed) {
-      const r = step(
-        state,
-        { id: LEGACY_ID, op: 'led.set', led: firstLed.name, on: legacy === 'on' },
-        { ...ctx, from },
-      );
+    const legacy = isLegacyText(text);
+    if (legacy !== null) {
+      // PROTOCOL.md 9: refused (legacy off, no LED, unauthorized slot) = no answer, no change.
+      const r = legacyStep(state, legacy, { ...ctx, from });
       this.state = r.state;
-      if (!r.response.ok) return { reply: encodeMessage(r.response), events: r.events, effects: r.effects };
-      const by = from.kind === 'ws' ? `legacy:${from.client}` : 'serial';
-      const events = r.events.map((e): UnsequencedEvent => (e.ev === 'led' ? { ...e, by } : e));
-      return { reply: legacy === 'on' ? LEGACY_REPLY_ON : LEGACY_REPLY_OFF, events, effects: r.effects };
+      return {
+        reply: r.reply,
+        events: r.reply === null ? [] : r.events,
+        effects: r.reply === null ? [] : r.effects,
+      };
     }
     const decoded = decodeRequest(text, { maxBytes: this.maxFrameBytes });
     if (!decoded.ok) {

@@ -84,7 +84,13 @@ describe('VirtualEsp32 over WebSocket', () => {
     expect((await c.request('frobnicate')).error).toMatchObject({ code: 'unknown_op' });
     const reboot = await c.request('reboot');
     expect(reboot.result).toHaveProperty('inMs');
-    expect((await c.closed).code).toBe(1006);
+    expect((await c.closed).code).toBe(1001);
+  });
+
+  it('refuses to start with a config the hardware cannot run', async () => {
+    await expect(
+      startDut({ config: { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'status', pin: 6 }] } }),
+    ).rejects.toMatchObject({ code: 'bad_config', message: expect.stringMatching(/pin/) });
   });
 
   it('broadcasts state changes to every client, numbered per connection', async () => {
@@ -164,6 +170,21 @@ describe('VirtualEsp32 over WebSocket', () => {
     expect(h.pins.outputs.get(2)).toEqual({ kind: 'digital', level: 0 });
   });
 
+  it('ignores legacy text when the config turns it off', async () => {
+    const h = await dutWith({
+      config: {
+        version: 1,
+        board: 'esp32-doit-devkit-v1',
+        leds: [{ name: 'status', pin: 2 }],
+        websocket: { legacyText: false },
+      },
+    });
+    const c = await client(h.dut.url);
+    c.send('LED ON');
+    expect((await c.request('state.get')).result).toMatchObject({ leds: { status: false } });
+    expect(c.frames.filter((f) => f.t !== 'hello').length).toBe(1);
+  });
+
   it('answers malformed frames with errors and keeps the connection', async () => {
     const h = await dutWith();
     const c = await client(h.dut.url);
@@ -220,17 +241,23 @@ describe('VirtualEsp32 serial console', () => {
     expect(text).toContain(`"url":"${h.dut.url}"`);
   });
 
-  it('answers JSON requests over serial as machine lines and prints events', async () => {
+  it('answers prefixed requests over serial as machine lines, prints events, ignores other lines', async () => {
     const h = await dutWith();
     const from = h.consoleLength();
-    h.dut.serialWrite(Buffer.from('{"id":7,"op":"led.set","led":"status","on":true}\n'));
+    h.dut.serialWrite(Buffer.from('@esphil {"id":7,"op":"led.set","led":"status","on":true}\r\n'));
     await h.waitConsole(/@esphil \{"t":"res","id":7,"ok":true/, from);
-    await h.waitConsole(
-      /@esphil \{"t":"evt","seq":\d+,"ev":"led"|@esphil \{"t":"evt".*"ev":"led".*"by":"serial"/,
-      from,
+    expect(h.console().slice(from)).toMatch(
+      /@esphil \{"t":"evt","seq":1,"ev":"led","led":"status","on":true,"by":"serial"\}/,
     );
-    h.dut.serialWrite(Buffer.from('garbage\r\n'));
+    h.dut.serialWrite(Buffer.from('{"id":8,"op":"ping"}\r\nLED ON\r\n@esphil garbage\r\n'));
     await h.waitConsole(/"ok":false,"error":\{"code":"bad_json"/, from);
+    expect(h.console().slice(from)).not.toContain('"id":8');
+    const sub = await new Promise<string>((resolve) => {
+      const at = h.consoleLength();
+      h.dut.serialWrite(Buffer.from('@esphil {"id":9,"op":"sensor.subscribe","sensor":"light","hz":5}\r\n'));
+      void h.waitConsole(/"id":9.*\r\n/, at).then((m) => resolve(m[0]));
+    });
+    expect(sub).toContain('"code":"bad_param"');
   });
 
   it('config.set over serial stores the config and reboots into it; WebSocket clients may not', async () => {
@@ -244,7 +271,7 @@ describe('VirtualEsp32 serial console', () => {
     const from = h.consoleLength();
     const ready = new Promise((r) => h.dut.once('ready', r));
     const config = { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'red', pin: 23 }] };
-    h.dut.serialWrite(Buffer.from(`${JSON.stringify({ id: 3, op: 'config.set', config })}\n`));
+    h.dut.serialWrite(Buffer.from(`@esphil ${JSON.stringify({ id: 3, op: 'config.set', config })}\r\n`));
     await h.waitConsole(/"id":3,"ok":true/, from);
     await ready;
     expect(h.console().slice(from)).toContain('rst:0xc (SW_CPU_RESET)');

@@ -5,17 +5,20 @@
  * transports and fault injection.
  */
 import { EventEmitter } from 'node:events';
-import type {
-  ButtonConfig,
-  DeviceConfig,
-  DeviceIdentity,
-  Effect,
-  Input,
-  Origin,
-  StepContext,
+import {
+  type ButtonConfig,
+  type DeviceConfig,
+  type DeviceIdentity,
+  type Effect,
+  formatDiagnostic,
+  type Input,
+  type Origin,
+  type StepContext,
+  validateConfig,
 } from '@esphil/device-model';
 import {
   type Capabilities,
+  CloseCode,
   type HelloMessage,
   PROTOCOL_VERSION,
   SERIAL_MACHINE_PREFIX,
@@ -24,7 +27,12 @@ import {
 import { SimError } from '../errors';
 import { compileFaults, type FaultPlan, faultedPwmFraction, parseFaults } from '../faults/index';
 import type { Fault } from '../faults/types';
-import { createLatencyModel, type LatencyModel, type LatencyProfileName } from '../latency';
+import {
+  createLatencyModel,
+  DEFAULT_LATENCY_PROFILE,
+  type LatencyModel,
+  type LatencyProfileName,
+} from '../latency';
 import { createRng, DEFAULT_SEED, type Rng } from '../rng';
 import type { BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
 import {
@@ -134,7 +142,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     super();
     this.opts = opts;
     this.rng = createRng(opts.seed ?? DEFAULT_SEED);
-    this.latency = createLatencyModel(opts.latency ?? 'zero', this.rng);
+    this.latency = createLatencyModel(opts.latency ?? DEFAULT_LATENCY_PROFILE, this.rng);
     this.faults = compileFaults(parseFaults(opts.faults ?? []));
     this.pins = opts.pins ?? new PinBank();
     this.networks = opts.networks ?? [{ ...DEFAULT_WIFI_NETWORK }];
@@ -236,6 +244,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   /** Power on: the WebSocket port starts listening, the chip boots. Resolves once the app is ready. */
   async start(): Promise<void> {
     if (this.closed) throw new SimError('closed', 'this VirtualEsp32 was closed; create a new one');
+    const { config, diagnostics } = validateConfig(this.storedConfig);
+    if (!config) {
+      const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+      throw new SimError('bad_config', `the DUT cannot boot this device config:\n  ${errors.join('\n  ')}`);
+    }
     await this.ws.listen();
     this.unwatchInputs = this.pins.onInputChange((pin) => this.onInputChange(pin));
     const ready = this.nextPhase(['running', 'download']);
@@ -269,15 +282,27 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await ready;
   }
 
-  /** esp_restart() from the app. */
+  /** esp_restart() from the app: clients get a 1001 close first. Resolves when the app is ready again. */
   async reboot(): Promise<void> {
     const ready = this.nextPhase(['running', 'download']);
-    this.holdInReset();
-    this.powerOn('sw', 'flash');
+    await this.softRestart(this.gen);
     await ready;
   }
 
-  /** Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events while hung; TCP stays up. */
+  /** The firmware's restart path: say goodbye (1001) to every client, then esp_restart(). */
+  private async softRestart(gen: number): Promise<void> {
+    if (gen !== this.gen || this.closed) return;
+    this.log('I', 'main.cpp:77', 'restart(): rebooting');
+    await this.ws.closeAll(CloseCode.goingAway, 'rebooting');
+    if (gen !== this.gen || this.closed) return;
+    this.holdInReset();
+    this.powerOn('sw', 'flash');
+  }
+
+  /**
+   * Freeze (true) or resume the app's loop: no WebSocket replies, pongs or events and no serial requests while
+   * hung; TCP connections stay up (only a heartbeat notices).
+   */
   setHung(hung: boolean): void {
     this.ws.setHung(hung);
   }
@@ -291,12 +316,16 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     } catch {
       return;
     }
-    if (this._phase !== 'running') return;
+    // A hung app loop reads nothing; what arrived meanwhile is lost with the UART FIFO.
+    if (this._phase !== 'running' || this.ws.isHung) return;
     for (const item of items) {
       const gen = this.gen;
       if (item.kind === 'line') {
-        if (item.text.trim() === '') continue;
-        void this.enqueue(() => this.onSerialLine(item.text, gen));
+        // PROTOCOL.md 11.2: requests carry the machine prefix; any other line is not for the device.
+        const at = item.text.indexOf(SERIAL_MACHINE_PREFIX);
+        if (at < 0) continue;
+        const text = item.text.slice(at + SERIAL_MACHINE_PREFIX.length);
+        void this.enqueue(() => this.onSerialLine(text, gen));
       } else if (item.kind === 'overlong') {
         this.machine({
           t: 'res',
@@ -390,7 +419,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     void this.boot(gen, reason, mode).catch((err: unknown) => {
       if (gen !== this.gen) return;
       this.println(appLog(this.uptime(), 'E', 'main.cpp:12', `setup(): ${String(err)}`));
-      this.panic(gen);
+      // abort() in setup(): the board resets after the panic handler, never in a tight loop.
+      this.later(REBOOT_LOOP_MS, () => this.panic(gen));
     });
   }
 
@@ -485,8 +515,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       this.later(after, () => {
         if (gen !== this.gen) return;
         this.log('W', 'main.cpp:90', 'loop(): restarting (reboot-after fault)');
-        this.holdInReset();
-        this.powerOn('sw', 'flash');
+        void this.softRestart(gen);
       });
     }
     if (this.faults.rebootLoop) {
@@ -622,7 +651,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     for (const ev of out.events) {
       if (ev.ev === 'sensor') continue;
       this.serialSeq += 1;
-      this.machine({ ...ev, seq: this.serialSeq } as SerialMachineLine);
+      const { t, ...rest } = ev;
+      this.machine({ t, seq: this.serialSeq, ...rest } as SerialMachineLine);
     }
     this.applyEffects(out.effects);
   }
@@ -644,11 +674,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           break;
         case 'reboot': {
           const gen = this.gen;
-          this.later(e.afterMs, () => {
-            if (gen !== this.gen) return;
-            this.holdInReset();
-            this.powerOn('sw', 'flash');
-          });
+          this.later(e.afterMs, () => void this.softRestart(gen));
           break;
         }
       }

@@ -193,4 +193,11 @@ describe('WsServer (arduinoWebSockets behaviour)', () => {
     const r = await expectRefused(srv.url);
     expect(r.opened).toBe(false);
   });
+
+  it('announces a wildcard listen address as loopback', async () => {
+    const srv = await start({ host: '0.0.0.0' });
+    expect(srv.url).toBe(`ws://127.0.0.1:${srv.port}/`);
+    const c = await openClient(srv.url);
+    await c.close();
+  });
 });

@@ -38,6 +38,10 @@ export interface HeartbeatOptions {
 /** enableHeartbeat() values the esphil firmware uses (device-model WebSocketConfig defaults). */
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 3_000, failures: 2 };
 export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
+/** arduinoWebSockets' TCP timeout for a handshake. */
+export const TCP_TIMEOUT_MS = 5_000;
+/** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
+export const GOODBYE_MAX_WAIT_MS = 1_000;
 /** Sensor subscription timers never run faster than this, whatever a backend accepts. */
 export const MAX_SENSOR_HZ = 1_000;
 
@@ -192,6 +196,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     });
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
     this.http.on('clientError', (_err, socket) => socket.destroy());
+    // WEBSOCKETS_TCP_TIMEOUT: a TCP client that does not complete its handshake is dropped.
+    this.http.headersTimeout = TCP_TIMEOUT_MS;
+    this.http.requestTimeout = TCP_TIMEOUT_MS;
   }
 
   async listen(): Promise<void> {
@@ -211,8 +218,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   get host(): string {
     return this._host;
   }
+  /** Where clients reach the server; a wildcard listen address is announced as loopback. */
   get url(): string {
-    const h = this._host.includes(':') ? `[${this._host}]` : this._host;
+    const host = this._host === '0.0.0.0' ? '127.0.0.1' : this._host === '::' ? '::1' : this._host;
+    const h = host.includes(':') ? `[${host}]` : host;
     return `ws://${h}:${this._port}/`;
   }
   get clientCount(): number {
@@ -375,6 +384,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
     if (this.closed || this.hung) return;
+    if (isBinary && !client.authorized) {
+      this.reply(client.slot, errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'));
+      return;
+    }
     if (isBinary) {
       this.reply(
         client.slot,
@@ -477,7 +490,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
-    const text = JSON.stringify({ ...event, seq: client.seq });
+    const { t, ...rest } = event;
+    const text = JSON.stringify({ t, seq: client.seq, ...rest });
     client.outbox.send(this.corrupt(text), this.linkDelay());
   }
 
@@ -516,6 +530,35 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** Disconnect one client like `disconnect(num)`. */
   disconnect(slot: number): void {
     this.clients.get(slot)?.ws.close(CloseCode.normal, 'disconnect');
+  }
+
+  /**
+   * Graceful goodbye before a software reboot: close frame to every client, then wait (at most `maxWaitMs`)
+   * for the close handshakes so the frames are on the wire before the board goes away.
+   */
+  async closeAll(code: number, reason: string, maxWaitMs = GOODBYE_MAX_WAIT_MS): Promise<void> {
+    const clients = [...this.clients.values()];
+    if (clients.length === 0) return;
+    const closed = clients.map(
+      (c) =>
+        new Promise<void>((resolve) =>
+          c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()),
+        ),
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+    });
+    // Frames still in flight (a reply delayed by latency) leave before the close frame, as on one TCP stream.
+    await Promise.all(
+      clients.map(async (c) => {
+        await Promise.race([c.outbox.whenEmpty(), deadline]);
+        c.outbox.clear();
+        c.ws.close(code, reason);
+      }),
+    );
+    await Promise.race([Promise.all(closed), deadline]);
+    clearTimeout(timer);
   }
 
   /** The board vanished (reset, power loss): every TCP connection dies without a close handshake. */

@@ -146,7 +146,7 @@ describe('faults', () => {
     ] as const) {
       const h = await dutWith([...faults]);
       const from = h.consoleLength();
-      for (let i = 0; i < 20; i++) h.dut.serialWrite(Buffer.from(`{"id":${i},"op":"ping"}\n`));
+      for (let i = 0; i < 20; i++) h.dut.serialWrite(Buffer.from(`@esphil {"id":${i},"op":"ping"}\n`));
       await h.waitConsole(/"id":19,"ok":true/, from);
       expect(noisy(h.console().slice(from)) > 0, faults.join()).toBe(garbage);
     }

@@ -23,6 +23,7 @@ export async function startDut(opts: Partial<VirtualEsp32Options> = {}): Promise
     config: TEST_CONFIG,
     backend: tsBackendFactory,
     heartbeat: false,
+    latency: 'zero',
     ...opts,
     pins,
   });

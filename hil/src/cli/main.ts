@@ -1,0 +1,82 @@
+import { guessBoard, listPorts } from '@esphil/serial';
+import { EXIT_BENCH_ERROR, EXIT_OK, errorMessage, isHilError } from '../errors';
+import { createProgress, type ProgressStream } from '../run/progress';
+import { runHil } from '../run/run-hil';
+import { parseCliArgs, USAGE } from './args';
+
+export interface CliIO {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+}
+
+/** The `hil` command; returns the exit code. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(argv);
+  } catch (e) {
+    io.stderr.write(`hil: ${errorMessage(e)}\n${isHilError(e) && e.hint ? `${e.hint}\n` : ''}`);
+    return EXIT_BENCH_ERROR;
+  }
+  if (args.command === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (args.command === 'ports') return ports(io, args.json);
+  const progress = createProgress(io.stdout);
+  const result = await runHil({
+    command: args.command,
+    ...(args.bench ? { benchFile: args.bench } : {}),
+    suites: args.suites,
+    suiteDirs: args.suiteDirs,
+    ...(args.out ? { out: args.out } : {}),
+    retries: args.retries,
+    shard: args.shard,
+    simFaults: args.simFaults,
+    ...(args.latency ? { latency: args.latency } : {}),
+    progress,
+  });
+  const r = result.report;
+  const s = r.summary;
+  if (args.command === 'doctor') {
+    for (const f of r.wiring)
+      io.stdout.write(`  ${f.status === 'ok' ? 'ok     ' : f.status.padEnd(7)} ${f.wire}: ${f.detail}\n`);
+  }
+  io.stdout.write(
+    `hil ${r.command} on ${r.bench.name}: ${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped in ${(r.durationMs / 1000).toFixed(1)} s -> exit ${result.exitCode}\n`,
+  );
+  if (result.files)
+    io.stdout.write(`reports: ${result.files.html} ${result.files.junit} ${result.files.json}\n`);
+  if (r.benchError)
+    io.stderr.write(
+      `hil: bench error (${r.benchError.code}): ${r.benchError.message}\n${r.benchError.hint ? `  what to do: ${r.benchError.hint}\n` : ''}`,
+    );
+  return result.exitCode;
+}
+
+async function ports(io: CliIO, json: boolean): Promise<number> {
+  try {
+    const list = await listPorts();
+    if (json) {
+      io.stdout.write(
+        `${JSON.stringify(
+          list.map((p) => ({ ...p, guess: guessBoard(p) })),
+          null,
+          2,
+        )}\n`,
+      );
+      return EXIT_OK;
+    }
+    if (list.length === 0) io.stdout.write('no serial ports found (pseudo-terminals are never listed)\n');
+    for (const p of list) {
+      const g = guessBoard(p);
+      io.stdout.write(
+        `${p.path.padEnd(22)} ${p.vendorId ?? '----'}:${p.productId ?? '----'} ${(p.serialNumber ?? '').padEnd(16)} ${g ? `${g.description} [${g.chip}, ${g.family}${g.autoReset ? ', auto-reset' : ''}]` : 'unknown'}\n`,
+      );
+    }
+    return EXIT_OK;
+  } catch (e) {
+    io.stderr.write(`hil ports: ${errorMessage(e)}\n`);
+    return EXIT_BENCH_ERROR;
+  }
+}

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The package root (holds benches/ and suites/), found from both src/ (tests) and dist/ (built CLI). */
+export function packageRoot(): string {
+  for (const rel of ['..', '../..']) {
+    const dir = fileURLToPath(new URL(`${rel}/`, import.meta.url));
+    if (existsSync(`${dir}benches`) && existsSync(`${dir}suites`)) return dir.replace(/\/$/, '');
+  }
+  throw new Error('cannot find the @esphil/hil package root (benches/ and suites/)');
+}
+
+export const defaultBenchFile = () => `${packageRoot()}/benches/sim.json`;
+export const builtinSuiteDir = () => `${packageRoot()}/suites`;
+
+const WORKSPACE_PACKAGES = ['protocol', 'device-model', 'serial', 'client', 'sim'];
+
+/**
+ * Aliases for suite files, so they load the same code the runner runs: when the runner itself runs from source
+ * (its own tests), every @esphil/* package resolves to its src (no build needed); built, `@esphil/hil` is dist.
+ */
+export function suiteAliases(): Record<string, string> {
+  const root = packageRoot();
+  if (!fileURLToPath(import.meta.url).includes('/src/')) return { '@esphil/hil': `${root}/dist/index.js` };
+  const aliases: Record<string, string> = { '@esphil/hil': `${root}/src/index.ts` };
+  for (const p of WORKSPACE_PACKAGES) {
+    const entry = `${root}/../packages/${p}/src/index.ts`;
+    if (existsSync(entry)) aliases[`@esphil/${p}`] = entry;
+  }
+  return aliases;
+}

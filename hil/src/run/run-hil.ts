@@ -1,0 +1,229 @@
+import { resolve } from 'node:path';
+import { createVitest } from 'vitest/node';
+import { loadBench } from '../bench/load';
+import type { LatencyProfile, ResolvedBench } from '../bench/types';
+import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, errorMessage, HilError } from '../errors';
+import {
+  type HilReport,
+  latencyStats,
+  type SerialLogEntry,
+  summarize,
+  type WiringFinding,
+} from '../report/model';
+import { type WrittenReports, writeReports } from '../report/write';
+import { openSession } from '../session/open';
+import { setSession } from '../session/registry';
+import type { HilSession } from '../session/types';
+import { guardProcessGlobals, inProcessPool } from '../vitest/in-process-pool';
+import { HilReporter } from '../vitest/reporter';
+import { builtinSuiteDir, defaultBenchFile, packageRoot, suiteAliases } from './paths';
+import { type ProgressSink, silentProgress } from './progress';
+import { type Shard, shardSuites } from './shard';
+import { StageRunner } from './stage-runner';
+import { discoverSuites, selectSuites } from './suites';
+
+export const DEFAULT_OUT_DIR = 'hil-results';
+/** Per-test budget inside suites; bench timeouts bound the waits inside. */
+export const DEFAULT_TEST_TIMEOUT_MS = 15_000;
+
+export interface RunHilOptions {
+  command?: 'run' | 'doctor';
+  /** Bench file; default the simulated bench (benches/sim.json). */
+  benchFile?: string;
+  /** An already resolved bench (tests); wins over benchFile. */
+  bench?: ResolvedBench;
+  suites?: string[];
+  /** Extra directories with *.hil.ts suite files. */
+  suiteDirs?: string[];
+  /** Leave out the built-in suites (only --suite-dir ones). */
+  noBuiltin?: boolean;
+  /** Report directory; null = write nothing. */
+  out?: string | null;
+  retries?: number;
+  shard?: Shard | null;
+  simFaults?: string[];
+  latency?: LatencyProfile;
+  progress?: ProgressSink;
+  lockDir?: string;
+  testTimeoutMs?: number;
+}
+
+export interface RunHilResult {
+  exitCode: number;
+  report: HilReport;
+  files: WrittenReports | null;
+}
+
+/** The whole run: bench -> stages -> suites -> reports. Never throws for bench/DUT problems: they are exit codes. */
+export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
+  const command = opts.command ?? 'run';
+  const progress = opts.progress ?? silentProgress;
+  const stages = new StageRunner(progress);
+  const started = Date.now();
+  const t0 = performance.now();
+  let bench: ResolvedBench | null = opts.bench ?? null;
+  let session: HilSession | null = null;
+  let serialLog: readonly SerialLogEntry[] = [];
+  let findings: WiringFinding[] = [];
+  let fw: HilReport['fw'] = null;
+  let benchError: HilReport['benchError'] = null;
+  const reporter = new HilReporter(() => session, progress);
+
+  try {
+    if (!bench) {
+      const file = opts.benchFile ?? defaultBenchFile();
+      bench = await stages.run(
+        'bench',
+        () => loadBench(file),
+        (b) => `${b.name} (${b.kind})`,
+      );
+    }
+    const b = bench;
+    const dirs = [
+      ...(opts.noBuiltin ? [] : [builtinSuiteDir()]),
+      ...(opts.suiteDirs ?? []).map((d) => resolve(d)),
+    ];
+    const selected = command === 'run' ? selectSuites(await discoverSuites(dirs), opts.suites ?? []) : [];
+    const files = shardSuites(
+      selected.map((s) => s.file),
+      opts.shard ?? null,
+    );
+    // Keep discovery order (numeric prefixes) within the shard.
+    const ordered = selected.map((s) => s.file).filter((f) => files.includes(f));
+
+    const opened = await openSession({
+      bench: b,
+      stages,
+      wiringCheck: command === 'doctor' ? 'full' : 'quick',
+      ...(opts.simFaults ? { simFaults: opts.simFaults } : {}),
+      ...(opts.latency ? { latency: opts.latency } : {}),
+      ...(opts.lockDir ? { lockDir: opts.lockDir } : {}),
+    });
+    session = opened.session;
+    findings = opened.findings;
+    fw = opened.fw;
+    serialLog = session.serialLog.entries;
+
+    if (command === 'run') {
+      if (ordered.length === 0) stages.skip('suites', 'no suites in this shard');
+      else
+        await stages.run(
+          'suites',
+          () => runSuites(ordered, session!, reporter, opts),
+          () => `${reporter.tests.length} tests`,
+        );
+    }
+  } catch (e) {
+    const err =
+      e instanceof HilError
+        ? e
+        : new HilError(
+            'internal',
+            errorMessage(e),
+            'this is a runner bug: please report it with report.json',
+          );
+    benchError = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+    const attached = (e as { serialLog?: SerialLogEntry[] }).serialLog;
+    if (attached) serialLog = attached;
+    progress.info(
+      `bench error (${err.code}): ${err.message}${err.hint ? `\n  what to do: ${err.hint}` : ''}`,
+    );
+  } finally {
+    setSession(null);
+    if (session) await session.close();
+  }
+
+  const summary = summarize(reporter.tests);
+  const doctorSuspects = command === 'doctor' && findings.some((f) => f.status !== 'ok');
+  const exitCode =
+    benchError || doctorSuspects ? EXIT_BENCH_ERROR : summary.failed > 0 ? EXIT_DUT_FAILED : EXIT_OK;
+  const report: HilReport = {
+    tool: 'esphil-hil',
+    version: 1,
+    bench: {
+      name: bench?.name ?? opts.benchFile ?? 'sim',
+      kind: bench?.kind ?? 'unknown',
+      file: bench?.file ?? null,
+    },
+    command,
+    startedAt: new Date(started).toISOString(),
+    durationMs: performance.now() - t0,
+    exitCode,
+    shard: opts.shard ?? null,
+    benchError,
+    stages: stages.records,
+    tests: reporter.tests,
+    summary,
+    pwmSweep: reporter.sweep,
+    latency: reporter.latencyMs.length > 0 ? latencyStats(reporter.latencyMs) : null,
+    wiring: findings,
+    fw,
+  };
+  let files: WrittenReports | null = null;
+  if (opts.out !== null) {
+    const dir = resolve(opts.out ?? DEFAULT_OUT_DIR);
+    const t = performance.now();
+    files = await writeReports(dir, report, serialLog);
+    report.stages.push({
+      name: 'report',
+      status: 'ok',
+      startedAt: Date.now(),
+      durationMs: performance.now() - t,
+      detail: dir,
+    });
+    progress.stage('report', 'ok', dir, performance.now() - t);
+  }
+  progress.done();
+  return { exitCode, report, files };
+}
+
+class KeepOrderSequencer {
+  async shard<T>(files: T[]): Promise<T[]> {
+    return files;
+  }
+  async sort<T>(files: T[]): Promise<T[]> {
+    return files;
+  }
+}
+
+async function runSuites(
+  files: string[],
+  session: HilSession,
+  reporter: HilReporter,
+  opts: RunHilOptions,
+): Promise<void> {
+  setSession(session);
+  const restore = guardProcessGlobals();
+  const vitest = await createVitest(
+    'test',
+    {
+      root: packageRoot(),
+      config: false,
+      watch: false,
+      include: ['**/*.hil.{ts,mts,js,mjs}'],
+      pool: inProcessPool,
+      isolate: false,
+      fileParallelism: false,
+      maxWorkers: 1,
+      reporters: [reporter],
+      retry: opts.retries ?? 0,
+      testTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+      hookTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+      disableConsoleIntercept: true,
+      passWithNoTests: true,
+      // Suites run in discovery order (numeric prefixes; the reset suite last), not vitest's duration-cached order.
+      sequence: { shuffle: false, concurrent: false, sequencer: KeepOrderSequencer },
+      // Fake timers in a suite must not freeze the bench's real I/O timers by default.
+      fakeTimers: { toFake: [] },
+    },
+    { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
+  );
+  try {
+    const project = vitest.getRootProject();
+    const specs = files.map((f) => project.createSpecification(f));
+    await vitest.runTestSpecifications(specs, true);
+  } finally {
+    await vitest.close();
+    restore();
+  }
+}

@@ -1,0 +1,45 @@
+import { connectLegacy } from '@esphil/client';
+import { hilTest as test } from '@esphil/hil';
+import { LEGACY_REPLY_OFF, LEGACY_REPLY_ON } from '@esphil/protocol';
+import { expect } from 'vitest';
+
+test('led.set on and off show on the probe pin', async ({ dut, bench }) => {
+  const led = bench.session.config.leds[0];
+  if (!led) throw new Error('the device config has no LED to test');
+  await dut.ledSet(led.name, true);
+  const on = await bench.expectLed(led.name, true);
+  await dut.ledSet(led.name, false);
+  const off = await bench.expectLed(led.name, false);
+  expect(on.ok, `probe read ${on.measured} with the LED on`).toBe(true);
+  expect(off.ok, `probe read ${off.measured} with the LED off`).toBe(true);
+});
+
+test('led.toggle flips the pin both ways', async ({ dut, bench }) => {
+  const led = bench.session.config.leds[0]!;
+  await dut.ledSet(led.name, false);
+  const first = await dut.ledToggle(led.name);
+  expect(first.on).toBe(true);
+  const lit = await bench.expectLed(led.name, true);
+  const second = await dut.ledToggle(led.name);
+  expect(second.on).toBe(false);
+  const dark = await bench.expectLed(led.name, false);
+  expect([lit.ok, dark.ok]).toEqual([true, true]);
+});
+
+test('legacy "LED ON" / "LED OFF" text frames drive the first LED', async ({ dut, bench }) => {
+  const led = bench.session.config.leds[0]!;
+  expect(dut.caps.legacyText).toBe(true);
+  const legacy = await connectLegacy(bench.session.url, {
+    timeoutMs: bench.timeouts.connectMs,
+    requestTimeoutMs: bench.timeouts.requestMs,
+  });
+  try {
+    expect(await legacy.ledOn()).toBe(LEGACY_REPLY_ON);
+    const on = await bench.expectLed(led.name, true);
+    expect(await legacy.ledOff()).toBe(LEGACY_REPLY_OFF);
+    const off = await bench.expectLed(led.name, false);
+    expect([on.ok, off.ok]).toEqual([true, true]);
+  } finally {
+    await legacy.close();
+  }
+});
