@@ -4,10 +4,12 @@
  * `node dist/main.mjs rtt push` runs a subset (names: rtt push fleet codec hil).
  */
 import { fileURLToPath } from 'node:url';
+import { cliRunner } from './hil/cli-runner';
 import { machineInfo } from './machine';
 import { type BenchReport, markdownTable, writeReport } from './report';
 import { runCodec } from './scenarios/codec';
 import { FLEET_DEFAULTS, runFleet } from './scenarios/fleet';
+import { runHilScenario } from './scenarios/hil';
 import { runPush } from './scenarios/push';
 import { runRtt } from './scenarios/rtt';
 
@@ -41,6 +43,21 @@ if (want('fleet')) {
     `fleet: event-loop delay p99 ${r.clientLoopDelayP99Ms.toFixed(1)} ms in the client process, ` +
       `${r.deviceLoopDelayP99Ms?.toFixed(1) ?? '-'} ms in the worst sim process (stalls there land in the latency tail)`,
   );
+}
+if (want('hil')) {
+  say('5 HIL run on the sim (zero / wifi latency, via the hil CLI)');
+  const probe = fileURLToPath(new URL('./cpu-probe.mjs', import.meta.url));
+  const r = await runHilScenario(cliRunner(probe));
+  report.rows.push(...r.rows);
+  const z = r.byProfile.zero;
+  if (z.cpuMs !== null) {
+    report.notes.push(
+      `HIL zero latency: ${z.processWallMs.toFixed(0)} ms process wall per run: ${z.startupMs?.toFixed(0) ?? '-'} ms ` +
+        `start-up, ${z.wallMs.toFixed(0)} ms runHil, ${z.shutdownMs?.toFixed(0) ?? '-'} ms from the summary line to exit; ` +
+        `${z.cpuMs.toFixed(0)} ms CPU in all (runner + vitest + sim). The rest of runHil is waiting on timers: ` +
+        'the modelled physics (RC settling, reset pulses, debounce) and, on a loaded machine, the scheduler',
+    );
+  }
 }
 report.rows.sort((a, b) => a.scenario.localeCompare(b.scenario, 'en', { numeric: true }));
 report.durationS = (performance.now() - started) / 1000;
