@@ -3,15 +3,25 @@
  * split by stage (the report's stage records) and into busy CPU (runner, vitest, sim computation) against
  * waiting (timers: the modelled physics and latency: RC settling, reset pulses, boot/WiFi join, debounce).
  */
-import type { HilReport } from '@esphil/hil';
 import { type ResultRow, row } from '../result';
 import { median } from '../stats';
 
 export type HilLatency = 'zero' | 'wifi';
 
+/**
+ * The fields of @esphil/hil's HilReport (report.json) this scenario reads. Declared here rather than imported:
+ * type-checking hil's sources from this package trips over hil's ambient johnny-five declarations.
+ */
+export interface HilReportPart {
+  durationMs: number;
+  stages: { name: string; status: string; durationMs: number }[];
+  tests: { suite: string; durationMs: number }[];
+  summary: { total: number; failed: number };
+}
+
 export interface HilRun {
   exitCode: number;
-  report: Pick<HilReport, 'durationMs' | 'stages' | 'tests' | 'summary'>;
+  report: HilReportPart;
   /** Spawn to exit (includes Node start-up and module loading); equals report.durationMs in-process. */
   processWallMs: number;
   /** CPU the run's process spent (user + system); null when it shares a process with other work. */
