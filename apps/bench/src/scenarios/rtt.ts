@@ -18,16 +18,21 @@ export interface RttOptions {
   perRound: number;
   /** Rounds of the "learns of the change" comparison (HTTP 1 s polling costs ~0.5-1 s a round). */
   learnRounds: number;
+  learnWarmupRounds: number;
   /** Independent HTTP device/poller pairs sampled at once. */
   httpPairs: number;
+  /** esphil observer samples per learn round (they cost well under a millisecond each). */
+  eventsPerRound: number;
 }
 
 export const RTT_DEFAULTS: RttOptions = {
   warmupRounds: 3,
   rounds: 20,
   perRound: 100,
+  learnWarmupRounds: 1,
   learnRounds: 12,
   httpPairs: 8,
+  eventsPerRound: 20,
 };
 
 export interface RttResult {
@@ -93,7 +98,7 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
         [
           {
             name: 'esphil-event',
-            perRound: 20,
+            perRound: opts.eventsPerRound,
             sample() {
               simOn = !simOn;
               const want = simOn;
@@ -111,7 +116,7 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
           { name: 'http-poll-100ms', perRound: 1, sample: () => http100.sample() },
           { name: 'http-poll-1s', perRound: 1, sample: () => http1s.sample() },
         ],
-        { warmupRounds: 1, rounds: opts.learnRounds, perRound: 1 },
+        { warmupRounds: opts.learnWarmupRounds, rounds: opts.learnRounds, perRound: 1 },
       );
     } finally {
       await http100.close();
