@@ -32,6 +32,19 @@ export function startEchoServer(): Promise<RawWsServer> {
   });
 }
 
+/**
+ * Echo plus a second frame, as the esphil device answers led.set: the response and then the `led` event
+ * (the protocol broadcasts state changes to every client, the sender included).
+ */
+export function startEchoPlusEventServer(eventFrame: (request: string) => string): Promise<RawWsServer> {
+  return listen((_wss, ws) => {
+    ws.on('message', (data, isBinary) => {
+      ws.send(data, { binary: isBinary });
+      ws.send(eventFrame(data.toString()));
+    });
+  });
+}
+
 /** Every frame from any client goes to every client (the sender included), as the event of a state change. */
 export function startBroadcastServer(eventFrame: (n: number) => string): Promise<RawWsServer> {
   let n = 0;

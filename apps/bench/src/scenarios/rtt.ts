@@ -5,7 +5,13 @@
  */
 import { startHttpPollRig } from '../baselines/http-poll';
 import { startMqttRig } from '../baselines/mqtt';
-import { closeRaw, openRaw, rawRoundTrip, startEchoServer } from '../baselines/raw-ws';
+import {
+  closeRaw,
+  openRaw,
+  rawRoundTrip,
+  startEchoPlusEventServer,
+  startEchoServer,
+} from '../baselines/raw-ws';
 import { interleave } from '../interleave';
 import { LED, ledSetFrame } from '../ledcmd';
 import { type ResultRow, row } from '../result';
@@ -36,7 +42,7 @@ export const RTT_DEFAULTS: RttOptions = {
 };
 
 export interface RttResult {
-  rtt: Record<'esphil' | 'raw-ws' | 'mqtt', Summary>;
+  rtt: Record<'esphil' | 'raw-ws' | 'raw-ws-2frames' | 'mqtt', Summary>;
   learn: Record<'esphil-event' | 'http-poll-100ms' | 'http-poll-1s', Summary>;
   rows: ResultRow[];
 }
@@ -48,6 +54,12 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
   if (!client || !observer) throw new Error('sim refused the bench clients');
   const echo = await startEchoServer();
   const raw = await openRaw(echo.url);
+  let seq = 0;
+  const echo2 = await startEchoPlusEventServer((req) => {
+    const on = (JSON.parse(req) as { on?: boolean }).on === true;
+    return JSON.stringify({ t: 'evt', ev: 'led', led: LED, on, by: 'ws:0', seq: ++seq });
+  });
+  const raw2 = await openRaw(echo2.url);
   const mqttRig = await startMqttRig();
   let id = 0;
   let on = false;
@@ -72,6 +84,16 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
             const frame = ledSetFrame(++id, on);
             const t0 = performance.now();
             await rawRoundTrip(raw, frame);
+            return performance.now() - t0;
+          },
+        },
+        {
+          name: 'raw-ws-2frames',
+          async sample() {
+            on = !on;
+            const frame = ledSetFrame(++id, on);
+            const t0 = performance.now();
+            await rawRoundTrip(raw2, frame);
             return performance.now() - t0;
           },
         },
@@ -125,7 +147,12 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
 
     const s = (m: Map<string, number[]>, k: string): Summary => summarize(m.get(k) ?? []);
     const result: RttResult = {
-      rtt: { esphil: s(rtt, 'esphil'), 'raw-ws': s(rtt, 'raw-ws'), mqtt: s(rtt, 'mqtt') },
+      rtt: {
+        esphil: s(rtt, 'esphil'),
+        'raw-ws': s(rtt, 'raw-ws'),
+        'raw-ws-2frames': s(rtt, 'raw-ws-2frames'),
+        mqtt: s(rtt, 'mqtt'),
+      },
       learn: {
         'esphil-event': s(learn, 'esphil-event'),
         'http-poll-100ms': s(learn, 'http-poll-100ms'),
@@ -138,6 +165,8 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
   } finally {
     await closeRaw(raw);
     await echo.close();
+    await closeRaw(raw2);
+    await echo2.close();
     await mqttRig.close();
     await closeAll([client, observer]);
     await sim.close();
@@ -171,6 +200,16 @@ function rttRows(r: RttResult): ResultRow[] {
       met: e.p50 * 1.5 <= mqttP50,
     }),
   ];
+  rows.push(
+    row({
+      scenario,
+      metric: 'esphil client+sim RTT p50 vs raw ws echo + event frame p50 (same frames on the wire)',
+      value: e.p50,
+      unit: 'ms',
+      n: e.n,
+      baseline: { name: 'raw ws echo + event p50', value: r.rtt['raw-ws-2frames'].p50 },
+    }),
+  );
   for (const [name, sum] of Object.entries(r.rtt)) {
     for (const p of ['p95', 'p99'] as const) {
       rows.push(
