@@ -46,12 +46,18 @@ export function cliRunner(cpuProbePath: string): HilRunner {
       });
       const wallMs = performance.now() - t0;
       const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as HilRun['report'];
-      const cpu = JSON.parse(await readFile(cpuFile, 'utf8')) as { cpuMs: number };
+      const cpu = JSON.parse(await readFile(cpuFile, 'utf8')) as {
+        cpuMs: number;
+        atFirstOutput: number | null;
+        atSummary: number | null;
+      };
       return {
         exitCode: code ?? -1,
         report,
         processWallMs: wallMs,
         cpuMs: cpu.cpuMs,
+        runCpuMs:
+          cpu.atSummary !== null && cpu.atFirstOutput !== null ? cpu.atSummary - cpu.atFirstOutput : null,
         startupMs: firstOutputMs,
         shutdownMs: doneMs === null ? null : wallMs - doneMs,
       };

@@ -29,6 +29,7 @@ describe('HIL scenario (smoke: the led suite in-process)', () => {
           report: run.report,
           processWallMs: run.report.durationMs,
           cpuMs: null,
+          runCpuMs: null,
           startupMs: null,
           shutdownMs: null,
         };
