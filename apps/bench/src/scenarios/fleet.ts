@@ -61,10 +61,6 @@ function collectGarbage(): void {
   gc?.();
 }
 
-function key(port: number, seq: number): number {
-  return port * 100_000_000 + seq;
-}
-
 export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<FleetResult> {
   collectGarbage();
   const mem0 = process.memoryUsage();
@@ -86,11 +82,17 @@ export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<Fle
     reconnect: false,
   });
   let recording = false;
-  const recv = new Map<number, number>();
+  // Receive times by device and seq, allocated once before the window (after the memory reading): the
+  // bookkeeping must not allocate per event, or its GC pauses land in the latency being measured.
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const seqSpan = Math.ceil((opts.hz * (opts.warmupMs + opts.windowMs + 5_000)) / 1000) + 64;
+  let recv = new Float64Array(0);
   try {
     const ready = await fleet.ready;
     fleet.on('sensor', (e) => {
-      if (recording) recv.set(key(Number(e.device), e.seq), sharedNow());
+      if (!recording) return;
+      const i = index.get(e.device);
+      if (i !== undefined && e.seq < seqSpan) recv[i * seqSpan + e.seq] = sharedNow();
     });
     const clients = ids.map((id) => fleet.client(id)).filter((c) => c !== undefined);
     // Independent devices do not sample in phase: spread the subscriptions (and so the sims' timers) evenly
@@ -110,6 +112,8 @@ export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<Fle
     await sleep(opts.warmupMs);
     collectGarbage();
     const mem1 = process.memoryUsage();
+    recv = new Float64Array(ids.length * seqSpan);
+    const portIndex = new Map(ids.map((id, i) => [Number(id), i]));
 
     await Promise.all(hosts.map((h) => h.mark()));
     recording = true;
@@ -135,8 +139,10 @@ export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<Fle
         const t = times[i] ?? 0;
         if (t < tStart || t > tEnd) continue;
         offered++;
-        const got = recv.get(key(ports[i] ?? 0, seqs[i] ?? 0));
-        if (got === undefined) lost++;
+        const d = portIndex.get(ports[i] ?? -1);
+        const seq = seqs[i] ?? 0;
+        const got = d === undefined || seq >= seqSpan ? 0 : (recv[d * seqSpan + seq] ?? 0);
+        if (got === 0) lost++;
         else lat.push(got - t);
       }
     }

@@ -3,6 +3,8 @@
  * `ws` echo of the same bytes (the floor) and MQTT request/response through aedes; then "time until a client
  * learns of the change": an esphil observer client's event against HTTP POST + polling at 100 ms and 1 s.
  */
+
+import { connect } from '@esphil/client';
 import { startHttpPollRig } from '../baselines/http-poll';
 import { startMqttRig } from '../baselines/mqtt';
 import {
@@ -12,6 +14,7 @@ import {
   startEchoPlusEventServer,
   startEchoServer,
 } from '../baselines/raw-ws';
+import { startStubDevice } from '../baselines/stub-device';
 import { interleave } from '../interleave';
 import { LED, ledSetFrame } from '../ledcmd';
 import { type ResultRow, row } from '../result';
@@ -42,7 +45,7 @@ export const RTT_DEFAULTS: RttOptions = {
 };
 
 export interface RttResult {
-  rtt: Record<'esphil' | 'raw-ws' | 'raw-ws-2frames' | 'mqtt', Summary>;
+  rtt: Record<'esphil' | 'esphil-client+stub' | 'raw-ws' | 'raw-ws-2frames' | 'mqtt', Summary>;
   learn: Record<'esphil-event' | 'http-poll-100ms' | 'http-poll-1s', Summary>;
   rows: ResultRow[];
 }
@@ -60,6 +63,9 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
     return JSON.stringify({ t: 'evt', ev: 'led', led: LED, on, by: 'ws:0', seq: ++seq });
   });
   const raw2 = await openRaw(echo2.url);
+  const stub = await startStubDevice();
+  const stubClient = await connect(stub.url, { reconnect: false });
+  let stubOn = false;
   const mqttRig = await startMqttRig();
   let id = 0;
   let on = false;
@@ -84,6 +90,15 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
             const frame = ledSetFrame(++id, on);
             const t0 = performance.now();
             await rawRoundTrip(raw, frame);
+            return performance.now() - t0;
+          },
+        },
+        {
+          name: 'esphil-client+stub',
+          async sample() {
+            stubOn = !stubOn;
+            const t0 = performance.now();
+            await stubClient.ledSet(LED, stubOn);
             return performance.now() - t0;
           },
         },
@@ -151,6 +166,7 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
         esphil: s(rtt, 'esphil'),
         'raw-ws': s(rtt, 'raw-ws'),
         'raw-ws-2frames': s(rtt, 'raw-ws-2frames'),
+        'esphil-client+stub': s(rtt, 'esphil-client+stub'),
         mqtt: s(rtt, 'mqtt'),
       },
       learn: {
@@ -167,6 +183,8 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
     await echo.close();
     await closeRaw(raw2);
     await echo2.close();
+    await stubClient.close();
+    await stub.close();
     await mqttRig.close();
     await closeAll([client, observer]);
     await sim.close();
@@ -207,6 +225,16 @@ function rttRows(r: RttResult): ResultRow[] {
       value: e.p50,
       unit: 'ms',
       n: e.n,
+      baseline: { name: 'raw ws echo + event p50', value: r.rtt['raw-ws-2frames'].p50 },
+    }),
+  );
+  rows.push(
+    row({
+      scenario,
+      metric: '@esphil/client alone (against a stub device, no sim) RTT p50 vs raw ws echo + event p50',
+      value: r.rtt['esphil-client+stub'].p50,
+      unit: 'ms',
+      n: r.rtt['esphil-client+stub'].n,
       baseline: { name: 'raw ws echo + event p50', value: r.rtt['raw-ws-2frames'].p50 },
     }),
   );
