@@ -2,14 +2,19 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../vitest.shared.ts';
 
-export default mergeConfig(
+const INCLUDE = ['src/**/*.matrix.test.ts', 'src/**/*.soak.test.ts'];
+
+const config = mergeConfig(
   shared,
   defineConfig({
     test: {
-      include: ['src/**/*.matrix.test.ts', 'src/**/*.soak.test.ts'],
+      include: INCLUDE,
       exclude: ['**/node_modules/**', '**/dist/**'],
       testTimeout: 120_000,
       hookTimeout: 120_000,
     },
   }),
 );
+// mergeConfig concatenates arrays: replace the shared include instead of adding to it.
+config.test = { ...config.test, include: INCLUDE, exclude: ['**/node_modules/**', '**/dist/**'] };
+export default config;

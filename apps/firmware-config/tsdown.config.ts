@@ -1,9 +1,12 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // index: the Node API (commands, generators); cli: the `firmware-config` bin. The web app is built by vite.
+  entry: ['src/index.ts', 'src/cli.ts'],
   format: 'esm',
   dts: true,
-  platform: 'neutral',
+  platform: 'node',
+  fixedExtension: false,
+  // dist/web is vite's: tsdown runs first in `build`, so cleaning here is safe.
   clean: true,
 });

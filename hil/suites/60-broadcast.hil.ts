@@ -7,7 +7,11 @@ test('a change made by one client is broadcast to every client', async ({ dut, b
   await dut.ledSet(led.name, false);
   const clients = [dut, await bench.session.connect('c1'), await bench.session.connect('c2')];
   const got = clients.map(() => [] as ClientEventOf<'led'>[]);
-  clients.forEach((c, i) => c.on('led', (e) => got[i]!.push(e)));
+  for (const [i, c] of clients.entries()) {
+    c.on('led', (e) => {
+      got[i]!.push(e);
+    });
+  }
   const res = await clients[1]!.ledToggle(led.name);
   expect(res.on).toBe(true);
   const end = Date.now() + bench.timeouts.observeMs;

@@ -21,7 +21,18 @@ const WORKSPACE_PACKAGES = ['protocol', 'device-model', 'serial', 'client', 'sim
  */
 export function suiteAliases(): Record<string, string> {
   const root = packageRoot();
-  if (!fileURLToPath(import.meta.url).includes('/src/')) return { '@esphil/hil': `${root}/dist/index.js` };
+  if (!fileURLToPath(import.meta.url).includes('/src/')) {
+    // Built: suites anywhere (--suite-dir) see the same packages the runner loaded.
+    const aliases: Record<string, string> = { '@esphil/hil': `${root}/dist/index.js` };
+    for (const p of WORKSPACE_PACKAGES) {
+      try {
+        aliases[`@esphil/${p}`] = fileURLToPath(import.meta.resolve(`@esphil/${p}`));
+      } catch {
+        // not installed next to the runner: leave it to normal resolution
+      }
+    }
+    return aliases;
+  }
   const aliases: Record<string, string> = { '@esphil/hil': `${root}/src/index.ts` };
   for (const p of WORKSPACE_PACKAGES) {
     const entry = `${root}/../packages/${p}/src/index.ts`;

@@ -79,6 +79,13 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
       );
     }
     const b = bench;
+    if (b.kind === 'hardware' && (opts.simFaults?.length || opts.latency)) {
+      throw new HilError(
+        'bad_args',
+        '--sim-fault and --latency only apply to simulated benches',
+        `drop them, or run a sim bench (kind "${b.kind}" given)`,
+      );
+    }
     const dirs = [
       ...(opts.noBuiltin ? [] : [builtinSuiteDir()]),
       ...(opts.suiteDirs ?? []).map((d) => resolve(d)),
@@ -125,9 +132,7 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     benchError = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     const attached = (e as { serialLog?: SerialLogEntry[] }).serialLog;
     if (attached) serialLog = attached;
-    progress.info(
-      `bench error (${err.code}): ${err.message}${err.hint ? `\n  what to do: ${err.hint}` : ''}`,
-    );
+    // Printed once by the caller (the CLI: on stderr); the failed stage line already shows where it stopped.
   } finally {
     setSession(null);
     if (session) await session.close();

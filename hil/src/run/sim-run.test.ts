@@ -35,4 +35,44 @@ describe('runHil on the simulated bench (zero latency)', () => {
     expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).exitCode).toBe(0);
     expect(await readFile(join(out, 'serial.log'), 'utf8')).toContain('@esphil {"t":"ready"');
   });
+
+  it('runs a user suite from --suite-dir with the same fixtures, without the built-in ones', async () => {
+    const dir = new URL('../../examples', import.meta.url).pathname;
+    const { exitCode, report } = await runner.run({
+      out: null,
+      suiteDirs: [dir],
+      noBuiltin: true,
+      suites: ['ping'],
+    });
+    expect(report.tests.map((t) => [t.suite, t.state])).toEqual([
+      ['ping', 'passed'],
+      ['ping', 'passed'],
+    ]);
+    expect(report.tests[0]?.measurements[0]?.name).toBe('uptime grows');
+    expect(exitCode).toBe(0);
+  });
+
+  it('a test that fails and then passes on retry is reported as flaky (exit 0), never hidden', async () => {
+    const dir = new URL('../testing/suites', import.meta.url).pathname;
+    const out = await mkdtemp(join(tmpdir(), 'hil-flaky-'));
+    const { exitCode, report } = await runner.run({ out, suiteDirs: [dir], noBuiltin: true, retries: 1 });
+    expect(report.tests.map((t) => [t.name, t.state, t.retries])).toEqual([
+      ['passes on the second attempt', 'flaky', 1],
+    ]);
+    expect(report.summary).toMatchObject({ passed: 0, flaky: 1, failed: 0 });
+    expect(exitCode).toBe(0);
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<property name="flaky" value="true"/>');
+  });
+
+  it('a DUT reboot nobody announced fails exactly the test it happened in', async () => {
+    const dir = new URL('../testing/suites-reboot', import.meta.url).pathname;
+    const { exitCode, report } = await runner.run({ out: null, suiteDirs: [dir], noBuiltin: true });
+    expect(report.tests.map((t) => [t.name, t.state])).toEqual([
+      ['an announced reboot passes', 'passed'],
+      ['an unannounced reboot fails the test it happened in', 'failed'],
+      ['the next test is not blamed', 'passed'],
+    ]);
+    expect(report.tests[1]?.error?.message).toMatch(/rebooted unexpectedly during this test/);
+    expect(exitCode).toBe(1);
+  });
 });

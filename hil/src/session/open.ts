@@ -18,6 +18,7 @@ import { type AnyBinding, ProbeMonitor } from '../probe/monitor';
 import type { WiringFinding } from '../report/model';
 import type { StageRunner } from '../run/stage-runner';
 import { flash } from '../stages/flash';
+import { bridgeToPty } from '../stages/pty-bridge';
 import { recordingWebSocket } from '../stages/recording-ws';
 import { checkWiring, targetOfPin } from '../wiring/check';
 import { BoundedLog, type SerialLog, type Transcript } from './log';
@@ -136,7 +137,7 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
       void locks;
     } else {
       const faults = [...bench.sim.faults, ...(opts.simFaults ?? [])];
-      sim = await startSimBench({
+      const starting = startSimBench({
         config: bench.device ?? DEFAULT_SIM_CONFIG,
         wiring,
         latency: opts.latency ?? bench.sim.latency,
@@ -144,11 +145,50 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
         ...(bench.dut.token ? { token: bench.dut.token } : {}),
         ...(bench.sim.seed !== null ? { seed: bench.sim.seed } : {}),
       });
+      // A simulator (or its device backend) that never comes up is a bench error, not a hang.
+      let simTimer: NodeJS.Timeout | undefined;
+      sim = await Promise.race([
+        starting,
+        new Promise<never>((_, reject) => {
+          simTimer = setTimeout(() => {
+            void starting.then((late) => late.close()).catch(() => {});
+            reject(
+              new HilError(
+                'never_ready',
+                `the simulated bench did not start within ${bench.timeouts.readyMs} ms`,
+                'check the sim backend (device config, --sim-fault arguments); timeouts.readyMs bounds this',
+              ),
+            );
+          }, bench.timeouts.readyMs);
+        }),
+      ]).finally(() => clearTimeout(simTimer));
       const s = sim;
       cleanup.fns.push(() => s.close());
-      binding = sim.binding as unknown as AnyBinding;
-      dutPath = sim.dutPath;
-      probePath = sim.probePath;
+      if (bench.kind === 'sim-pty') {
+        // Same sim, reached like hardware: native serialport binding on socat pseudo-terminals.
+        const native = await nativeBinding();
+        const virtual = sim.binding as unknown as AnyBinding;
+        const d = await bridgeToPty({
+          binding: virtual,
+          path: sim.dutPath,
+          native,
+          baudRate: bench.dut.baud,
+        });
+        cleanup.fns.push(() => d.close());
+        const p = await bridgeToPty({
+          binding: virtual,
+          path: sim.probePath,
+          native,
+          baudRate: bench.probe.baud,
+        });
+        cleanup.fns.push(() => p.close());
+        dutPath = d.path;
+        probePath = p.path;
+      } else {
+        binding = sim.binding as unknown as AnyBinding;
+        dutPath = sim.dutPath;
+        probePath = sim.probePath;
+      }
       stages.skip('lock', 'simulated bench: private to this process');
     }
 

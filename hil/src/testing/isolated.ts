@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -14,15 +15,21 @@ export interface IsolatedRunner {
  * which cannot share a thread with the vitest worker running these tests. Options cross by structured clone,
  * so only plain data (no progress sink, no resolved bench with functions) can be passed.
  */
-export async function startIsolatedRunner(): Promise<IsolatedRunner> {
+export async function startIsolatedRunner(opts: { process?: boolean } = {}): Promise<IsolatedRunner> {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const worker = new Worker(new URL('./isolated-worker.mjs', import.meta.url), {
-    workerData: {
-      root,
-      aliases: sourceAliases,
-      entry: fileURLToPath(new URL('../run/run-hil.ts', import.meta.url)),
-    },
-  });
+  const data = {
+    root,
+    aliases: sourceAliases,
+    entry: fileURLToPath(new URL('../run/run-hil.ts', import.meta.url)),
+  };
+  const script = new URL('./isolated-worker.mjs', import.meta.url);
+  // The native serialport addon must not load in a worker thread: pty tests use a child process.
+  const worker = opts.process
+    ? fork(fileURLToPath(script), [], {
+        env: { ...process.env, ESPHIL_ISOLATED: JSON.stringify(data) },
+        stdio: 'inherit',
+      })
+    : new Worker(script, { workerData: data });
   const [first] = (await once(worker, 'message')) as [{ type?: string }];
   if (first.type !== 'ready') throw new Error('isolated runner did not start');
   let nextId = 1;
@@ -49,11 +56,13 @@ export async function startIsolatedRunner(): Promise<IsolatedRunner> {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, options });
+        if (worker instanceof Worker) worker.postMessage({ id, options });
+        else worker.send({ id, options });
       });
     },
     async close() {
-      worker.postMessage({ type: 'close' });
+      if (worker instanceof Worker) worker.postMessage({ type: 'close' });
+      else worker.send({ type: 'close' });
       await once(worker, 'exit');
     },
   };

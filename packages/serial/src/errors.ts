@@ -69,6 +69,7 @@ export function toSerialError(err: unknown, op: SerialOp, path: string): SerialE
     (typeof err === 'object' && err !== null && (err as { disconnected?: unknown }).disconnected === true) ||
     errno === 'ENXIO' ||
     errno === 'EIO' ||
+    errno === 'disconnected' ||
     has(/disconnected|No such device(?! or address)|Input\/output error/i)
   ) {
     return new SerialError(
@@ -77,10 +78,17 @@ export function toSerialError(err: unknown, op: SerialOp, path: string): SerialE
       opts,
     );
   }
-  if (errno === 'ENOENT' || has(/No such file or directory|does not exist|ENOENT/i)) {
-    return new SerialError('port_missing', `No serial port at ${path}. ${HINT_LIST_PORTS}.`, opts);
+  // Custom bindings (the simulator's, a user's) may report our own code names instead of errno names.
+  if (
+    errno === 'ENOENT' ||
+    errno === 'port_missing' ||
+    has(/No such file or directory|does not exist|ENOENT/i)
+  ) {
+    // A custom binding's own words (e.g. which virtual ports exist) are worth more than the OS's.
+    const detail = errno === 'port_missing' ? ` (${raw})` : '';
+    return new SerialError('port_missing', `No serial port at ${path}${detail}. ${HINT_LIST_PORTS}.`, opts);
   }
-  if (errno === 'EBUSY' || has(/Cannot lock port|locked|Resource busy|EBUSY/i)) {
+  if (errno === 'EBUSY' || errno === 'port_busy' || has(/Cannot lock port|locked|Resource busy|EBUSY/i)) {
     return new SerialError(
       'port_busy',
       `Serial port ${path} is in use by another program (a serial monitor, another hil run, ModemManager?). ` +

@@ -11,9 +11,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** UTF-8 length of `s`, or `limit + 1` as soon as it is known to exceed `limit`. Lone surrogates count 3 (as U+FFFD). */
 export function utf8LengthUpTo(s: string, limit: number): number {
-  // Every UTF-16 unit encodes to 1..3 bytes, so the common cases need no scan.
+  // Every UTF-16 unit encodes to 1..3 bytes, so the common cases need no early exit.
   if (s.length > limit) return limit + 1;
-  if (s.length * 3 <= limit) return utf8Length(s);
+  return countUtf8(s, s.length * 3 <= limit ? Number.POSITIVE_INFINITY : limit);
+}
+
+function countUtf8(s: string, limit: number): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -27,23 +30,6 @@ export function utf8LengthUpTo(s: string, limit: number): number {
       } else n += 3;
     } else n += 3;
     if (n > limit) return limit + 1;
-  }
-  return n;
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
   }
   return n;
 }

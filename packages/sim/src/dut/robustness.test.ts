@@ -1,4 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
+import { OPS } from '@esphil/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DutHarness, startDut } from '../testing/dut';
@@ -18,22 +19,7 @@ afterAll(async () => {
 });
 
 // Ops that would legitimately end the session (reboot) or change the config are left out of the random mix.
-const safeOps = fc.constantFrom(
-  'ping',
-  'info',
-  'state.get',
-  'led.set',
-  'led.toggle',
-  'pwm.set',
-  'pwm.config',
-  'sensor.subscribe',
-  'sensor.unsubscribe',
-  'log.level',
-  'auth',
-  'config.get',
-  'nope',
-  '',
-);
+const safeOps = fc.constantFrom(...OPS.filter((op) => op !== 'reboot' && op !== 'config.set'), 'nope', '');
 const frame = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.json({ maxDepth: 3 }),

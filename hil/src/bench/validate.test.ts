@@ -1,0 +1,128 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HilError } from '../errors';
+import { loadBench } from './load';
+import { formatIssues, resolveBench } from './validate';
+
+const HW = {
+  name: 'desk',
+  kind: 'hardware',
+  dut: { port: { vendorId: '10C4', productId: 'ea60' } },
+  probe: { port: '/dev/ttyACM0', board: 'arduino-zero' },
+  wiring: { wires: [{ kind: 'digital', name: 'status LED', dutPin: 2, probePin: 2 }] },
+  device: { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'status', pin: 2 }] },
+};
+
+describe('resolveBench', () => {
+  it('applies defaults and normalises USB ids', () => {
+    const { bench, issues } = resolveBench(HW);
+    expect(issues).toEqual([]);
+    expect(bench?.dut).toEqual({
+      port: { vendorId: '10c4', productId: 'ea60' },
+      baud: 115200,
+      reset: 'esptool',
+      url: 'discover',
+      token: null,
+    });
+    expect(bench?.probe.baud).toBe(57600);
+    expect(bench?.timeouts.readyMs).toBe(15_000);
+    expect(bench?.wiring?.dutVcc).toBe(3.3);
+  });
+
+  it('reports every problem with its path and a fix, and returns no bench', () => {
+    const { bench, issues } = resolveBench({
+      kind: 'hardware',
+      dut: { port: '', baud: -1, reset: 'magic', url: 'http://x' },
+      probe: { port: { vendorId: 'zz' }, board: 'arduino-mega' },
+      wiring: {
+        wires: [
+          { kind: 'rc', name: 'fan', dutPin: 18, probeAnalog: 0, r: 0 },
+          { kind: 'digital', name: 'fan', dutPin: 99999, probePin: 1 },
+        ],
+      },
+      timeouts: { readyMs: 'soon' },
+      extra: 1,
+    });
+    expect(bench).toBeUndefined();
+    const paths = issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dut.port',
+        'dut.baud',
+        'dut.reset',
+        'dut.url',
+        'probe.port.vendorId',
+        'probe.board',
+        'wiring.wires[0].r',
+        'wiring.wires[0].c',
+        'wiring.wires[1].name',
+        'wiring.wires[1].dutPin',
+        'timeouts.readyMs',
+        'extra',
+        'device',
+      ]),
+    );
+    for (const i of issues) expect(i.hint.length).toBeGreaterThan(5);
+    expect(formatIssues(issues, 'b.json')).toMatch(/^bench file b\.json is invalid:\n {2}\S+: .+ -> .+/);
+  });
+
+  it('validates an inline device config through device-model and prefixes its paths', () => {
+    const { issues } = resolveBench({
+      ...HW,
+      device: { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'status', pin: 6 }] },
+    });
+    expect(issues.some((i) => i.path.startsWith('device.leds[0]'))).toBe(true);
+  });
+
+  it('a sim bench needs no wiring or device config', () => {
+    const { bench, issues } = resolveBench({
+      kind: 'sim',
+      dut: { port: '/sim/dut' },
+      probe: { port: '/sim/probe', board: 'arduino-zero' },
+    });
+    expect(issues).toEqual([]);
+    expect(bench?.dut.reset).toBe('sim');
+    expect(bench?.wiring).toBeNull();
+  });
+});
+
+describe('loadBench', () => {
+  it('reads YAML and a device config referenced by path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+    await writeFile(join(dir, 'device.json'), JSON.stringify(HW.device));
+    await writeFile(
+      join(dir, 'b.yaml'),
+      'kind: hardware\ndut: { port: /dev/ttyUSB0 }\nprobe: { port: /dev/ttyACM0, board: arduino-uno, vref: 5 }\nwiring:\n  wires:\n    - { kind: digital, name: led, dutPin: 2, probePin: 8 }\ndevice: ./device.json\n',
+    );
+    const b = await loadBench(join(dir, 'b.yaml'));
+    expect(b.device?.leds?.[0]?.pin).toBe(2);
+    expect(b.probe).toMatchObject({ board: 'arduino-uno', vref: 5 });
+    expect(b.dir).toBe(dir);
+  });
+
+  it('malformed JSON, a missing file and an oversize file are bench errors that say what to fix', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+    await writeFile(join(dir, 'bad.json'), '{ "dut": ');
+    await writeFile(join(dir, 'big.json'), `{"name":"${'x'.repeat(300 * 1024)}"}`);
+    const err = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: unknown) => e as HilError,
+      );
+    const bad = await err(loadBench(join(dir, 'bad.json')));
+    expect(bad).toBeInstanceOf(HilError);
+    expect(bad).toMatchObject({ code: 'bench_invalid' });
+    expect(bad?.message).toMatch(/not valid JSON/);
+    expect(await err(loadBench(join(dir, 'nope.json')))).toMatchObject({ code: 'bench_not_found' });
+    expect(await err(loadBench(join(dir, 'big.json')))).toMatchObject({ code: 'bench_invalid' });
+  });
+
+  it('the shipped bench files are valid', async () => {
+    for (const f of ['sim.json', 'sim-pty.json', 'devkit-v1.example.json']) {
+      const b = await loadBench(new URL(`../../benches/${f}`, import.meta.url).pathname);
+      expect(b.name.length).toBeGreaterThan(0);
+    }
+  });
+});
