@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createFleet } from '@esphil/client';
+import { closeRaw, openRaw } from '../baselines/raw-ws';
 import { type DeviceHost, forkHost, type HostReport, inProcessHost } from '../fleet/host';
 import { type ResultRow, row } from '../result';
 import { type Summary, sharedNow, summarize } from '../stats';
@@ -46,6 +47,9 @@ export interface FleetResult {
   deviceCpuPct: number;
   rssPerConnBytes: number;
   heapPerConnBytes: number;
+  /** Baseline: the same per-connection readings for plain `ws` clients streaming from the same devices. */
+  rawRssPerConnBytes: number;
+  rawHeapPerConnBytes: number;
   /** Event-loop delay p99 (ms) of the client process and of the worst device process over the window. */
   clientLoopDelayP99Ms: number;
   deviceLoopDelayP99Ms: number | null;
@@ -59,6 +63,40 @@ function collectGarbage(): void {
   const gc = runInNewContext('gc') as (() => void) | undefined;
   gc?.();
   gc?.();
+}
+
+/**
+ * What a bare `ws` connection costs in this process: one plain client per device (the sims take up to 5),
+ * opened after the window, subscribed at the same rate with a JSON.parse handler, measured like the fleet
+ * (GC, RSS and heap + external delta), then closed.
+ */
+async function rawConnectionCost(
+  urls: readonly string[],
+  hz: number,
+): Promise<{ rss: number; heap: number }> {
+  collectGarbage();
+  const before = process.memoryUsage();
+  const sockets = [];
+  for (let i = 0; i < urls.length; i += 50) {
+    sockets.push(...(await Promise.all(urls.slice(i, i + 50).map((u) => openRaw(u)))));
+  }
+  let parsed = 0;
+  for (const ws of sockets) {
+    ws.on('message', (d) => {
+      if (JSON.parse(d.toString())) parsed++;
+    });
+    ws.send(JSON.stringify({ id: 1, op: 'sensor.subscribe', sensor: 'light', hz }));
+  }
+  await sleep(1_000);
+  collectGarbage();
+  const after = process.memoryUsage();
+  await Promise.all(sockets.map(closeRaw));
+  if (parsed === 0) throw new Error('fleet baseline: the plain ws clients received nothing');
+  const n = Math.max(1, sockets.length);
+  return {
+    rss: (after.rss - before.rss) / n,
+    heap: (after.heapUsed + after.external - before.heapUsed - before.external) / n,
+  };
 }
 
 export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<FleetResult> {
@@ -129,6 +167,7 @@ export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<Fle
     await sleep(Math.min(1000, opts.windowMs / 4));
     recording = false;
     const reports: HostReport[] = await Promise.all(hosts.map((h) => h.collect()));
+    const raw = await rawConnectionCost(urls, opts.hz);
 
     const lat: number[] = [];
     let offered = 0;
@@ -160,6 +199,8 @@ export async function runFleet(opts: FleetOptions = FLEET_DEFAULTS): Promise<Fle
       deviceCpuPct: (deviceCpuMs / (tEnd - tStart)) * 100,
       rssPerConnBytes: (mem1.rss - mem0.rss) / n,
       heapPerConnBytes: (mem1.heapUsed + mem1.external - mem0.heapUsed - mem0.external) / n,
+      rawRssPerConnBytes: raw.rss,
+      rawHeapPerConnBytes: raw.heap,
       clientLoopDelayP99Ms: loop.percentile(99) / 1e6,
       deviceLoopDelayP99Ms: reports.reduce<number | null>(
         (m, r) => (r.loopDelayP99Ms === null ? m : Math.max(m ?? 0, r.loopDelayP99Ms)),
@@ -215,6 +256,7 @@ function fleetRows(r: FleetResult, opts: FleetOptions): ResultRow[] {
       metric: 'client memory per connection (RSS delta / open connections)',
       value: r.rssPerConnBytes / 1024,
       unit: 'KiB',
+      baseline: { name: 'plain ws client, same stream', value: r.rawRssPerConnBytes / 1024 },
       ...(full ? { target: '< 64 KiB', met: r.rssPerConnBytes < 64 * 1024 } : {}),
     }),
     row({
@@ -222,6 +264,7 @@ function fleetRows(r: FleetResult, opts: FleetOptions): ResultRow[] {
       metric: 'client memory per connection (JS heap + external delta)',
       value: r.heapPerConnBytes / 1024,
       unit: 'KiB',
+      baseline: { name: 'plain ws client, same stream', value: r.rawHeapPerConnBytes / 1024 },
     }),
   ];
 }
