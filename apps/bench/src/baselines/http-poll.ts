@@ -77,15 +77,18 @@ export async function startHttpPollRig(opts: { intervalMs: number; pairs: number
       expect: null,
       timer: setInterval(() => {
         if (!pair.expect) return;
-        void call(agent, port, 'GET', `/d/${i}/state`).then((text) => {
-          const e = pair.expect;
-          if (!e) return;
-          const s = JSON.parse(text) as Partial<DeviceStateSnapshot>;
-          if (s.leds?.[LED] === e.on) {
-            pair.expect = null;
-            e.done(performance.now() - e.sentAt);
-          }
-        });
+        void call(agent, port, 'GET', `/d/${i}/state`)
+          .then((text) => {
+            const e = pair.expect;
+            if (!e) return;
+            const s = JSON.parse(text) as Partial<DeviceStateSnapshot>;
+            if (s.leds?.[LED] === e.on) {
+              pair.expect = null;
+              e.done(performance.now() - e.sentAt);
+            }
+          })
+          // A failed poll is a missed poll: the next tick asks again (and the rig's close() aborts these).
+          .catch(() => undefined);
       }, opts.intervalMs),
     };
     return pair;
@@ -96,12 +99,12 @@ export async function startHttpPollRig(opts: { intervalMs: number; pairs: number
       return Promise.all(
         pairs.map(
           (pair, i) =>
-            new Promise<number>((resolve) => {
+            new Promise<number>((resolve, reject) => {
               // A random phase against the poller: a user's command does not line up with the poll timer.
               setTimeout(() => {
                 pair.on = !pair.on;
                 pair.expect = { on: pair.on, sentAt: performance.now(), done: resolve };
-                void call(agent, port, 'POST', `/d/${i}/cmd`, ledSetFrame(nextId++, pair.on));
+                call(agent, port, 'POST', `/d/${i}/cmd`, ledSetFrame(nextId++, pair.on)).catch(reject);
               }, Math.random() * opts.intervalMs);
             }),
         ),
