@@ -68,9 +68,12 @@ export function takeSendLog(): SendLog {
   const out: SendLog = { ports: [], seqs: [], times: [] };
   chunks.forEach((c, i) => {
     const n = i === chunks.length - 1 ? used : CHUNK;
-    out.ports.push(...c.ports.subarray(0, n));
-    out.seqs.push(...c.seqs.subarray(0, n));
-    out.times.push(...c.times.subarray(0, n));
+    // Element by element: spreading 65,536 values as call arguments would sit at V8's argument limit.
+    for (let k = 0; k < n; k++) {
+      out.ports.push(c.ports[k] ?? 0);
+      out.seqs.push(c.seqs[k] ?? 0);
+      out.times.push(c.times[k] ?? 0);
+    }
   });
   chunks = [];
   used = 0;
