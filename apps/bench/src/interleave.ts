@@ -26,7 +26,6 @@ export async function interleave(
   const total = opts.warmupRounds + opts.rounds;
   for (let round = 0; round < total; round++) {
     const order = round % 2 === 0 ? variants : [...variants].reverse();
-    if (process.env.BENCH_DEBUG) console.error(`round ${round}`);
     for (const v of order) {
       const bucket = out.get(v.name) ?? [];
       const n = v.perRound ?? opts.perRound;

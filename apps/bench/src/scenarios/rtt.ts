@@ -52,7 +52,6 @@ export interface RttResult {
 
 export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult> {
   const sim = await startSim(2);
-  if (process.env.BENCH_DEBUG) console.error('sim up');
   const [client, observer] = await connectMany(sim.url, 2);
   if (!client || !observer) throw new Error('sim refused the bench clients');
   const echo = await startEchoServer();
