@@ -1,0 +1,82 @@
+/**
+ * The floor: plain `ws` on both ends, no protocol, no parsing. An echo server for round trips and a broadcast
+ * server for fan-out (one frame in from a controller, the same event frame out to every client).
+ */
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
+
+export interface RawWsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function listen(onConnection: (wss: WebSocketServer, ws: WebSocket) => void): Promise<RawWsServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (ws) => onConnection(wss, ws));
+  const { port } = wss.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
+
+/** Sends every text frame straight back. */
+export function startEchoServer(): Promise<RawWsServer> {
+  return listen((_wss, ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
+}
+
+/**
+ * Echo plus a second frame, as the esphil device answers led.set: the response and then the `led` event
+ * (the protocol broadcasts state changes to every client, the sender included).
+ */
+export function startEchoPlusEventServer(eventFrame: (request: string) => string): Promise<RawWsServer> {
+  return listen((_wss, ws) => {
+    ws.on('message', (data, isBinary) => {
+      ws.send(data, { binary: isBinary });
+      ws.send(eventFrame(data.toString()));
+    });
+  });
+}
+
+/** Every frame from any client goes to every client (the sender included), as the event of a state change. */
+export function startBroadcastServer(eventFrame: (n: number) => string): Promise<RawWsServer> {
+  let n = 0;
+  return listen((wss, ws) => {
+    ws.on('message', () => {
+      const frame = eventFrame(++n);
+      for (const c of wss.clients) c.send(frame);
+    });
+  });
+}
+
+export async function openRaw(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
+export function closeRaw(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    ws.once('close', () => resolve());
+    ws.close();
+  });
+}
+
+/** One round trip: send, resolve on the next message. */
+export function rawRoundTrip(ws: WebSocket, frame: string): Promise<void> {
+  return new Promise((resolve) => {
+    ws.once('message', () => resolve());
+    ws.send(frame);
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * A device with no logic: a raw `ws` server that sends protocol's SAMPLE_HELLO, then answers every led.set
+ * with the response and the `led` event, precomputed shapes, no validation. Run against @esphil/client it
+ * isolates the client's own cost from the sim's (device logic, virtual pins and wiring).
+ */
+import type { AddressInfo } from 'node:net';
+import { SAMPLE_HELLO } from '@esphil/protocol';
+import { WebSocketServer } from 'ws';
+import type { RawWsServer } from './raw-ws';
+
+export async function startStubDevice(): Promise<RawWsServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  const hello = JSON.stringify(SAMPLE_HELLO);
+  wss.on('connection', (ws) => {
+    let seq = 0;
+    ws.send(hello);
+    ws.on('message', (data) => {
+      const req = JSON.parse(data.toString()) as { id: number; op: string; led?: string; on?: boolean };
+      if (req.op !== 'led.set') {
+        ws.send(
+          JSON.stringify({ t: 'res', id: req.id, ok: false, error: { code: 'bad_request', msg: 'stub' } }),
+        );
+        return;
+      }
+      ws.send(JSON.stringify({ t: 'res', id: req.id, ok: true, result: { led: req.led, on: req.on } }));
+      ws.send(JSON.stringify({ t: 'evt', ev: 'led', led: req.led, on: req.on, by: 'ws:0', seq: ++seq }));
+    });
+  });
+  const { port } = wss.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
