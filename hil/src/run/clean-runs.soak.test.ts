@@ -9,7 +9,7 @@ beforeAll(async () => {
   runner = await startIsolatedRunner();
 });
 afterAll(async () => {
-  await runner.close();
+  await runner?.close();
 });
 
 describe(`${RUNS} consecutive clean runs on the sim with the wifi latency profile`, () => {

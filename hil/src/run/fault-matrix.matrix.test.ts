@@ -11,7 +11,7 @@ beforeAll(async () => {
   runner = await startIsolatedRunner();
 }, 60_000);
 afterAll(async () => {
-  await runner.close();
+  await runner?.close();
 });
 
 describe('fault-detection matrix : each sim fault ends with the right exit code and exactly the right failures', () => {

@@ -9,7 +9,7 @@ beforeAll(async () => {
   runner = await startIsolatedRunner();
 });
 afterAll(async () => {
-  await runner.close();
+  await runner?.close();
 });
 
 describe('runHil on the simulated bench (zero latency)', () => {
