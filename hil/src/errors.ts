@@ -39,3 +39,9 @@ export function isHilError(e: unknown): e is HilError {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Any thrown value as a HilError: ours pass through; anything else is unexpected, so it is a runner bug. */
+export function toHilError(e: unknown): HilError {
+  if (e instanceof HilError) return e;
+  return new HilError('internal', errorMessage(e), 'this is a runner bug: please report it with report.json');
+}

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { createVitest } from 'vitest/node';
 import { loadBench } from '../bench/load';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
-import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, errorMessage, HilError } from '../errors';
+import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, HilError, toHilError } from '../errors';
 import {
   type HilReport,
   latencyStats,
@@ -121,14 +121,7 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
         );
     }
   } catch (e) {
-    const err =
-      e instanceof HilError
-        ? e
-        : new HilError(
-            'internal',
-            errorMessage(e),
-            'this is a runner bug: please report it with report.json',
-          );
+    const err = toHilError(e);
     benchError = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     const attached = (e as { serialLog?: SerialLogEntry[] }).serialLog;
     if (attached) serialLog = attached;

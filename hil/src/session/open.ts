@@ -19,7 +19,7 @@ import {
   startSimBench,
 } from '@esphil/sim';
 import type { PortMatch, ResolvedBench } from '../bench/types';
-import { errorMessage, HilError } from '../errors';
+import { errorMessage, HilError, toHilError } from '../errors';
 import { acquireLock, type BenchLock } from '../lock/lock';
 import { type AnyBinding, ProbeMonitor } from '../probe/monitor';
 import type { WiringFinding } from '../report/model';
@@ -513,14 +513,7 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
     return { session, findings, fw };
   } catch (e) {
     await runCleanup(cleanup);
-    const err =
-      e instanceof HilError
-        ? e
-        : new HilError(
-            'internal',
-            errorMessage(e),
-            'this is a runner bug: please report it with report.json',
-          );
+    const err = toHilError(e);
     throw Object.assign(err, { serialLog: serialLog.entries });
   }
 }

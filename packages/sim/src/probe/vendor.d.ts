@@ -1,4 +1,5 @@
-// Minimal typings for the parts of johnny-five 2.1 and firmata-io 2.3 the probe tests drive (neither ships types).
+// Minimal typings for the parts of johnny-five 2.1 and firmata-io 2.3 that esphil drives (neither ships types).
+// The one copy: hil includes this file through its tsconfig.
 declare module 'firmata-io' {
   import type { EventEmitter } from 'node:events';
 
