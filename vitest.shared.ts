@@ -12,10 +12,13 @@ const workspacePackages: Record<string, string> = {
   '@esphil/sim': 'packages/sim',
   '@esphil/hil': 'hil',
 };
+// Aliases match by prefix, first entry first: the fixtures entry must come before '@esphil/hil'.
+const subpathEntries: Record<string, string> = { '@esphil/hil/test': 'hil/src/test.ts' };
 
-export const sourceAliases = Object.fromEntries(
-  Object.entries(workspacePackages).map(([name, dir]) => [name, `${root}${dir}/src/index.ts`]),
-);
+export const sourceAliases = Object.fromEntries([
+  ...Object.entries(subpathEntries).map(([name, file]) => [name, `${root}${file}`]),
+  ...Object.entries(workspacePackages).map(([name, dir]) => [name, `${root}${dir}/src/index.ts`]),
+]);
 
 export default defineConfig({
   resolve: { alias: sourceAliases },

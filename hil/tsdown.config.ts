@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/test.ts', 'src/cli.ts'],
   format: 'esm',
   dts: true,
   platform: 'node',

@@ -1,5 +1,5 @@
 // An example of a user suite: run it with `pnpm hil run --suite-dir hil/examples --suite ping`.
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 test('ping answers and the uptime grows', async ({ dut, bench }) => {

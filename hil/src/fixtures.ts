@@ -143,7 +143,7 @@ export interface HilFixtures {
 
 /**
  * `test` with the HIL fixtures. Suites run inside `hil run`, which sets up the bench first:
- *   import { hilTest as test } from '@esphil/hil';
+ *   import { hilTest as test } from '@esphil/hil/test';
  *   test('led follows', async ({ dut, bench }) => { await dut.ledSet('status', true); ... });
  */
 export const hilTest = test.extend<HilFixtures>({

@@ -17,7 +17,8 @@ export {
   type HilErrorCode,
   isHilError,
 } from './errors';
-export { BenchFixture, type HilFixtures, type HilTaskMeta, hilTest } from './fixtures';
+// The vitest fixtures live in '@esphil/hil/test': importing them needs a running vitest, the Node API must not.
+export type { HilFixtures, HilTaskMeta } from './fixtures';
 export {
   acquireLock,
   type BenchLock,

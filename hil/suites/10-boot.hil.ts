@@ -1,4 +1,4 @@
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { PROTOCOL_VERSION } from '@esphil/protocol';
 import { expect } from 'vitest';
 

@@ -1,5 +1,5 @@
 import { connectLegacy } from '@esphil/client';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { LEGACY_REPLY_OFF, LEGACY_REPLY_ON } from '@esphil/protocol';
 import { expect } from 'vitest';
 

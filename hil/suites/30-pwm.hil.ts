@@ -1,5 +1,5 @@
 import { pwmFraction } from '@esphil/device-model';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 const SWEEP = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1];

@@ -1,5 +1,5 @@
 import type { DeviceClient } from '@esphil/client';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 function edges(client: DeviceClient, button: string): boolean[] {

@@ -1,5 +1,5 @@
 import { expectDutAdcReading } from '@esphil/device-model';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 const WINDOW_MS = 500;

@@ -1,5 +1,5 @@
 import type { ClientEventOf } from '@esphil/client';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 test('a change made by one client is broadcast to every client', async ({ dut, bench }) => {

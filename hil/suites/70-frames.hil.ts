@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { MAX_FRAME_BYTES } from '@esphil/protocol';
 import { expect } from 'vitest';
 import WebSocket from 'ws';

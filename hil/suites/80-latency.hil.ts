@@ -1,4 +1,4 @@
-import { latencyStats, hilTest as test } from '@esphil/hil';
+import { latencyStats, hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 const SAMPLES = 30;
@@ -18,16 +18,18 @@ test('actuation latency (command sent -> pin seen by the probe) p50/p95/p99', as
     const level = on !== (led.activeLow ?? false) ? 1 : 0;
     const t0 = performance.now();
     const seen = new Promise<number | null>((resolve) => {
-      const off = bench.session.probe.onChange((c) => {
-        if (c.key === key && c.value === level) {
-          off();
-          resolve(c.at);
-        }
-      });
-      setTimeout(() => {
+      // Whichever comes first ends both the listener and the timer: nothing stays armed after the test.
+      const timer = setTimeout(() => {
         off();
         resolve(null);
       }, bench.timeouts.observeMs);
+      const off = bench.session.probe.onChange((c) => {
+        if (c.key === key && c.value === level) {
+          off();
+          clearTimeout(timer);
+          resolve(c.at);
+        }
+      });
     });
     void dut.ledSet(led.name, on);
     const at = await seen;

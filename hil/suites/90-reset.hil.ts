@@ -1,5 +1,5 @@
 import type { ClientEventOf } from '@esphil/client';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 test('reset mid-session: the client reconnects and resyncs to the rebooted state', async ({ dut, bench }) => {
@@ -14,10 +14,13 @@ test('reset mid-session: the client reconnects and resyncs to the rebooted state
     });
   });
   await bench.session.reset();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const e = await Promise.race([
     reconnected,
-    new Promise<null>((r) => setTimeout(() => r(null), bench.timeouts.readyMs + bench.timeouts.connectMs)),
-  ]);
+    new Promise<null>((r) => {
+      timer = setTimeout(() => r(null), bench.timeouts.readyMs + bench.timeouts.connectMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
   expect(e, 'client did not reconnect after the reset').not.toBeNull();
   expect(e!.rebooted).toBe(true);
   expect(dut.hello.boot).not.toBe(bootBefore);

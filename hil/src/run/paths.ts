@@ -23,7 +23,11 @@ export function suiteAliases(): Record<string, string> {
   const root = packageRoot();
   if (!fileURLToPath(import.meta.url).includes('/src/')) {
     // Built: suites anywhere (--suite-dir) see the same packages the runner loaded.
-    const aliases: Record<string, string> = { '@esphil/hil': `${root}/dist/index.js` };
+    // '/test' first: aliases match by prefix, in order.
+    const aliases: Record<string, string> = {
+      '@esphil/hil/test': `${root}/dist/test.js`,
+      '@esphil/hil': `${root}/dist/index.js`,
+    };
     for (const p of WORKSPACE_PACKAGES) {
       try {
         aliases[`@esphil/${p}`] = fileURLToPath(import.meta.resolve(`@esphil/${p}`));
@@ -33,7 +37,10 @@ export function suiteAliases(): Record<string, string> {
     }
     return aliases;
   }
-  const aliases: Record<string, string> = { '@esphil/hil': `${root}/src/index.ts` };
+  const aliases: Record<string, string> = {
+    '@esphil/hil/test': `${root}/src/test.ts`,
+    '@esphil/hil': `${root}/src/index.ts`,
+  };
   for (const p of WORKSPACE_PACKAGES) {
     const entry = `${root}/../packages/${p}/src/index.ts`;
     if (existsSync(entry)) aliases[`@esphil/${p}`] = entry;

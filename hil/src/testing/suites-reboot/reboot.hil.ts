@@ -1,6 +1,6 @@
 // Runner self-test fixture (not a product suite): the per-test reboot guard.
 import type { DeviceClient } from '@esphil/client';
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 
 function rebooted(dut: DeviceClient): Promise<void> {
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 // Runner self-test fixture (not a product suite): fails its first attempt, passes the retry.
-import { hilTest as test } from '@esphil/hil';
+import { hilTest as test } from '@esphil/hil/test';
 import { expect } from 'vitest';
 
 let attempts = 0;
