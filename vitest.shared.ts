@@ -15,7 +15,7 @@ const workspacePackages: Record<string, string> = {
 // Aliases match by prefix, first entry first: the fixtures entry must come before '@esphil/hil'.
 const subpathEntries: Record<string, string> = { '@esphil/hil/test': 'hil/src/test.ts' };
 
-export const sourceAliases = Object.fromEntries([
+export const sourceAliases: Record<string, string> = Object.fromEntries([
   ...Object.entries(subpathEntries).map(([name, file]) => [name, `${root}${file}`]),
   ...Object.entries(workspacePackages).map(([name, dir]) => [name, `${root}${dir}/src/index.ts`]),
 ]);
