@@ -120,29 +120,20 @@ export class ProbeMonitor {
   waitFor(key: string, pred: (v: number) => boolean, timeoutMs: number): Promise<number | null> {
     const now = this.values.get(key);
     if (now !== undefined && pred(now)) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      const w: Waiter = {
-        key,
-        pred,
-        resolve: (v) => {
-          clearTimeout(t);
-          resolve(v);
-        },
-      };
-      const t = setTimeout(() => {
-        this.waiters = this.waiters.filter((x) => x !== w);
-        resolve(null);
-      }, timeoutMs);
-      this.waiters.push(w);
-    });
+    return this.wait(key, pred, timeoutMs);
   }
 
   /** The next report of `key` (fresh sample after now). */
   nextSample(key: string, timeoutMs: number): Promise<number | null> {
+    return this.wait(key, () => true, timeoutMs);
+  }
+
+  /** The first future report of `key` that satisfies `pred`, or null after `timeoutMs`. */
+  private wait(key: string, pred: (v: number) => boolean, timeoutMs: number): Promise<number | null> {
     return new Promise((resolve) => {
       const w: Waiter = {
         key,
-        pred: () => true,
+        pred,
         resolve: (v) => {
           clearTimeout(t);
           resolve(v);
