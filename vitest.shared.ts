@@ -29,3 +29,23 @@ export default defineConfig({
     pool: 'forks',
   },
 });
+
+/**
+ * A task of its own (pty, e2e, matrix): the same source resolution, only `include`d files (the default config
+ * excludes them), and the task's own limits.
+ */
+export function defineTaskConfig(
+  include: string[],
+  limits: { testTimeout?: number; hookTimeout?: number; fileParallelism?: boolean } = {},
+) {
+  return defineConfig({
+    resolve: { alias: sourceAliases },
+    test: {
+      include,
+      exclude: ['**/node_modules/**', '**/dist/**'],
+      pool: 'forks',
+      testTimeout: 20_000,
+      ...limits,
+    },
+  });
+}
