@@ -17,8 +17,6 @@ describe('round-trip scenario (smoke)', () => {
     expectSaneSummary(r.learn['esphil-event'], 3);
     expectSaneSummary(r.learn['http-poll-100ms'], 2);
     expectSaneSummary(r.learn['http-poll-1s'], 2);
-    // A poller cannot learn of a change later than one interval plus a round trip on loopback.
-    expect(r.learn['http-poll-100ms'].max).toBeLessThan(1_000);
     expectSaneRows(r.rows);
     expect(r.rows.filter((x) => x.target !== null)).toHaveLength(2);
   });
