@@ -506,13 +506,12 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   }
 
   /** One event to one client, numbered for that connection. */
-  sendEvent(slot: number, event: UnsequencedEvent): void {
+  sendEvent(slot: number, event: UnsequencedEvent, body: EventBody = eventBody(event)): void {
     const client = this.clients.get(slot);
     if (!client?.ready || this.hung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
-    const { t, ...rest } = event;
-    const text = JSON.stringify({ t, seq: client.seq, ...rest });
+    const text = `${body.head}${client.seq}${body.tail}`;
     client.outbox.send(this.corrupt(text), this.linkDelay());
   }
 
@@ -520,7 +519,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   broadcast(events: readonly UnsequencedEvent[]): void {
     for (const ev of events) {
       if (ev.ev === 'sensor') continue;
-      for (const slot of this.slots()) this.sendEvent(slot, ev);
+      // Serialised once; only the per-connection seq differs between clients.
+      const body = eventBody(ev);
+      for (const slot of this.slots()) this.sendEvent(slot, ev, body);
     }
   }
 
@@ -611,4 +612,16 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.wss.close();
   }
+}
+
+/** An event's JSON split around its `seq` value: `{"t":"evt","seq":` + seq + `,...rest}`. */
+export interface EventBody {
+  head: string;
+  tail: string;
+}
+
+export function eventBody(event: UnsequencedEvent): EventBody {
+  const { t, ...rest } = event;
+  // rest always has `ev`, so its JSON is `{...}` with at least one member: splice seq in front of them.
+  return { head: `{"t":${JSON.stringify(t)},"seq":`, tail: `,${JSON.stringify(rest).slice(1)}` };
 }
