@@ -149,7 +149,7 @@ export class DeviceClient implements HeartbeatMember {
     this.#hbScheduler = this.#hb
       ? (deps.heartbeat ?? new HeartbeatScheduler(this.#timers, heartbeatTickMs(this.#hb)))
       : null;
-    this.#tracker = new RequestTracker(this.#timers);
+    this.#tracker = new RequestTracker(this.#timers, (op, result) => this.#afterResult(op, result));
     // A throwing listener must not take the connection down; it is reported, not rethrown.
     this.#hub = new EventHub<ClientEvent>(reportListenerError);
   }
@@ -279,10 +279,7 @@ export class DeviceClient implements HeartbeatMember {
     );
     if (this.#status === 'open') this.#send(entry);
     else this.#queue.push({ entry });
-    return promise.then((result) => {
-      this.#afterResult(op, result);
-      return result;
-    });
+    return promise;
   }
 
   // --- op helpers -------------------------------------------------------------------------------------------
@@ -555,7 +552,7 @@ export class DeviceClient implements HeartbeatMember {
     }
     this.#lastSeq = e.seq;
     applyEvent(this.#state, e);
-    this.#emit({ ...e, kind: e.ev } as ClientEvent);
+    if (this.#hub.wants(e.ev)) this.#emit({ ...e, kind: e.ev } as ClientEvent);
     if (gap && this.#opts.resyncOnGap !== false) this.#resyncAfterGap();
   }
 

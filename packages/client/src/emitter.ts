@@ -30,10 +30,16 @@ export class EventHub<E extends { kind: string }> {
     };
   }
 
+  /** Whether anyone would hear an event of this kind (lets hot paths skip building one). */
+  wants(kind: E['kind']): boolean {
+    return this.#all.size > 0 || (this.#byKind.get(kind)?.size ?? 0) > 0;
+  }
+
   emit(e: E): void {
+    // Copies, so a listener that (un)subscribes during delivery changes the next emit, not this one.
     const set = this.#byKind.get(e.kind);
-    if (set) for (const l of [...set]) this.#call(l, e);
-    for (const l of [...this.#all]) this.#call(l, e);
+    if (set && set.size > 0) for (const l of [...set]) this.#call(l, e);
+    if (this.#all.size > 0) for (const l of [...this.#all]) this.#call(l, e);
   }
 
   #call(l: Listener<E>, e: E): void {

@@ -5,30 +5,43 @@ import type { Timers } from './timers';
 /** How many recently abandoned ids (timed out / aborted) are remembered so their late answers stay quiet. */
 export const FORGOTTEN_IDS_KEPT = 256;
 
+/** setTimeout's largest delay; a longer one would fire at once (Node and browsers store it as int32). */
+const MAX_TIMER_DELAY_MS = 0x7fff_ffff;
+
 export interface PendingRequest {
-  id: number;
-  op: Op;
-  frame: string;
+  readonly id: number;
+  readonly op: Op;
+  readonly frame: string;
   sent: boolean;
+  /** timers.now() after which the request fails with 'timeout' (set when it is made, so queued time counts). */
+  readonly deadline: number;
+  readonly timeoutMs: number;
   resolve(value: unknown): void;
   reject(err: DeviceClientError): void;
-  timer: unknown;
-  cleanup(): void;
+  /** Detaches the AbortSignal listener, if any. */
+  cleanup: (() => void) | null;
 }
 
 /**
- * Correlates responses with requests by id. Every request owns one deadline timer (started when the request is
- * made, so time spent queued counts) and an optional AbortSignal listener; both are released on settle.
+ * Correlates responses with requests by id. Deadlines share one timer, armed for the earliest of them and
+ * re-armed from the timer itself: a request costs no timer of its own, which on a busy link was a setTimeout and
+ * a clearTimeout per round trip (see apps/bench/BENCHMARKS.md). A timer that fires with nothing pending is not
+ * re-armed, and rejectAll() (close, lost link) drops it at once.
  */
 export class RequestTracker {
   readonly #timers: Timers;
+  readonly #onResult: (op: Op, result: unknown) => void;
   readonly #entries = new Map<number, PendingRequest>();
   readonly #forgotten = new Set<number>();
   #nextId = 1;
   #inFlight = 0;
+  #timer: unknown = null;
+  #timerAt = Number.POSITIVE_INFINITY;
 
-  constructor(timers: Timers) {
+  /** `onResult` sees every ok result before the caller does (the client updates its state mirror there). */
+  constructor(timers: Timers, onResult: (op: Op, result: unknown) => void = () => {}) {
     this.#timers = timers;
+    this.#onResult = onResult;
   }
 
   get inFlight(): number {
@@ -51,29 +64,30 @@ export class RequestTracker {
     signal: AbortSignal | undefined,
   ): { entry: PendingRequest; promise: Promise<T> } {
     const id = this.allocateId();
-    let entry!: PendingRequest;
-    const promise = new Promise<T>((resolve, reject) => {
-      const onAbort = () => this.#abandon(id, new DeviceClientError('aborted', `${op} aborted`, { op, id }));
-      entry = {
-        id,
-        op,
-        frame: frameOf(id),
-        sent: false,
-        resolve: resolve as (v: unknown) => void,
-        reject,
-        timer: this.#timers.setTimeout(
-          () =>
-            this.#abandon(
-              id,
-              new DeviceClientError('timeout', `${op} got no answer within ${timeoutMs} ms`, { op, id }),
-            ),
-          timeoutMs,
-        ),
-        cleanup: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+    let resolve!: (v: unknown) => void;
+    let reject!: (e: DeviceClientError) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res as (v: unknown) => void;
+      reject = rej;
     });
+    const entry: PendingRequest = {
+      id,
+      op,
+      frame: frameOf(id),
+      sent: false,
+      deadline: this.#timers.now() + timeoutMs,
+      timeoutMs,
+      resolve,
+      reject,
+      cleanup: null,
+    };
+    if (signal) {
+      const onAbort = () => this.#abandon(id, new DeviceClientError('aborted', `${op} aborted`, { op, id }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.cleanup = () => signal.removeEventListener('abort', onAbort);
+    }
     this.#entries.set(id, entry);
+    this.#arm(entry.deadline);
     return { entry, promise };
   }
 
@@ -94,8 +108,10 @@ export class RequestTracker {
     const entry = this.#entries.get(res.id);
     if (!entry) return this.#forgotten.has(res.id) ? 'late' : 'unknown';
     this.#remove(entry);
-    if (res.ok) entry.resolve(res.result);
-    else entry.reject(new DeviceClientError(res.error.code, res.error.msg, { op: entry.op, id: entry.id }));
+    if (res.ok) {
+      this.#onResult(entry.op, res.result);
+      entry.resolve(res.result);
+    } else entry.reject(new DeviceClientError(res.error.code, res.error.msg, { op: entry.op, id: entry.id }));
     return 'settled';
   }
 
@@ -109,6 +125,7 @@ export class RequestTracker {
       this.#remove(entry);
       entry.reject(err(entry));
     }
+    if (this.#entries.size === 0) this.#disarm();
   }
 
   /** Removes a request without settling it through a response (e.g. its frame could not be sent). */
@@ -135,8 +152,45 @@ export class RequestTracker {
 
   #remove(entry: PendingRequest): void {
     this.#entries.delete(entry.id);
-    this.#timers.clearTimeout(entry.timer);
-    entry.cleanup();
+    entry.cleanup?.();
     if (entry.sent) this.#inFlight--;
+  }
+
+  /**
+   * Makes sure the shared timer fires by `deadline`. A timer already due earlier is kept: when it fires it
+   * re-arms for whatever is still pending, so settled requests never need their timer cleared.
+   */
+  #arm(deadline: number): void {
+    if (this.#timer !== null && this.#timerAt <= deadline) return;
+    if (this.#timer !== null) this.#timers.clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    const delay = Math.min(MAX_TIMER_DELAY_MS, Math.max(0, deadline - this.#timers.now()));
+    this.#timer = this.#timers.setTimeout(() => this.#expire(), delay);
+  }
+
+  #disarm(): void {
+    if (this.#timer === null) return;
+    this.#timers.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  #expire(): void {
+    this.#timer = null;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = this.#timers.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of [...this.#entries.values()]) {
+      if (entry.deadline <= now) {
+        this.#abandon(
+          entry.id,
+          new DeviceClientError('timeout', `${entry.op} got no answer within ${entry.timeoutMs} ms`, {
+            op: entry.op,
+            id: entry.id,
+          }),
+        );
+      } else if (entry.deadline < next) next = entry.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }
 }

@@ -84,9 +84,12 @@ export function nodeTransport(nodeOpts: NodeTransportOptions = {}): TransportFac
       h.open(ws.protocol);
     });
     ws.on('message', (data, isBinary) => {
-      const text = Array.isArray(data)
-        ? Buffer.concat(data).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
+      // ws hands over a Buffer (its default binaryType); only a custom WebSocket class may give the other shapes.
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data as ArrayBuffer).toString('utf8');
       h.message(text, isBinary);
     });
     ws.on('pong', () => h.activity());

@@ -34,15 +34,29 @@ export function startEchoServer(): Promise<RawWsServer> {
 
 /**
  * Echo plus a second frame, as the esphil device answers led.set: the response and then the `led` event
- * (the protocol broadcasts state changes to every client, the sender included).
+ * (the protocol broadcasts state changes to every client, the sender included). Both leave in one write, as
+ * the sim sends them (corked), so this is the two-frame floor and not the cost of a second syscall.
  */
 export function startEchoPlusEventServer(eventFrame: (request: string) => string): Promise<RawWsServer> {
   return listen((_wss, ws) => {
     ws.on('message', (data, isBinary) => {
-      ws.send(data, { binary: isBinary });
-      ws.send(eventFrame(data.toString()));
+      corked(ws, () => {
+        ws.send(data, { binary: isBinary });
+        ws.send(eventFrame(data.toString()));
+      });
     });
   });
+}
+
+/** Runs `fn` with the connection's socket corked: every frame it sends leaves in one write. */
+export function corked(ws: WebSocket, fn: () => void): void {
+  const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  socket?.cork();
+  try {
+    fn();
+  } finally {
+    socket?.uncork();
+  }
 }
 
 /** Every frame from any client goes to every client (the sender included), as the event of a state change. */
@@ -56,12 +70,15 @@ export function startBroadcastServer(eventFrame: (n: number) => string): Promise
   });
 }
 
-export async function openRaw(url: string): Promise<WebSocket> {
+/** Opens a plain ws client; `skipFirst` waits for and drops the server's first message (a device's hello). */
+export async function openRaw(url: string, opts: { skipFirst?: boolean } = {}): Promise<WebSocket> {
   const ws = new WebSocket(url);
+  const first = opts.skipFirst ? new Promise<void>((resolve) => ws.once('message', () => resolve())) : null;
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
+  await first;
   return ws;
 }
 

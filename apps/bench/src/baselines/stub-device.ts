@@ -1,12 +1,14 @@
 /**
  * A device with no logic: a raw `ws` server that sends protocol's SAMPLE_HELLO, then answers every led.set
- * with the response and the `led` event, precomputed shapes, no validation. Run against @esphil/client it
- * isolates the client's own cost from the sim's (device logic, virtual pins and wiring).
+ * with the response and the `led` event (one write, as the sim does), no validation. Run against
+ * @esphil/client it isolates the client's own cost from the sim's (device logic, virtual pins and wiring);
+ * run against a raw `ws` client it is the floor of any device that speaks this protocol: parse the request,
+ * answer, broadcast.
  */
 import type { AddressInfo } from 'node:net';
 import { SAMPLE_HELLO } from '@esphil/protocol';
 import { WebSocketServer } from 'ws';
-import type { RawWsServer } from './raw-ws';
+import { corked, type RawWsServer } from './raw-ws';
 
 export async function startStubDevice(): Promise<RawWsServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -23,8 +25,10 @@ export async function startStubDevice(): Promise<RawWsServer> {
         );
         return;
       }
-      ws.send(JSON.stringify({ t: 'res', id: req.id, ok: true, result: { led: req.led, on: req.on } }));
-      ws.send(JSON.stringify({ t: 'evt', ev: 'led', led: req.led, on: req.on, by: 'ws:0', seq: ++seq }));
+      corked(ws, () => {
+        ws.send(JSON.stringify({ t: 'res', id: req.id, ok: true, result: { led: req.led, on: req.on } }));
+        ws.send(JSON.stringify({ t: 'evt', ev: 'led', led: req.led, on: req.on, by: 'ws:0', seq: ++seq }));
+      });
     });
   });
   const { port } = wss.address() as AddressInfo;

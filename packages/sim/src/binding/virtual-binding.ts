@@ -88,13 +88,15 @@ class Link implements VirtualSerialLink {
     return port ? { ...port.signals } : { dtr: false, rts: false, brk: false };
   }
   push(bytes: Uint8Array | string): boolean {
-    const data = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes);
-    if (data.length === 0) return true;
+    const length = typeof bytes === 'string' ? bytes.length : bytes.byteLength;
+    if (length === 0) return true;
     const port = this.entry().port;
     if (!port?.isLive) {
-      this.stats.droppedWhileClosed += data.length;
+      // Nobody has the port open: the bytes are lost, as on a UART nobody reads (counted, never copied).
+      this.stats.droppedWhileClosed += length;
       return false;
     }
+    const data = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes);
     const accepted = port.receive(this.garbleIfMismatched(data, port.currentBaudRate));
     this.stats.bytesToHost += accepted;
     this.stats.droppedOverflow += data.length - accepted;

@@ -9,7 +9,8 @@ const EVENTS: UnsequencedEvent[] = [
   { t: 'evt', ev: 'pwm', ch: 'fan', freq: 5000, bits: 10, duty: 1023, by: 'serial' },
   { t: 'evt', ev: 'button', button: 'boot', pressed: false },
   { t: 'evt', ev: 'sensor', sensor: 'light', raw: 2048, value: 1.65 },
-  { t: 'evt', ev: 'log', level: 'warn', msg: 'quote " and \\ and \u00e9' },
+  { t: 'evt', ev: 'log', level: 'warn', msg: 'quote " and \\ and \u00e9' }, // `t` not first (a backend that builds events in another key order): the slower path, same bytes.
+  { ev: 'led', t: 'evt', led: 'aux', on: false, by: 'serial' } as UnsequencedEvent,
 ];
 
 describe('eventBody', () => {

@@ -57,7 +57,7 @@ import { type DutPinBus, type Level, PinBank } from './pins';
 import { type ControlLines, strapLevels } from './reset-circuit';
 import { SerialInput, type SerialInputItem } from './serial-input';
 import { DEFAULT_WIFI_NETWORK, joinWifi, type WifiCredentials, type WifiNetwork } from './wifi-env';
-import { DEFAULT_HEARTBEAT, type HeartbeatOptions, WsServer } from './ws-server';
+import { DEFAULT_HEARTBEAT, eventBody, type HeartbeatOptions, WsServer } from './ws-server';
 
 export const DEFAULT_FW_VERSION = '0.1.0';
 /** ESP32 ADC: 12 bits over the 0..3.3 V range (11 dB attenuation, linearised). */
@@ -126,7 +126,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   private caps: Capabilities | null = null;
   private identity: DeviceIdentity;
   private bootedAt = 0;
-  private loop: Promise<unknown> = Promise.resolve();
+  private readonly jobs: (() => void)[] = [];
+  private jobRunning = false;
   private wifiUp = false;
   private wifiNetwork: WifiNetwork | null = null;
   private serialSeq = 0;
@@ -370,7 +371,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await this.ws.close();
     const b = this.backend;
     this.backend = null;
-    await this.loop.catch(() => {});
+    // Runs after every job already queued: the loop is drained.
+    await this.enqueue(() => undefined, true);
     await b?.close().catch(() => {});
     this.setPhase('off');
   }
@@ -550,15 +552,49 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   }
 
   /** Runs device work one call at a time, like the firmware's loop(). */
+  /**
+   * The device loop: jobs (frames, inputs, ticks) run one at a time in arrival order, each to completion
+   * (including its awaits) before the next starts. An idle loop starts a job at once instead of a microtask
+   * later; that hop and its promises were most of the sim's own cost per request (BENCHMARKS.md).
+   */
   private enqueue<T>(fn: () => Promise<T> | T, ignoreGen = false): Promise<T> {
     const gen = this.gen;
-    const run = async (): Promise<T> => {
-      if (!ignoreGen && gen !== this.gen) throw new SimError('not_running', 'the DUT was reset');
-      return fn();
-    };
-    const p = this.loop.then(run, run);
-    this.loop = p.catch(() => {});
-    return p;
+    return new Promise<T>((resolve, reject) => {
+      const job = (): void => {
+        let result: Promise<T>;
+        if (!ignoreGen && gen !== this.gen) {
+          result = Promise.reject(new SimError('not_running', 'the DUT was reset'));
+        } else {
+          try {
+            result = Promise.resolve(fn());
+          } catch (err) {
+            result = Promise.reject(err);
+          }
+        }
+        result.then(
+          (v) => {
+            resolve(v);
+            this.nextJob();
+          },
+          (err: unknown) => {
+            reject(err);
+            this.nextJob();
+          },
+        );
+      };
+      // A job enqueued while another runs (even from inside it) waits its turn.
+      if (this.jobRunning) this.jobs.push(job);
+      else {
+        this.jobRunning = true;
+        job();
+      }
+    });
+  }
+
+  private nextJob(): void {
+    const job = this.jobs.shift();
+    if (job) job();
+    else this.jobRunning = false;
   }
 
   private ctx(from: Origin): StepContext {
@@ -666,12 +702,14 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
 
   /** Broadcast events (WebSocket and serial) and apply effects. */
   private dispatch(out: BackendOutput): void {
-    this.ws.broadcast(out.events);
     for (const ev of out.events) {
       if (ev.ev === 'sensor') continue;
+      // One serialisation for every client and the serial console: the machine line is the same JSON,
+      // numbered by the console's own sequence.
+      const body = eventBody(ev);
+      this.ws.broadcastEvent(ev, body);
       this.serialSeq += 1;
-      const { t, ...rest } = ev;
-      this.machine({ t, seq: this.serialSeq, ...rest } as SerialMachineLine);
+      this.println(`${SERIAL_MACHINE_PREFIX}${body.head}${this.serialSeq}${body.tail}`);
     }
     this.applyEffects(out.effects);
   }

@@ -519,10 +519,13 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   broadcast(events: readonly UnsequencedEvent[]): void {
     for (const ev of events) {
       if (ev.ev === 'sensor') continue;
-      // Serialised once; only the per-connection seq differs between clients.
-      const body = eventBody(ev);
-      for (const slot of this.slots()) this.sendEvent(slot, ev, body);
+      this.broadcastEvent(ev, eventBody(ev));
     }
+  }
+
+  /** One event to every client, serialised once by the caller: only the per-connection seq differs. */
+  broadcastEvent(ev: UnsequencedEvent, body: EventBody): void {
+    for (const slot of this.slots()) this.sendEvent(slot, ev, body);
   }
 
   /** Start (hz > 0) or stop (null) the sensor timer of one client. */
@@ -620,7 +623,14 @@ export interface EventBody {
   tail: string;
 }
 
+const EVENT_HEAD = '{"t":"evt",';
+
 export function eventBody(event: UnsequencedEvent): EventBody {
+  const json = JSON.stringify(event);
+  // Events are built with `t` first (device-model and the firmware both do): one stringify, seq spliced in.
+  if (json.startsWith(EVENT_HEAD)) {
+    return { head: `${EVENT_HEAD}"seq":`, tail: `,${json.slice(EVENT_HEAD.length)}` };
+  }
   const { t, ...rest } = event;
   // rest always has `ev`, so its JSON is `{...}` with at least one member: splice seq in front of them.
   return { head: `{"t":${JSON.stringify(t)},"seq":`, tail: `,${JSON.stringify(rest).slice(1)}` };

@@ -99,6 +99,8 @@ function validateSpec(spec: WiringSpec): void {
  * into the probe ADC (first-order dynamics plus the exact PWM ripple), probe outputs reach DUT inputs and,
  * through RC, the DUT's 12-bit ADC. ADC readings carry seeded ±noiseLsb noise. Faults act through applyOverride.
  */
+const NO_OVERRIDES: readonly ActiveOverride[] = [];
+
 export class VirtualWiring implements ProbeIO {
   readonly spec: WiringSpec;
   readonly probe: ProbeProfile;
@@ -343,8 +345,9 @@ export class VirtualWiring implements ProbeIO {
     return -1;
   }
 
-  private overridesOf(i: number): ActiveOverride[] {
-    return this.active.filter((e) => e.wires.includes(i));
+  private overridesOf(i: number): readonly ActiveOverride[] {
+    // Called per wire on every refresh: no array built while no fault is active (the usual case).
+    return this.active.length === 0 ? NO_OVERRIDES : this.active.filter((e) => e.wires.includes(i));
   }
 
   /** The wire whose source feeds wire i (itself unless swapped). */
