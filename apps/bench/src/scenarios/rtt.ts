@@ -5,6 +5,7 @@
  */
 
 import { connect, type DeviceClient } from '@esphil/client';
+import type WebSocket from 'ws';
 import { startHttpPollRig } from '../baselines/http-poll';
 import { startMqttRig } from '../baselines/mqtt';
 import {
@@ -15,7 +16,7 @@ import {
   startEchoServer,
 } from '../baselines/raw-ws';
 import { startStubDevice } from '../baselines/stub-device';
-import { interleave } from '../interleave';
+import { interleave, type Variant } from '../interleave';
 import { LED, ledSetFrame } from '../ledcmd';
 import { type ResultRow, row } from '../result';
 import { type Summary, summarize } from '../stats';
@@ -78,6 +79,17 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
   let on = false;
   // The sim's LED state apart from the baselines' toggling: an event only follows a real change.
   let simOn = false;
+  // A plain ws client: send the same led.set bytes, done at the first frame back.
+  const rawVariant = (name: string, ws: WebSocket): Variant => ({
+    name,
+    async sample() {
+      on = !on;
+      const frame = ledSetFrame(++id, on);
+      const t0 = performance.now();
+      await rawRoundTrip(ws, frame);
+      return performance.now() - t0;
+    },
+  });
   try {
     const rtt = await interleave(
       [
@@ -90,16 +102,7 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
             return performance.now() - t0;
           },
         },
-        {
-          name: 'raw-ws',
-          async sample() {
-            on = !on;
-            const frame = ledSetFrame(++id, on);
-            const t0 = performance.now();
-            await rawRoundTrip(raw, frame);
-            return performance.now() - t0;
-          },
-        },
+        rawVariant('raw-ws', raw),
         {
           name: 'esphil-client+stub',
           async sample() {
@@ -109,26 +112,8 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
             return performance.now() - t0;
           },
         },
-        {
-          name: 'raw-ws-2frames',
-          async sample() {
-            on = !on;
-            const frame = ledSetFrame(++id, on);
-            const t0 = performance.now();
-            await rawRoundTrip(raw2, frame);
-            return performance.now() - t0;
-          },
-        },
-        {
-          name: 'raw-ws+stub',
-          async sample() {
-            on = !on;
-            const frame = ledSetFrame(++id, on);
-            const t0 = performance.now();
-            await rawRoundTrip(rawStub, frame);
-            return performance.now() - t0;
-          },
-        },
+        rawVariant('raw-ws-2frames', raw2),
+        rawVariant('raw-ws+stub', rawStub),
         {
           name: 'mqtt',
           async sample() {
