@@ -1,3 +1,9 @@
+export {
+  type DeviceProcess,
+  forkDeviceProcess,
+  startDevicesHere,
+} from './apart/device-process';
+export { RTT_APART_DEFAULTS, type RttApartOptions, runRttApart } from './apart/rtt-apart';
 export { type InterleaveOptions, interleave, type Variant } from './interleave';
 export { type MachineInfo, machineInfo } from './machine';
 export { type BenchReport, markdownTable, renderMarkdown, writeReport } from './report';

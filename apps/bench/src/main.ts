@@ -4,6 +4,8 @@
  * `node dist/main.mjs rtt push` runs a subset (names: rtt push fleet codec hil).
  */
 import { fileURLToPath } from 'node:url';
+import { forkDeviceProcess } from './apart/device-process';
+import { runRttApart } from './apart/rtt-apart';
 import { cliRunner } from './hil/cli-runner';
 import { machineInfo } from './machine';
 import { type BenchReport, markdownTable, writeReport } from './report';
@@ -29,6 +31,8 @@ if (want('codec')) {
 if (want('rtt')) {
   say('1 command round trip (esphil / raw ws / MQTT, then HTTP polling)');
   report.rows.push(...(await runRtt()).rows);
+  const deviceWorker = fileURLToPath(new URL('./rtt-device-worker.mjs', import.meta.url));
+  report.rows.push(...(await runRttApart(() => forkDeviceProcess(deviceWorker))).rows);
 }
 if (want('push')) {
   say('2 push latency (1, 5, 100 clients)');
