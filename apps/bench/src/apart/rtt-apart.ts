@@ -64,31 +64,19 @@ export async function runRttApart(
     };
     const scenario = '1 command round trip';
     const echo = { name: 'raw ws echo p50, device in its own process', value: rtt['raw-ws'].p50 };
+    const vsEcho = (name: Name, what: string): ResultRow =>
+      row({
+        scenario,
+        metric: `device in its own process (context): ${what} p50`,
+        value: rtt[name].p50,
+        unit: 'ms',
+        n: rtt[name].n,
+        baseline: echo,
+      });
     const rows = [
-      row({
-        scenario,
-        metric: 'device in its own process (context): esphil client+sim RTT p50 vs raw ws echo p50',
-        value: rtt.esphil.p50,
-        unit: 'ms',
-        n: rtt.esphil.n,
-        baseline: echo,
-      }),
-      row({
-        scenario,
-        metric: 'device in its own process (context): protocol floor (raw ws client + stub device) p50',
-        value: rtt['raw-ws+stub'].p50,
-        unit: 'ms',
-        n: rtt['raw-ws+stub'].n,
-        baseline: echo,
-      }),
-      row({
-        scenario,
-        metric: 'device in its own process (context): esphil client + stub device p50',
-        value: rtt['esphil-client+stub'].p50,
-        unit: 'ms',
-        n: rtt['esphil-client+stub'].n,
-        baseline: echo,
-      }),
+      vsEcho('esphil', 'esphil client+sim RTT'),
+      vsEcho('raw-ws+stub', 'protocol floor (raw ws client + stub device)'),
+      vsEcho('esphil-client+stub', 'esphil client + stub device'),
     ];
     return { rtt, rows };
   } finally {
