@@ -85,4 +85,16 @@ describe('RequestTracker deadlines (one shared timer)', () => {
     await done;
     expect(seen).toEqual(['onResult ping', 'caller']);
   });
+
+  it('a result onResult cannot apply fails that request with a protocol error, and settle does not throw', async () => {
+    const t = new RequestTracker(defaultTimers, () => {
+      throw new Error('bad shape');
+    });
+    const { entry, promise } = t.create('ping', frame, 5000, undefined);
+    t.markSent(entry);
+    const failed = expect(promise).rejects.toMatchObject({ code: 'protocol', op: 'ping', id: entry.id });
+    expect(t.settle(okRes(entry.id))).toBe('settled');
+    await failed;
+    expect(t.inFlight).toBe(0);
+  });
 });

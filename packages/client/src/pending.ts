@@ -108,10 +108,24 @@ export class RequestTracker {
     const entry = this.#entries.get(res.id);
     if (!entry) return this.#forgotten.has(res.id) ? 'late' : 'unknown';
     this.#remove(entry);
-    if (res.ok) {
+    if (!res.ok) {
+      entry.reject(new DeviceClientError(res.error.code, res.error.msg, { op: entry.op, id: entry.id }));
+      return 'settled';
+    }
+    try {
       this.#onResult(entry.op, res.result);
-      entry.resolve(res.result);
-    } else entry.reject(new DeviceClientError(res.error.code, res.error.msg, { op: entry.op, id: entry.id }));
+    } catch (err) {
+      // A result the mirror cannot take fails this request, not the connection that delivered it.
+      entry.reject(
+        new DeviceClientError('protocol', `${entry.op}: result not applied: ${(err as Error).message}`, {
+          op: entry.op,
+          id: entry.id,
+          cause: err,
+        }),
+      );
+      return 'settled';
+    }
+    entry.resolve(res.result);
     return 'settled';
   }
 
