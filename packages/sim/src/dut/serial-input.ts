@@ -3,7 +3,12 @@
  * packets that start at a line boundary. Bounded: an overlong line is dropped up to its newline and
  * reported once, like the firmware's fixed line buffer.
  */
-import { type ImprovParse, parseImprovPacket } from './improv-device';
+import {
+  decodeImprovPacket,
+  IMPROV_HEADER_BYTES,
+  IMPROV_MAGIC,
+  type ImprovDecodeResult,
+} from '@esphil/protocol';
 
 /** The firmware's serial line buffer. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
@@ -11,14 +16,13 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
 export type SerialInputItem =
   | { kind: 'line'; text: string }
   | { kind: 'overlong'; bytes: number }
-  | { kind: 'improv'; result: ImprovParse };
-
-const MAGIC = [0x49, 0x4d, 0x50, 0x52, 0x4f, 0x56];
+  | { kind: 'improv'; result: ImprovDecodeResult };
 
 export class SerialInput {
   private line: number[] = [];
   private dropping = 0;
-  private improv: { header: number[]; data: number[]; need: number } | null = null;
+  /** The Improv packet being read: its bytes so far (magic included) and its full length once known. */
+  private improv: { bytes: number[]; total: number } | null = null;
   constructor(private readonly maxLine: number = DEFAULT_MAX_LINE_BYTES) {}
 
   push(bytes: Uint8Array): SerialInputItem[] {
@@ -26,17 +30,13 @@ export class SerialInput {
     for (const b of bytes) {
       if (this.improv) {
         const p = this.improv;
-        if (p.header.length < 3) {
-          p.header.push(b);
-          if (p.header.length === 3) p.need = p.header[2]!;
-          continue;
+        p.bytes.push(b);
+        // The length byte ends the header: data and the checksum byte follow.
+        if (p.bytes.length === IMPROV_HEADER_BYTES) p.total = IMPROV_HEADER_BYTES + b + 1;
+        if (p.bytes.length === p.total) {
+          this.improv = null;
+          out.push({ kind: 'improv', result: decodeImprovPacket(Uint8Array.from(p.bytes)) });
         }
-        if (p.data.length < p.need) {
-          p.data.push(b);
-          continue;
-        }
-        this.improv = null;
-        out.push({ kind: 'improv', result: parseImprovPacket(p.header, p.data, b) });
         continue;
       }
       if (b === 0x0a) {
@@ -55,10 +55,10 @@ export class SerialInput {
         continue;
       }
       this.line.push(b);
-      if (this.line.length === MAGIC.length && this.line.every((x, i) => x === MAGIC[i])) {
+      if (this.line.length === IMPROV_MAGIC.length && this.line.every((x, i) => x === IMPROV_MAGIC[i])) {
+        // Version, type and length follow; the whole packet goes to protocol's decoder (it checks all of it).
+        this.improv = { bytes: this.line, total: Number.POSITIVE_INFINITY };
         this.line = [];
-        // version byte + type + length follow; the version is kept in the header for the checksum.
-        this.improv = { header: [], data: [], need: 0 };
         continue;
       }
       if (this.line.length > this.maxLine) {

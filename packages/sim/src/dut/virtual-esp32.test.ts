@@ -1,10 +1,13 @@
+import { encodeImprovPacket, type ImprovRpcCommand } from '@esphil/protocol';
 import { SerialPortStream } from '@serialport/stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVirtualBinding } from '../binding/virtual-binding';
 import { type DutHarness, startDut } from '../testing/dut';
 import { expectRefused, openClient, type TestClient } from '../testing/ws-client';
-import { encodeImprovCommand, encodeWifiSettings, ImprovCommand } from './improv-device';
 import { dutSerialDevice } from './serial-adapter';
+
+const rpc = (command: ImprovRpcCommand) => encodeImprovPacket({ type: 'rpc_command', rpc: command });
+const wifiSettings = (ssid: string, password: string) => rpc({ command: 'wifi_settings', ssid, password });
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -285,7 +288,7 @@ describe('VirtualEsp32 serial console', () => {
     expect(h.console()).toContain('"url":null');
     expect((await expectRefused(h.dut.url)).opened).toBe(false);
     const from = h.consoleLength();
-    h.dut.serialWrite(encodeWifiSettings('esphil-lab', 'esphil-sim'));
+    h.dut.serialWrite(wifiSettings('esphil-lab', 'esphil-sim'));
     await h.waitConsole(/"t":"ready".*"url":"ws:/, from);
     const packets = improvPackets(h.console().slice(from));
     expect(packets[0]).toEqual({ type: 0x01, data: [0x03] });
@@ -302,7 +305,7 @@ describe('VirtualEsp32 serial console', () => {
       ['nowhere', 'x'],
     ] as const) {
       const from = h.consoleLength();
-      h.dut.serialWrite(encodeWifiSettings(ssid, pw));
+      h.dut.serialWrite(wifiSettings(ssid, pw));
       await h.waitConsole(/"status":"failed"/, from);
       await h.waitConsole(improvMarker(0x01, 0x02), from);
       const packets = improvPackets(h.console().slice(from));
@@ -314,9 +317,9 @@ describe('VirtualEsp32 serial console', () => {
   it('Improv: state, device info and scan', async () => {
     const h = await dutWith();
     const from = h.consoleLength();
-    h.dut.serialWrite(encodeImprovCommand(ImprovCommand.getInfo, []));
-    h.dut.serialWrite(encodeImprovCommand(ImprovCommand.scan, []));
-    h.dut.serialWrite(encodeImprovCommand(0x7e, []));
+    h.dut.serialWrite(rpc({ command: 'get_info' }));
+    h.dut.serialWrite(rpc({ command: 'get_networks' }));
+    h.dut.serialWrite(rpc({ command: 'other', code: 0x7e, data: new Uint8Array() }));
     await h.waitConsole(improvMarker(0x02, 0x02), from);
     const text = h.console().slice(from);
     expect(text).toContain('esphil');

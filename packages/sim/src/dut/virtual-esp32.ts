@@ -20,6 +20,7 @@ import {
   type Capabilities,
   CloseCode,
   type HelloMessage,
+  type ImprovDecodeResult,
   PROTOCOL_VERSION,
   SERIAL_MACHINE_PREFIX,
   type SerialMachineLine,
@@ -44,15 +45,7 @@ import {
   resetNoise,
   romBanner,
 } from './console-text';
-import {
-  ImprovCommand,
-  ImprovErrorCode,
-  type ImprovParse,
-  ImprovState,
-  improvError,
-  improvResult,
-  improvState,
-} from './improv-device';
+import { improvError, improvResult, improvState } from './improv-device';
 import { type DutPinBus, type Level, PinBank } from './pins';
 import { type ControlLines, strapLevels } from './reset-circuit';
 import { SerialInput, type SerialInputItem } from './serial-input';
@@ -828,36 +821,36 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.emitSerial(packet);
   }
 
-  private async onImprov(result: ImprovParse, gen: number): Promise<void> {
+  private async onImprov(result: ImprovDecodeResult, gen: number): Promise<void> {
     if (gen !== this.gen) return;
-    if (!result.ok) {
-      this.writeImprov(improvError(ImprovErrorCode.invalidRpc));
+    // A packet that does not decode, or one a host should not send, is an invalid RPC to the firmware.
+    if (!result.ok || result.packet.type !== 'rpc_command') {
+      this.writeImprov(improvError('invalid_rpc'));
       return;
     }
-    const rpc = result.rpc;
-    if ('unknown' in rpc) {
-      this.writeImprov(improvError(ImprovErrorCode.unknownRpc));
-      return;
-    }
-    switch (rpc.cmd) {
-      case ImprovCommand.getState:
-        this.writeImprov(improvState(this.wifiUp ? ImprovState.provisioned : ImprovState.ready));
-        if (this.wifiUp) this.writeImprov(improvResult(ImprovCommand.getState, [this.url]));
+    const rpc = result.packet.rpc;
+    switch (rpc.command) {
+      case 'other':
+        this.writeImprov(improvError('unknown_rpc'));
         return;
-      case ImprovCommand.getInfo:
+      case 'get_state':
+        this.writeImprov(improvState(this.wifiUp ? 'provisioned' : 'ready'));
+        if (this.wifiUp) this.writeImprov(improvResult('get_state', [this.url]));
+        return;
+      case 'get_info':
         this.writeImprov(
-          improvResult(ImprovCommand.getInfo, ['esphil', this.identity.fw, 'ESP32', this.identity.device]),
+          improvResult('get_info', ['esphil', this.identity.fw, 'ESP32', this.identity.device]),
         );
         return;
-      case ImprovCommand.scan:
+      case 'get_networks':
         for (const n of this.networks) {
-          this.writeImprov(improvResult(ImprovCommand.scan, [n.ssid, String(n.rssi ?? -60), 'YES']));
+          this.writeImprov(improvResult('get_networks', [n.ssid, String(n.rssi ?? -60), 'YES']));
         }
-        this.writeImprov(improvResult(ImprovCommand.scan, []));
+        this.writeImprov(improvResult('get_networks', []));
         return;
-      case ImprovCommand.wifiSettings: {
-        const { ssid, password } = rpc as { ssid: string; password: string };
-        this.writeImprov(improvState(ImprovState.provisioning));
+      case 'wifi_settings': {
+        const { ssid, password } = rpc;
+        this.writeImprov(improvState('provisioning'));
         this.machine({ t: 'wifi', status: 'connecting', ssid });
         if (!(await this.sleep(this.latency.profile.wifiJoinMs, gen))) return;
         const joined = this.faults.wifiDown
@@ -866,16 +859,16 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
         if (!joined?.ok) {
           this.log('E', 'improv.cpp:77', `onWifiSettings(): cannot join ${ssid}`);
           this.machine({ t: 'wifi', status: 'failed', ssid });
-          this.writeImprov(improvError(ImprovErrorCode.unableToConnect));
-          this.writeImprov(improvState(ImprovState.ready));
+          this.writeImprov(improvError('unable_to_connect'));
+          this.writeImprov(improvState('ready'));
           return;
         }
         this.credentials = { ssid, password };
         this.wifiUp = true;
         this.wifiNetwork = joined.network;
         this.machine({ t: 'wifi', status: 'connected', ssid, ip: this.ip ?? '' });
-        this.writeImprov(improvState(ImprovState.provisioned));
-        this.writeImprov(improvResult(ImprovCommand.wifiSettings, [this.url]));
+        this.writeImprov(improvState('provisioned'));
+        this.writeImprov(improvResult('wifi_settings', [this.url]));
         this.printReady();
         this.emit('ready', { boot: this.identity.boot, ip: this.ip, url: this.url });
         return;
