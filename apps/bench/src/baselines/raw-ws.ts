@@ -10,7 +10,10 @@ export interface RawWsServer {
   close(): Promise<void>;
 }
 
-async function listen(onConnection: (wss: WebSocketServer, ws: WebSocket) => void): Promise<RawWsServer> {
+/** A plain ws server on an ephemeral loopback port; `onConnection` gives each client its behaviour. */
+export async function listen(
+  onConnection: (wss: WebSocketServer, ws: WebSocket) => void,
+): Promise<RawWsServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   wss.on('connection', (ws) => onConnection(wss, ws));

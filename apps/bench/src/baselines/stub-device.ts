@@ -5,16 +5,12 @@
  * run against a raw `ws` client it is the floor of any device that speaks this protocol: parse the request,
  * answer, broadcast.
  */
-import type { AddressInfo } from 'node:net';
 import { SAMPLE_HELLO } from '@esphil/protocol';
-import { WebSocketServer } from 'ws';
-import { corked, type RawWsServer } from './raw-ws';
+import { corked, listen, type RawWsServer } from './raw-ws';
 
-export async function startStubDevice(): Promise<RawWsServer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
+export function startStubDevice(): Promise<RawWsServer> {
   const hello = JSON.stringify(SAMPLE_HELLO);
-  wss.on('connection', (ws) => {
+  return listen((_wss, ws) => {
     let seq = 0;
     ws.send(hello);
     ws.on('message', (data) => {
@@ -31,13 +27,4 @@ export async function startStubDevice(): Promise<RawWsServer> {
       });
     });
   });
-  const { port } = wss.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close(() => resolve());
-      }),
-  };
 }
