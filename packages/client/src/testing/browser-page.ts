@@ -13,7 +13,8 @@ const roots: Record<string, string> = {
   protocol: join(pkgDir, '../protocol/dist'),
 };
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The same variable as firmware-config's e2e launcher, so one setting serves every e2e task.
+export const CHROMIUM_PATH = process.env.ESPHIL_CHROMIUM ?? '/usr/bin/chromium';
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <script type="importmap">{"imports":{"@esphil/protocol":"/protocol/index.js"}}</script>
@@ -30,7 +31,7 @@ export interface BrowserPage {
 function requireFiles(): void {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH`,
+      `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set ESPHIL_CHROMIUM`,
     );
   }
   for (const [name, dir] of Object.entries(roots)) {
