@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -131,6 +132,21 @@ struct Parsed {
   JValue root() const { return doc.root(); }
 };
 
+// Reads and parses one vector file; says why and returns false when it cannot. The document keeps pointing
+// into `text`, so the caller owns both.
+bool loadVectorFile(const std::string& path, std::string& text, std::optional<Parsed>& doc) {
+  if (!readFile(path, text)) {
+    std::printf("FAIL cannot read %s\n", path.c_str());
+    return false;
+  }
+  doc.emplace(text);
+  if (!doc->ok) {
+    std::printf("FAIL %s is not JSON\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // @esphil/protocol request + legacy vectors
 // ---------------------------------------------------------------------------------------------------------------
@@ -244,15 +260,9 @@ std::string runJsonRoundTrip(const JValue& v) {
 
 int runProtocolFile(const std::string& path, int& total) {
   std::string text;
-  if (!readFile(path, text)) {
-    std::printf("FAIL cannot read %s\n", path.c_str());
-    return 1;
-  }
-  Parsed doc(text);
-  if (!doc.ok) {
-    std::printf("FAIL %s is not JSON\n", path.c_str());
-    return 1;
-  }
+  std::optional<Parsed> loaded;
+  if (!loadVectorFile(path, text, loaded)) return 1;
+  const Parsed& doc = *loaded;
   int failed = 0, ran = 0, skipped = 0;
   for (JValue v = doc.root().get("vectors").first(); v.valid(); v = v.next()) {
     const std::string& kind = v.get("kind").asString();
@@ -407,15 +417,9 @@ std::string runStateVector(const JValue& file, const JValue& v) {
 
 int runStateFile(const std::string& path, int& total) {
   std::string text;
-  if (!readFile(path, text)) {
-    std::printf("FAIL cannot read %s\n", path.c_str());
-    return 1;
-  }
-  Parsed doc(text);
-  if (!doc.ok) {
-    std::printf("FAIL %s is not JSON\n", path.c_str());
-    return 1;
-  }
+  std::optional<Parsed> loaded;
+  if (!loadVectorFile(path, text, loaded)) return 1;
+  const Parsed& doc = *loaded;
   int failed = 0, ran = 0;
   for (JValue v = doc.root().get("vectors").first(); v.valid(); v = v.next()) {
     ++ran;
