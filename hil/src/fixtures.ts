@@ -6,6 +6,7 @@ import type { Board } from './probe/monitor';
 import type { Measurement } from './report/model';
 import { getSession } from './session/registry';
 import type { HilSession, SerialFixture } from './session/types';
+import { escapeFailure, openEscapeScope, settleEscapes } from './vitest/escapes';
 
 /** What a test attaches to its vitest task (meta is delivered to the reporter). */
 export interface HilTaskMeta {
@@ -139,6 +140,8 @@ export interface HilFixtures {
   bench: BenchFixture;
   /** Automatic: fails the test during which the DUT rebooted unannounced. */
   rebootGuard: undefined;
+  /** Automatic: fails the test whose listener, timer or floating promise threw (see vitest/escapes). */
+  escapeGuard: undefined;
 }
 
 /**
@@ -164,6 +167,17 @@ export const hilTest = test.extend<HilFixtures>({
           `the DUT rebooted unexpectedly during this test (boot ${crashes[0]!.from} -> ${crashes[0]!.to}); see the serial log excerpt for the reset reason`,
         );
       }
+    },
+    { auto: true },
+  ],
+  escapeGuard: [
+    async ({ task }, use) => {
+      // The next test's scope replaces this one even if use() throws, so nothing stays attributed to it.
+      const close = openEscapeScope((task as { name: string }).name);
+      await use(undefined);
+      await settleEscapes();
+      const escaped = close();
+      if (escaped.length > 0) throw escapeFailure(escaped);
     },
     { auto: true },
   ],

@@ -31,8 +31,8 @@ test('actuation latency (command sent -> pin seen by the probe) p50/p95/p99', as
         }
       });
     });
-    void dut.ledSet(led.name, on);
-    const at = await seen;
+    // Both awaited together: a lost answer fails this test instead of floating off as an unhandled rejection.
+    const [at] = await Promise.all([seen, dut.ledSet(led.name, on)]);
     // A pin that does not follow once will not follow 30 times: stop instead of waiting out every sample.
     if (at === null) break;
     samples.push(at - t0);

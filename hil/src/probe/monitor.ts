@@ -3,6 +3,7 @@ import { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { HilError } from '../errors';
+import { reportEscape } from '../vitest/escapes';
 
 /** Any serialport binding (native, the sim's virtual one, mock). */
 export type AnyBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
@@ -85,7 +86,16 @@ export class ProbeMonitor {
   private push(key: string, value: number): void {
     const prev = this.values.get(key);
     this.values.set(key, value);
-    if (prev !== value) for (const l of this.listeners) l({ key, value, at: performance.now() });
+    const change = { key, value, at: performance.now() };
+    if (prev !== value)
+      for (const l of [...this.listeners]) {
+        try {
+          l(change);
+        } catch (e) {
+          // A test's listener must not break the probe's reading loop; the error fails the test it belongs to.
+          reportEscape(e, `probe '${key}' listener`);
+        }
+      }
     this.waiters = this.waiters.filter((w) => {
       if (w.key !== key || !w.pred(value)) return true;
       w.resolve(value);

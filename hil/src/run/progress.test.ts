@@ -19,6 +19,19 @@ describe('progress output', () => {
     );
   });
 
+  it("a FAIL line says why: the test's own message, then the rest of it and the stack frames indented", () => {
+    const { out, stream } = sink(false);
+    const p = createProgress(stream);
+    p.test('failed', 'pwm › sweep', 40, {
+      message: 'duty 0.5: measured 300, expected 512 ± 20\nduty 0.9: measured 10',
+      stack: 'AssertionError: duty 0.5\n    at sweep (suites/30-pwm.hil.ts:12:5)',
+    });
+    expect(out.join('')).toBe(
+      '  FAIL pwm › sweep (40 ms): duty 0.5: measured 300, expected 512 ± 20\n' +
+        '      duty 0.9: measured 10\n      at sweep (suites/30-pwm.hil.ts:12:5)\n',
+    );
+  });
+
   it('a live status line with counts on a TTY', () => {
     const { out, stream } = sink(true);
     const p = createProgress(stream);

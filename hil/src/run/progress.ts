@@ -1,7 +1,13 @@
 /** Where the runner reports what it is doing: a TTY status line or plain lines (CI logs). */
 export interface ProgressSink {
   stage(name: string, status: 'start' | 'ok' | 'failed' | 'skipped', detail?: string, ms?: number): void;
-  test(state: 'passed' | 'failed' | 'flaky' | 'skipped', name: string, ms: number): void;
+  /** `error`: why a test failed (its own message, then the stack); printed under the FAIL line. */
+  test(
+    state: 'passed' | 'failed' | 'flaky' | 'skipped' | 'aborted',
+    name: string,
+    ms: number,
+    error?: { message: string; stack?: string },
+  ): void;
   info(line: string): void;
   done(): void;
 }
@@ -21,7 +27,7 @@ export interface ProgressStream {
 /** Plain lines when not a TTY; on a TTY a live status line (stage, current test, counts) under the log. */
 export function createProgress(out: ProgressStream): ProgressSink {
   const tty = !!out.isTTY;
-  const counts = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
+  const counts = { passed: 0, failed: 0, flaky: 0, skipped: 0, aborted: 0 };
   let status = '';
   const clear = () => {
     if (tty && status) out.write('\r\x1b[2K');
@@ -47,12 +53,14 @@ export function createProgress(out: ProgressStream): ProgressSink {
         `stage ${name}: ${st}${ms !== undefined ? ` (${Math.round(ms)} ms)` : ''}${detail ? ` — ${detail}` : ''}`,
       );
     },
-    test(state, name, ms) {
+    test(state, name, ms, error) {
       counts[state]++;
       status = `[suites] ${name}`;
-      const mark =
-        state === 'passed' ? 'PASS' : state === 'failed' ? 'FAIL' : state === 'flaky' ? 'FLAKY' : 'SKIP';
-      line(`  ${mark} ${name} (${Math.round(ms)} ms)`);
+      const mark = TEST_MARKS[state];
+      const why = error ? `: ${firstLine(error.message)}` : '';
+      line(`  ${mark} ${name} (${Math.round(ms)} ms)${why}`);
+      const detail = error ? indentedDetail(error) : '';
+      if (detail) line(detail);
     },
     info(s) {
       line(s);
@@ -62,4 +70,28 @@ export function createProgress(out: ProgressStream): ProgressSink {
       status = '';
     },
   };
+}
+
+const TEST_MARKS = {
+  passed: 'PASS',
+  failed: 'FAIL',
+  flaky: 'FLAKY',
+  skipped: 'SKIP',
+  aborted: 'ABORT',
+} as const;
+
+/** Lines of an error kept under a FAIL line: the rest of the message and the first frames of the stack. */
+export const FAIL_DETAIL_LINES = 12;
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? '';
+}
+
+function indentedDetail(error: { message: string; stack?: string }): string {
+  const rest = error.message.split('\n').slice(1);
+  const frames = (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  return [...rest, ...frames]
+    .slice(0, FAIL_DETAIL_LINES)
+    .map((l) => `      ${l.trim()}`)
+    .join('\n');
 }

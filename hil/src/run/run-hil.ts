@@ -14,6 +14,7 @@ import { type WrittenReports, writeReports } from '../report/write';
 import { openSession } from '../session/open';
 import { setSession } from '../session/registry';
 import type { HilSession } from '../session/types';
+import { catchProcessEscapes, takeOrphans } from '../vitest/escapes';
 import { guardProcessGlobals, inProcessPool } from '../vitest/in-process-pool';
 import { HilReporter } from '../vitest/reporter';
 import { builtinSuiteDir, defaultBenchFile, packageRoot, suiteAliases } from './paths';
@@ -68,6 +69,9 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   let fw: HilReport['fw'] = null;
   let benchError: HilReport['benchError'] = null;
   const reporter = new HilReporter(() => session, progress);
+  // Uncaught exceptions / unhandled rejections anywhere in the run are verdicts, never silently passed (or a crash).
+  const stopCatching = catchProcessEscapes();
+  takeOrphans();
 
   try {
     if (!bench) {
@@ -116,7 +120,11 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
       else
         await stages.run(
           'suites',
-          () => runSuites(ordered, session!, reporter, opts),
+          async () => {
+            await runSuites(ordered, session!, reporter, opts);
+            // Whatever escaped between tests (hooks, timers outliving their test) fails the run as a DUT failure.
+            reporter.addEscaped(takeOrphans());
+          },
           () => `${reporter.tests.length} tests`,
         );
     }
@@ -129,6 +137,17 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   } finally {
     setSession(null);
     if (session) await session.close();
+    stopCatching();
+  }
+  // An error that escaped the runner's own stages (outside the suites) is a runner/bench error: exit 2.
+  const stray = takeOrphans()[0];
+  if (stray && !benchError) {
+    const msg = stray.error instanceof Error ? stray.error.message : String(stray.error);
+    benchError = {
+      code: 'internal',
+      message: `${stray.source} outside the suites: ${msg}`,
+      hint: 'this is a runner or bench bug: please report it with report.json and serial.log',
+    };
   }
 
   const summary = summarize(reporter.tests);
@@ -192,6 +211,7 @@ async function runSuites(
 ): Promise<void> {
   setSession(session);
   const restore = guardProcessGlobals();
+  const rejectionListeners = new Set(process.listeners('unhandledRejection'));
   const vitest = await createVitest(
     'test',
     {
@@ -216,6 +236,10 @@ async function runSuites(
     },
     { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
   );
+  // vitest's CLI logger handles an unhandled rejection by printing it and calling process.exit(). Here the runner's
+  // own handler (vitest/escapes) fails the test it came from instead, so that listener must go.
+  for (const l of process.listeners('unhandledRejection'))
+    if (!rejectionListeners.has(l)) process.off('unhandledRejection', l);
   try {
     const project = vitest.getRootProject();
     const specs = files.map((f) => project.createSpecification(f));

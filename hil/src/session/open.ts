@@ -27,6 +27,7 @@ import type { StageRunner } from '../run/stage-runner';
 import { flash } from '../stages/flash';
 import { bridgeToPty } from '../stages/pty-bridge';
 import { recordingWebSocket } from '../stages/recording-ws';
+import { reportEscape } from '../vitest/escapes';
 import { checkWiring, targetOfPin } from '../wiring/check';
 import { BoundedLog, type SerialLog, type Transcript } from './log';
 import type { HilSession, SerialFixture } from './types';
@@ -355,6 +356,8 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
       reconnect: { initialDelayMs: 50, maxDelayMs: 1000, factor: 2, jitter: 'full' },
       heartbeat: false,
       WebSocket: recordingWebSocket(transcript, label),
+      // A suite's assertion in a dut.on() listener must fail its test, not be logged and swallowed.
+      onListenerError: (error, event) => reportEscape(error, `client '${event}' listener (${label})`),
     });
     const wsUrl = url;
     const dut = await stages.run(

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { HilTaskMeta } from '../fixtures';
 import type { SweepPoint, TestRecord } from '../report/model';
 import type { ProgressSink } from '../run/progress';
 import type { HilSession } from '../session/types';
+import type { EscapedError } from './escapes';
 
 /** Context kept around a failure: this long before the test started and after it ended. */
 export const EXCERPT_BEFORE_MS = 2000;
@@ -72,26 +73,53 @@ export class HilReporter implements Reporter {
     if (meta?.sweep && state !== 'skipped') this.sweep.push(...meta.sweep);
     if (meta?.latencyMs && state !== 'skipped') this.latencyMs.push(...meta.latencyMs);
     this.tests.push(rec);
-    this.progress.test(state, `${rec.suite} › ${rec.name}`, durationMs);
+    this.progress.test(state, `${rec.suite} › ${rec.name}`, durationMs, rec.error);
   }
 
   onTestModuleEnd(mod: TestModule): void {
     // A suite file that fails to load has no test cases: report it as a failed test so it cannot pass silently.
     for (const e of mod.errors()) {
-      const rec: TestRecord = {
-        suite: suiteName(mod.moduleId),
-        name: '(suite file)',
-        fullName: `${suiteName(mod.moduleId)} (suite file)`,
-        state: 'failed',
-        durationMs: 0,
-        retries: 0,
-        startedAt: Date.now(),
-        measurements: [],
-        error: { message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
-      };
-      this.tests.push(rec);
       this.moduleErrors.push(e.message);
-      this.progress.test('failed', rec.fullName, 0);
+      this.pushFailure(suiteName(mod.moduleId), '(suite file)', e);
     }
+  }
+
+  /** Errors vitest itself caught outside any test result (its "Unhandled Errors"): each fails the run. */
+  onTestRunEnd(_modules: readonly TestModule[], unhandled: readonly SerializedError[]): void {
+    const known = new Set(this.tests.map((t) => t.error?.message.split('\n')[0]));
+    for (const e of unhandled) {
+      if (known.has(e.message.split('\n')[0])) continue; // already failed the test it escaped from
+      const testName = (e as { VITEST_TEST_NAME?: string }).VITEST_TEST_NAME;
+      const file = (e as { VITEST_TEST_PATH?: string }).VITEST_TEST_PATH;
+      this.pushFailure(
+        file ? suiteName(file) : '(run)',
+        testName ? `(unhandled error after "${testName}")` : '(unhandled error)',
+        e,
+      );
+    }
+  }
+
+  /** Errors that escaped while no test was running (between tests, in a suite's hooks): each fails the run. */
+  addEscaped(escaped: readonly EscapedError[]): void {
+    for (const x of escaped) {
+      const e = x.error instanceof Error ? x.error : new Error(String(x.error));
+      this.pushFailure('(run)', `(${x.source} outside any test${x.test ? `, after "${x.test}"` : ''})`, e);
+    }
+  }
+
+  private pushFailure(suite: string, name: string, e: { message: string; stack?: string }): void {
+    const rec: TestRecord = {
+      suite,
+      name,
+      fullName: `${suite} ${name}`,
+      state: 'failed',
+      durationMs: 0,
+      retries: 0,
+      startedAt: Date.now(),
+      measurements: [],
+      error: { message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+    };
+    this.tests.push(rec);
+    this.progress.test('failed', rec.fullName, 0, rec.error);
   }
 }

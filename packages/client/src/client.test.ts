@@ -153,6 +153,32 @@ describe('events and state mirror', () => {
     }
   });
 
+  it('onListenerError receives what a listener threw and the event kind, instead of console.error', async () => {
+    const orig = console.error;
+    const logged: unknown[] = [];
+    console.error = (...a: unknown[]) => logged.push(a);
+    const routed: [unknown, string][] = [];
+    const c = await connect(device.url, {
+      heartbeat: false,
+      reconnect: false,
+      onListenerError: (err, event) => routed.push([err, event]),
+    });
+    try {
+      const boom = new Error('boom');
+      c.on('button', () => {
+        throw boom;
+      });
+      const e = nextEvent(c, 'button');
+      device.press('boot', true);
+      expect((await e).pressed).toBe(true);
+      expect(routed).toEqual([[boom, 'button']]);
+      expect(logged).toHaveLength(0);
+    } finally {
+      console.error = orig;
+      await c.close();
+    }
+  });
+
   it('async iteration with kinds filter', async () => {
     const it = client.events({ kinds: ['button'] });
     device.press('boot', true);

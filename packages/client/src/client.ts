@@ -92,6 +92,12 @@ export interface ClientOptions {
   timers?: Timers;
   /** Random source for backoff jitter, [0, 1) (default Math.random). */
   random?: () => number;
+  /**
+   * Called with whatever an event listener (`on`/`onAny`) threw and the event's kind. Default: log it with
+   * console.error and carry on (a throwing listener never takes the connection down or stops delivery to the
+   * others). Test harnesses pass one that fails the running test instead of swallowing the error.
+   */
+  onListenerError?: (error: unknown, event: string) => void;
 }
 
 /** Wiring supplied by the entry point (Node or browser) or by a fleet; not part of the public options. */
@@ -151,7 +157,7 @@ export class DeviceClient implements HeartbeatMember {
       : null;
     this.#tracker = new RequestTracker(this.#timers, (op, result) => this.#afterResult(op, result));
     // A throwing listener must not take the connection down; it is reported, not rethrown.
-    this.#hub = new EventHub<ClientEvent>(reportListenerError);
+    this.#hub = new EventHub<ClientEvent>(opts.onListenerError ?? reportListenerError);
   }
 
   /** Connection status. */

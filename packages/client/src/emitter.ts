@@ -4,9 +4,9 @@ type Listener<E> = (e: E) => void;
 export class EventHub<E extends { kind: string }> {
   readonly #byKind = new Map<string, Set<Listener<E>>>();
   readonly #all = new Set<Listener<E>>();
-  readonly #onListenerError: (err: unknown) => void;
+  readonly #onListenerError: (err: unknown, event: string) => void;
 
-  constructor(onListenerError: (err: unknown) => void) {
+  constructor(onListenerError: (err: unknown, event: string) => void) {
     this.#onListenerError = onListenerError;
   }
 
@@ -46,7 +46,7 @@ export class EventHub<E extends { kind: string }> {
     try {
       l(e);
     } catch (err) {
-      this.#onListenerError(err);
+      this.#onListenerError(err, e.kind);
     }
   }
 }
