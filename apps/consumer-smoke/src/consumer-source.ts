@@ -11,6 +11,9 @@ import { SerialError, guessBoard } from '@esphil/serial';
 import { DeviceClientError, connect } from '@esphil/client';
 import type { DeviceClient } from '@esphil/client';
 import { startSimBench } from '@esphil/sim';
+import { resolveBench, runHil } from '@esphil/hil';
+import type { HilFixtures } from '@esphil/hil';
+import { parseConfigText } from '@esphil/firmware-config';
 
 const decoded = decodeRequest('{"id":7,"op":"led.set","led":"status","on":true}');
 const request: Request | null = decoded.ok ? decoded.value : null;
@@ -55,6 +58,11 @@ const simLed = (await client.ledSet('status', true)).on;
 await client.close();
 await bench.close();
 
+// The HIL Node API validates bench files (a typo is an issue, not a default); the fixtures' types resolve.
+const benchCheck = resolveBench({ kind: 'sim', sim: { backedn: 'ts' } });
+export type Fixtures = HilFixtures;
+const fwConfig = parseConfigText('{"version": 1, "version": 2}', { fileName: 'device.json' });
+
 console.log(JSON.stringify({
   proto: PROTOCOL_VERSION,
   decoded: decoded.ok,
@@ -69,5 +77,7 @@ console.log(JSON.stringify({
   cp210x: guessBoard({ vendorId: '10c4', productId: 'ea60' }) !== null,
   clientError: new DeviceClientError('not_connected', 'offline').code,
   simLed,
+  hilSuites: typeof runHil === 'function' && benchCheck.issues.some((i) => i.path === 'sim.backedn'),
+  fwConfigCode: fwConfig.ok ? null : fwConfig.error.code,
 }));
 `;

@@ -1,13 +1,17 @@
 // Builds a throwaway consumer project outside the workspace from packed tarballs, the way a user's app would
 // install @esphil packages from a registry.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface ScratchProject {
   dir: string;
+  /** Runs a command in the project; throws with its output unless it exits 0. */
   run(command: string, args: string[]): string;
+  /** Runs a command in the project and returns its exit status and output, whatever the status. */
+  exec(command: string, args: string[]): { status: number | null; stdout: string; stderr: string };
+  remove(): void;
 }
 
 /** Packs each workspace package directory (already built) and installs the tarballs into a new scratch project. */
@@ -56,8 +60,18 @@ export function createScratchProject(
     .join('\n');
   writeFileSync(
     join(dir, 'pnpm-workspace.yaml'),
-    `overrides:\n${overrides}\nallowBuilds:\n  '@serialport/bindings-cpp': true\n`,
+    // johnny-five and firmata (via @esphil/sim and @esphil/hil) pull serialport 8, whose native build cannot run
+    // here; the esphil packages hand them an IO on serialport 13 instead, as the workspace does.
+    `overrides:\n${overrides}\n  'firmata>serialport': '-'\n  'johnny-five>serialport': '-'\n  'johnny-five>browser-serialport': '-'\nallowBuilds:\n  '@serialport/bindings-cpp': true\n`,
   );
   run('pnpm', ['install', '--prefer-offline']);
-  return { dir, run: (command, args) => run(command, args) };
+  return {
+    dir,
+    run: (command, args) => run(command, args),
+    exec: (command, args) => {
+      const r = spawnSync(command, args, { cwd: dir, encoding: 'utf8' });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
-import { validateConfig } from '@esphil/device-model';
+import { unknownKeyHint, validateConfig } from '@esphil/device-model';
 import { DEFAULT_DUT_BAUD, DEFAULT_PROBE_BAUD, DEFAULT_TIMEOUTS, DEFAULT_TOLERANCES } from './defaults';
 import type {
   BenchIssue,
@@ -65,8 +65,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     return { issues };
   }
   for (const key of Object.keys(input)) {
-    if (!TOP_KEYS.includes(key))
-      issue(key, `unknown key "${key}"`, `remove it; known keys: ${TOP_KEYS.join(', ')}`);
+    if (!TOP_KEYS.includes(key)) issue(key, `unknown key "${key}"`, unknownKeyHint(key, TOP_KEYS));
   }
   const kind = oneOf(input.kind ?? 'hardware', KINDS, 'kind', issue) ?? 'hardware';
   const simLike = kind !== 'hardware';
@@ -237,7 +236,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
       // A misspelt key would silently fall back to a default (e.g. the TS backend instead of the firmware's).
       for (const key of Object.keys(input.sim)) {
         if (!SIM_KEYS.includes(key))
-          issue(`sim.${key}`, `unknown key "${key}"`, `remove it; known keys: ${SIM_KEYS.join(', ')}`);
+          issue(`sim.${key}`, `unknown key "${key}"`, unknownKeyHint(key, SIM_KEYS));
       }
       sim.backend = oneOf(input.sim.backend ?? 'ts', SIM_BACKENDS, 'sim.backend', issue) ?? 'ts';
       if (input.sim.executable !== undefined) {
@@ -363,7 +362,7 @@ function numberSection<T extends Record<string, number>>(
   }
   for (const [k, x] of Object.entries(v)) {
     if (!(k in target)) {
-      issue(`${path}.${k}`, `unknown key "${k}"`, `known: ${Object.keys(target).join(', ')}`);
+      issue(`${path}.${k}`, `unknown key "${k}"`, unknownKeyHint(k, Object.keys(target)));
     } else if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
       issue(
         `${path}.${k}`,

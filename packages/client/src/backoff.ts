@@ -9,6 +9,11 @@ export interface BackoffOptions {
   jitter?: 'full' | 'none';
   /** Give up after this many failed attempts in a row (default Infinity). */
   maxAttempts?: number;
+  /**
+   * A connection that stayed up at least this long resets the backoff (default 10 000 ms). A shorter one does
+   * not: a device that sends hello and closes again is retried at growing delays, not every initialDelayMs.
+   */
+  stableAfterMs?: number;
 }
 
 export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
@@ -17,6 +22,7 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
   factor: 2,
   jitter: 'full',
   maxAttempts: Number.POSITIVE_INFINITY,
+  stableAfterMs: 10_000,
 };
 
 /** Delay before retry number `attempt` (0-based): exponential bound, capped, with full jitter. */

@@ -11,6 +11,7 @@ import type {
 } from '@esphil/protocol';
 import { MAX_FRAME_BYTES } from '@esphil/protocol';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { eventOutsideCaps, resultOutsideCaps } from './caps-check';
 import { decodeDeviceMessage, encodeMessage } from './codec';
 import { EventHub, reportListenerError } from './emitter';
 import { DeviceClientError, PROTOCOL_VERSION_HINT, SUBPROTOCOL_HINT } from './errors';
@@ -31,6 +32,7 @@ import {
   heartbeatTickMs,
 } from './heartbeat';
 import { type Link, openLink } from './link';
+import { peekErrorCode, peekObject } from './peek';
 import { type PendingRequest, RequestTracker } from './pending';
 import { applyEvent, applyResult, cloneState, diffState, emptyState } from './state-mirror';
 import { defaultTimers, type Timers } from './timers';
@@ -98,6 +100,11 @@ export interface ClientOptions {
    * others). Test harnesses pass one that fails the running test instead of swallowing the error.
    */
   onListenerError?: (error: unknown, event: string) => void;
+  /**
+   * Retry a failed first connect with the reconnect backoff (DEFAULT_BACKOFF when `reconnect` is false) until it
+   * succeeds, `maxAttempts` is reached or the failure is permanent (default false: the first failure rejects).
+   */
+  retryFirstConnect?: boolean;
 }
 
 /** Wiring supplied by the entry point (Node or browser) or by a fleet; not part of the public options. */
@@ -139,8 +146,12 @@ export class DeviceClient implements HeartbeatMember {
   #probeSentAt: number | null = null;
   #reconnectTimer: unknown = null;
   #attempt = 0;
+  /** Backoff exponent: grows with every retry and drop, back to 0 only after a connection stayed up stableAfterMs. */
+  #backoffStep = 0;
+  #openedAt = 0;
   #disconnectedAt = 0;
   #closeWaiters: (() => void)[] = [];
+  #wake: (() => void) | null = null;
   #closeCodeOverride: number | null = null;
   #gapResync = false;
 
@@ -193,24 +204,53 @@ export class DeviceClient implements HeartbeatMember {
     if (this.#status !== 'idle') throw new DeviceClientError('protocol', 'start() called twice');
     this.#status = 'connecting';
     this.#disconnectedAt = this.#timers.now();
-    try {
-      const link = await this.#handshake();
-      if (this.#isClosed()) {
-        link.transport.close(1000, 'client closed');
-        throw new DeviceClientError('aborted', 'client closed while connecting');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#firstConnect();
+        return null;
+      } catch (err) {
+        if (retry && this.#backoff && this.#status === 'connecting' && !isPermanent(err)) {
+          this.#status = 'reconnecting';
+          this.#attempt = 1;
+          this.#scheduleReconnect(err as DeviceClientError);
+          return err as DeviceClientError;
+        }
+        const policy = this.#backoff || DEFAULT_BACKOFF;
+        const again =
+          !retry &&
+          this.#opts.retryFirstConnect === true &&
+          this.#status === 'connecting' &&
+          !isPermanent(err) &&
+          attempt < policy.maxAttempts;
+        if (again) {
+          await this.#sleep(backoffDelay(this.#backoffStep++, policy, this.#random));
+          if (this.#status === 'connecting') continue;
+        }
+        if (!this.#isClosed()) this.#shutdown(err as DeviceClientError);
+        throw err;
       }
-      await this.#established(link, false);
-      return null;
-    } catch (err) {
-      if (retry && this.#backoff && this.#status === 'connecting' && !isPermanent(err)) {
-        this.#status = 'reconnecting';
-        this.#attempt = 1;
-        this.#scheduleReconnect(err as DeviceClientError);
-        return err as DeviceClientError;
-      }
-      if (!this.#isClosed()) this.#shutdown(err as DeviceClientError);
-      throw err;
     }
+  }
+
+  async #firstConnect(): Promise<void> {
+    const link = await this.#handshake();
+    if (this.#isClosed()) {
+      link.transport.close(1000, 'client closed');
+      throw new DeviceClientError('aborted', 'client closed while connecting');
+    }
+    await this.#established(link, false);
+  }
+
+  /** A wait that close() cuts short (it clears #reconnectTimer and calls #wake). */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#reconnectTimer = this.#timers.setTimeout(() => {
+        this.#reconnectTimer = null;
+        this.#wake = null;
+        resolve();
+      }, ms);
+    });
   }
 
   on<K extends ClientEventKind>(kind: K, cb: (e: ClientEventOf<K>) => void): () => void {
@@ -402,6 +442,7 @@ export class DeviceClient implements HeartbeatMember {
     this.#badInARow = 0;
     this.#lastInbound = this.#timers.now();
     this.#probeSentAt = null;
+    this.#openedAt = this.#timers.now();
     this.#status = 'open';
     const rebooted = isReconnect && previous !== null && previous.boot !== hello.boot;
     // Announce the reboot before any event of the new boot is delivered.
@@ -484,6 +525,9 @@ export class DeviceClient implements HeartbeatMember {
   }
 
   #afterResult(op: Op, result: unknown): void {
+    // Thrown here, the request fails with 'protocol' before the mirror or the caller sees the result.
+    const outside = this.#hello && resultOutsideCaps(this.#hello.caps, op, result);
+    if (outside) throw new Error(outside);
     applyResult(this.#state, op, result as ResultByOp[Op]);
     if (op === 'sensor.subscribe') {
       const r = result as ResultByOp['sensor.subscribe'];
@@ -509,13 +553,21 @@ export class DeviceClient implements HeartbeatMember {
     const r = decodeDeviceMessage(text, { maxBytes: maxPayload });
     if (!r.ok) {
       this.#protocolError(link, r.error.code, r.error.message, text);
+      if (r.error.id !== null) this.#failUndecodedAnswer(r.error.id, r.error.message, text);
       return;
     }
     const msg = r.value;
     switch (msg.t) {
       case 'res': {
         const outcome = this.#tracker.settle(msg);
-        if (outcome === 'unknown') {
+        if (outcome === 'invalid') {
+          this.#emit({
+            kind: 'protocol-error',
+            code: 'bad_result',
+            message: `result for id ${msg.id} refused`,
+            excerpt: excerpt(text),
+          });
+        } else if (outcome === 'unknown') {
           const what = msg.ok
             ? `response to unknown id ${msg.id}`
             : `device error ${msg.error.code}: ${msg.error.msg}`;
@@ -549,7 +601,32 @@ export class DeviceClient implements HeartbeatMember {
     }
   }
 
+  /**
+   * An answer with a readable id that the codec refused (an error code this client does not know, a broken
+   * error body) fails its request at once instead of leaving it to time out; the device's raw code is kept.
+   */
+  #failUndecodedAnswer(id: number, message: string, text: string): void {
+    const raw = peekObject(text);
+    const deviceCode = raw && raw.ok === false ? peekErrorCode(raw) : undefined;
+    this.#tracker.rejectId(
+      id,
+      (op) =>
+        new DeviceClientError(
+          'protocol',
+          deviceCode !== undefined ? `${op}: device error ${deviceCode}: ${message}` : `${op}: ${message}`,
+          { op, id, deviceCode },
+        ),
+    );
+  }
+
   #onEvent(e: Event): void {
+    const outside = this.#hello && eventOutsideCaps(this.#hello.caps, e);
+    if (outside) {
+      // Not applied and not delivered; the seq still counts so no false gap follows.
+      this.#lastSeq = e.seq;
+      this.#emit({ kind: 'protocol-error', code: 'unknown_target', message: outside, excerpt: '' });
+      return;
+    }
     const expected = this.#lastSeq + 1;
     const gap = e.seq !== expected;
     if (gap) {
@@ -629,13 +706,14 @@ export class DeviceClient implements HeartbeatMember {
     }
     this.#status = 'reconnecting';
     this.#attempt = 0;
+    if (this.#timers.now() - this.#openedAt >= this.#backoff.stableAfterMs) this.#backoffStep = 0;
     this.#scheduleReconnect(null);
   }
 
   #scheduleReconnect(lastError: DeviceClientError | null): void {
     const b = this.#backoff;
     if (!b) return;
-    const delay = backoffDelay(this.#attempt, b, this.#random);
+    const delay = backoffDelay(this.#backoffStep++, b, this.#random);
     this.#emit({
       kind: 'reconnecting',
       attempt: this.#attempt + 1,
@@ -678,6 +756,8 @@ export class DeviceClient implements HeartbeatMember {
       this.#timers.clearTimeout(this.#reconnectTimer);
       this.#reconnectTimer = null;
     }
+    this.#wake?.();
+    this.#wake = null;
     this.#hbScheduler?.delete(this);
     const msg = err ? err.message : 'closed by the application';
     this.#queue.length = 0;

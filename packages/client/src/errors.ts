@@ -20,6 +20,8 @@ export interface DeviceClientErrorDetails {
   id?: number;
   /** What to check or change; set for connection failures with a known cause. */
   hint?: string;
+  /** The device's own error code when it is not one this client knows (the error's `code` is then 'protocol'). */
+  deviceCode?: string;
   cause?: unknown;
 }
 
@@ -29,6 +31,7 @@ export class DeviceClientError extends Error {
   readonly op: string | undefined;
   readonly id: number | undefined;
   readonly hint: string | undefined;
+  readonly deviceCode: string | undefined;
 
   constructor(code: DeviceClientErrorCode, message: string, details: DeviceClientErrorDetails = {}) {
     super(details.hint ? `${message} (${details.hint})` : message, { cause: details.cause });
@@ -37,6 +40,7 @@ export class DeviceClientError extends Error {
     this.op = details.op;
     this.id = details.id;
     this.hint = details.hint;
+    this.deviceCode = details.deviceCode;
   }
 }
 
@@ -54,3 +58,6 @@ export const SUBPROTOCOL_HINT =
 
 export const PROTOCOL_VERSION_HINT =
   'update the firmware or the client so both speak the same protocol version';
+
+export const HELLO_HINT =
+  "the firmware's hello lacks or mistypes a field PROTOCOL.md §2.1 requires; update the firmware (or its config)";

@@ -1,7 +1,8 @@
 import type { HelloMessage } from '@esphil/protocol';
 import { decodeDeviceMessage, encodeMessage } from './codec';
-import { DeviceClientError, PROTOCOL_VERSION_HINT, SERVER_FULL_HINT } from './errors';
+import { DeviceClientError, HELLO_HINT, PROTOCOL_VERSION_HINT, SERVER_FULL_HINT } from './errors';
 import { excerpt } from './events';
+import { peekObject } from './peek';
 import type { Timers } from './timers';
 import type { Transport, TransportFactory, TransportOptions } from './transport';
 
@@ -117,14 +118,21 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
       const r = decodeDeviceMessage(text);
       if (!r.ok) {
         cfg.onHandshakeJunk(r.error.code, r.error.message, excerpt(text));
+        // Waiting for a hello we can read would only end in a timeout: say what is wrong now.
         if (r.error.path === 'proto') {
-          // Waiting for a hello we can read would only end in a timeout: say what is wrong now.
-          fail(
-            new DeviceClientError('protocol', r.error.message, {
-              hint: PROTOCOL_VERSION_HINT,
-            }),
-          );
+          fail(new DeviceClientError('protocol', r.error.message, { hint: PROTOCOL_VERSION_HINT }));
           transport?.close(1002, 'unsupported protocol version');
+        } else if (peekObject(text)?.t === 'hello') {
+          fail(
+            new DeviceClientError(
+              'protocol',
+              `${cfg.url} sent a hello this client cannot read: ${r.error.message}`,
+              {
+                hint: HELLO_HINT,
+              },
+            ),
+          );
+          transport?.close(1002, 'invalid hello');
         }
         return;
       }

@@ -5,8 +5,9 @@ import { RequestTracker } from './pending';
 import { defaultTimers } from './timers';
 
 const frame = (id: number) => `{"id":${id},"op":"ping"}`;
-// The tracker never looks inside a result: any ok response shape will do.
-const okRes = (id: number) => ({ t: 'res', id, ok: true, result: { ts: id } }) as unknown as OkResponse;
+// A valid `ping` result (the tracker decodes every result against its op).
+const okRes = (id: number) =>
+  ({ t: 'res', id, ok: true, result: { ts: id, uptimeMs: 1 } }) as unknown as OkResponse;
 
 describe('RequestTracker deadlines (one shared timer)', () => {
   beforeEach(() => {
@@ -93,8 +94,20 @@ describe('RequestTracker deadlines (one shared timer)', () => {
     const { entry, promise } = t.create('ping', frame, 5000, undefined);
     t.markSent(entry);
     const failed = expect(promise).rejects.toMatchObject({ code: 'protocol', op: 'ping', id: entry.id });
-    expect(t.settle(okRes(entry.id))).toBe('settled');
+    expect(t.settle(okRes(entry.id))).toBe('invalid');
     await failed;
     expect(t.inFlight).toBe(0);
+  });
+
+  it('a result of the wrong shape for its op fails with protocol and never reaches onResult', async () => {
+    const seen: string[] = [];
+    const t = new RequestTracker(defaultTimers, (op) => seen.push(op));
+    const { entry, promise } = t.create('led.set', frame, 5000, undefined);
+    t.markSent(entry);
+    const failed = expect(promise).rejects.toMatchObject({ code: 'protocol', op: 'led.set' });
+    const bad = { t: 'res', id: entry.id, ok: true, result: { led: 42 } } as unknown as OkResponse;
+    expect(t.settle(bad)).toBe('invalid');
+    await failed;
+    expect(seen).toEqual([]);
   });
 });

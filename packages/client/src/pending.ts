@@ -1,4 +1,5 @@
 import type { ErrorResponse, OkResponse, Op } from '@esphil/protocol';
+import { decodeResult } from './codec';
 import { DeviceClientError } from './errors';
 import type { Timers } from './timers';
 
@@ -102,8 +103,12 @@ export class RequestTracker {
     return this.#entries.has(id);
   }
 
-  /** Settles the request a response belongs to; returns 'unknown' for ids never issued or long gone. */
-  settle(res: OkResponse | ErrorResponse): 'settled' | 'late' | 'unknown' {
+  /**
+   * Settles the request a response belongs to; returns 'unknown' for ids never issued or long gone. An ok
+   * result is decoded against the request's op (the codec's decodeResult) before `onResult` or the caller sees
+   * it: a result of the wrong shape fails that request with 'protocol' ('invalid').
+   */
+  settle(res: OkResponse | ErrorResponse): 'settled' | 'invalid' | 'late' | 'unknown' {
     if (res.id === null) return 'unknown';
     const entry = this.#entries.get(res.id);
     if (!entry) return this.#forgotten.has(res.id) ? 'late' : 'unknown';
@@ -112,8 +117,13 @@ export class RequestTracker {
       entry.reject(new DeviceClientError(res.error.code, res.error.msg, { op: entry.op, id: entry.id }));
       return 'settled';
     }
+    const decoded = decodeResult(entry.op, res.result, entry.id);
+    if (!decoded.ok) {
+      entry.reject(new DeviceClientError('protocol', decoded.error.message, { op: entry.op, id: entry.id }));
+      return 'invalid';
+    }
     try {
-      this.#onResult(entry.op, res.result);
+      this.#onResult(entry.op, decoded.value);
     } catch (err) {
       // A result the mirror cannot take fails this request, not the connection that delivered it.
       entry.reject(
@@ -123,10 +133,19 @@ export class RequestTracker {
           cause: err,
         }),
       );
-      return 'settled';
+      return 'invalid';
     }
-    entry.resolve(res.result);
+    entry.resolve(decoded.value);
     return 'settled';
+  }
+
+  /** Fails the request with this id (a response for it arrived but could not be decoded); false if none. */
+  rejectId(id: number, err: (op: Op) => DeviceClientError): boolean {
+    const entry = this.#entries.get(id);
+    if (!entry) return false;
+    this.#remove(entry);
+    entry.reject(err(entry.op));
+    return true;
   }
 
   /** Rejects every request matching `filter` (default: all). */

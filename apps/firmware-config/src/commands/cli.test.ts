@@ -1,15 +1,18 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { starterConfig, validateConfig } from '@esphil/device-model';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { runCli } from '../cli-main';
 import { memoryIO } from './io';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fwcfg-cli-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function file(name: string, content: unknown): string {
@@ -118,6 +121,32 @@ describe('validate', () => {
     // root reads anything; everyone else gets "permission denied".
     if (process.getuid?.() !== 0) expect(r.err).toContain('permission denied');
     else expect(r.code).toBe(0);
+  });
+
+  it('a misspelt key is an error with a did-you-mean hint, and generate refuses it', async () => {
+    const { buttons, ...rest } = starter;
+    const typo = file('typo.yaml', stringify({ ...rest, buttns: buttons }));
+    const r = await run('validate', typo);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error\s+buttns config\.unknown-key: Unknown key 'buttns'/);
+    expect(r.err).toMatch(/did you mean 'buttons'\?/);
+    const out = join(dir, 'gen-typo');
+    expect((await run('generate', typo, '--out', out)).code).toBe(1);
+    expect(existsSync(join(out, 'device_config.h'))).toBe(false);
+  });
+
+  it('duplicate keys are errors in JSON and YAML', async () => {
+    const json = await run('validate', file('dup.json', '{"version": 1, "board": "a", "board": "b"}'));
+    expect(json.code).toBe(1);
+    expect(json.err).toMatch(/dup\.json:1:\d+: duplicate key 'board'/);
+    const yaml = await run('validate', file('dup.yaml', 'version: 1\nboard: a\nboard: b\n'));
+    expect(yaml.code).toBe(1);
+    expect(yaml.err).toMatch(/dup\.yaml:3:\d+: YAML duplicate key/);
+  });
+
+  it('accepts a file starting with a UTF-8 byte order mark', async () => {
+    const r = await run('validate', file('bom.json', `\uFEFF${JSON.stringify(starter)}`));
+    expect(r.code).toBe(0);
   });
 
   it('usage errors exit 2', async () => {

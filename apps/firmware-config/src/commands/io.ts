@@ -10,9 +10,24 @@ export interface CommandIO {
 }
 
 export const consoleIO: CommandIO = {
-  out: (t) => process.stdout.write(`${t}\n`),
+  // Once the reader of a pipe left (`validate ok.json | head -1`) stdout is destroyed: the rest is dropped.
+  out: (t) => {
+    if (!process.stdout.destroyed) process.stdout.write(`${t}\n`);
+  },
   err: (t) => process.stderr.write(`${t}\n`),
 };
+
+/**
+ * EPIPE on stdout means whoever reads our output stopped reading (`| head -1`): not a failure of the command,
+ * which finishes with its own exit code. Without a listener Node would crash with an unhandled 'error' event.
+ */
+export function ignoreClosedStdout(stdout: NodeJS.WriteStream): void {
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return;
+    process.stderr.write(`firmware-config: cannot write output: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+}
 
 /** A collecting IO for tests and embedding. */
 export function memoryIO(): CommandIO & { stdout: string[]; stderr: string[]; text(): string } {

@@ -34,7 +34,37 @@ describe('parseConfigText', () => {
 
   it('reports duplicate YAML keys instead of silently keeping one', () => {
     const r = parseConfigText('version: 1\nboard: a\nboard: b\n');
-    expect(r).toMatchObject({ ok: false, error: { code: 'config.syntax', line: 3 } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'config.duplicate-key', line: 3 } });
+    expect(!r.ok && r.error.message).toMatch(/^YAML duplicate key at line 3/);
+  });
+
+  it('reports duplicate JSON keys (JSON.parse would keep the last) with line, column and path', () => {
+    const text = '{\n  "version": 1,\n  "leds": [{"name": "a", "pin": 2, "pin": 4}],\n  "version": 2\n}';
+    const r = parseConfigText(text, { fileName: 'c.json' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'config.duplicate-key', line: 3, column: 36 } });
+    expect(!r.ok && r.error.message).toMatch(/duplicate key 'pin' .*\(leds\[0\]\.pin\)/);
+    const later = parseConfigText('{"a": {"x": 1}, "b": [{"x": 1}, {"x": 2}], "a": 3}', {
+      fileName: 'c.json',
+    });
+    expect(!later.ok && later.error.message).toMatch(/duplicate key 'a' .*\(a\)/);
+  });
+
+  it('equal keys in different objects, and keys inside strings, are not duplicates', () => {
+    const r = parseConfigText('{"leds": [{"name": "a,\\"name\\":"}, {"name": "b"}], "name": "x"}', {
+      fileName: 'c.json',
+    });
+    expect(r).toMatchObject({ ok: true });
+  });
+
+  it('accepts a UTF-8 byte order mark (JSON and YAML)', () => {
+    expect(parseConfigText('\uFEFF{"version": 1}', { fileName: 'c.json' })).toMatchObject({
+      ok: true,
+      value: { version: 1 },
+    });
+    expect(parseConfigText('\uFEFFversion: 1\n', { fileName: 'c.yaml' })).toMatchObject({
+      ok: true,
+      value: { version: 1 },
+    });
   });
 
   it('refuses oversize and empty input with a message', () => {

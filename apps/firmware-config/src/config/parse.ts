@@ -3,6 +3,10 @@
  * user can jump to it. Pure (no fs): the CLI and the web UI's import share it.
  */
 import { parseDocument } from 'yaml';
+import { type DuplicateKey, findDuplicateJsonKey } from './json-duplicates';
+
+/** A UTF-8 byte order mark (Windows editors add one); it is not part of the config and is dropped. */
+const BOM = '\uFEFF';
 
 /** Larger than any real config (16 entries per kind is the model's cap) but small enough to parse at once. */
 export const MAX_CONFIG_BYTES = 256 * 1024;
@@ -12,7 +16,7 @@ export const MAX_YAML_ALIASES = 50;
 export type ConfigFormat = 'json' | 'yaml';
 
 export interface ConfigSyntaxError {
-  code: 'config.syntax' | 'config.too-large' | 'config.empty';
+  code: 'config.syntax' | 'config.duplicate-key' | 'config.too-large' | 'config.empty';
   message: string;
   /** 1-based; absent when the position is unknown. */
   line?: number;
@@ -58,7 +62,10 @@ function jsonErrorPosition(text: string, message: string): { line: number; colum
 
 function parseJson(text: string): ParseConfigResult {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, format: 'json' };
+    const value = JSON.parse(text) as unknown;
+    const dup = findDuplicateJsonKey(text);
+    if (dup) return duplicateKeyError(text, dup);
+    return { ok: true, value, format: 'json' };
   } catch (err) {
     const raw = err instanceof Error ? err.message : String(err);
     const at = jsonErrorPosition(text, raw);
@@ -71,6 +78,19 @@ function parseJson(text: string): ParseConfigResult {
   }
 }
 
+function duplicateKeyError(text: string, dup: DuplicateKey): ParseConfigResult {
+  const at = lineColumnOf(text, dup.offset);
+  return {
+    ok: false,
+    format: 'json',
+    error: {
+      code: 'config.duplicate-key',
+      message: `duplicate key '${dup.key}' at line ${at.line}, column ${at.column} (${dup.path}): JSON would keep only the last one; merge or remove one`,
+      ...at,
+    },
+  };
+}
+
 function parseYaml(text: string): ParseConfigResult {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, schema: 'core' });
   const first = doc.errors[0];
@@ -78,12 +98,15 @@ function parseYaml(text: string): ParseConfigResult {
     const at = lineColumnOf(text, first.pos[0]);
     const where = ` at line ${at.line}, column ${at.column}`;
     const reason = first.message.split('\n')[0] ?? first.message;
+    const duplicate = first.code === 'DUPLICATE_KEY';
     return {
       ok: false,
       format: 'yaml',
       error: {
-        code: 'config.syntax',
-        message: `YAML syntax error${where}: ${reason}`,
+        code: duplicate ? 'config.duplicate-key' : 'config.syntax',
+        message: duplicate
+          ? `YAML duplicate key${where}: ${reason}; merge or remove one`
+          : `YAML syntax error${where}: ${reason}`,
         line: at.line,
         column: at.column,
       },
@@ -101,6 +124,7 @@ export function parseConfigText(
   text: string,
   opts: { fileName?: string; maxBytes?: number } = {},
 ): ParseConfigResult {
+  if (text.startsWith(BOM)) text = text.slice(BOM.length);
   const format = detectFormat(text, opts.fileName);
   const maxBytes = opts.maxBytes ?? MAX_CONFIG_BYTES;
   const bytes = new TextEncoder().encode(text).length;

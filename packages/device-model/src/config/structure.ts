@@ -6,6 +6,7 @@ import { LOG_LEVELS } from '@esphil/protocol';
 import { BOARD_IDS } from '../boards/profiles';
 import { CONFIG_LIMITS, DEVICE_NAME_PATTERN, TARGET_NAME_PATTERN } from './defaults';
 import type { DiagnosticList } from './diagnostics';
+import { unknownKeyHint } from './suggest';
 import type {
   ButtonConfig,
   DeviceConfig,
@@ -47,14 +48,10 @@ class Fields {
     private readonly path: string,
     allowed: readonly string[],
   ) {
+    // An error, not a warning: a misspelt `buttns:` would otherwise generate firmware without buttons.
     for (const key of Object.keys(obj)) {
       if (!allowed.includes(key)) {
-        d.warn(
-          this.at(key),
-          'config.unknown-key',
-          `Unknown key '${key}' is ignored`,
-          `Known keys here: ${allowed.join(', ')}. Check the spelling.`,
-        );
+        d.error(this.at(key), 'config.unknown-key', `Unknown key '${key}'`, unknownKeyHint(key, allowed));
       }
     }
   }

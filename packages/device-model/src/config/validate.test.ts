@@ -295,8 +295,16 @@ describe('shape errors (with paths)', () => {
     const r = validateConfig(base({ leds: [{ name: 'Bad Name', pin: 2 }] }));
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['name.invalid']);
     const w = validateConfig({ ...base(), leds: [{ name: 'a', pin: 23, colour: 'red' }] });
-    expect(w.config).toBeDefined();
-    expect(w.diagnostics.map((d) => `${d.code}@${d.path}`)).toEqual(['config.unknown-key@leds[0].colour']);
+    expect(w.diagnostics.map((d) => `${d.severity} ${d.code}@${d.path}`)).toEqual([
+      'error config.unknown-key@leds[0].colour',
+    ]);
+  });
+
+  it('a misspelt top-level key is an error with a did-you-mean hint (one policy with bench files)', () => {
+    const r = validateConfig({ ...base(), buttns: [{ name: 'b', pin: 4 }] });
+    const d = r.diagnostics.find((x) => x.code === 'config.unknown-key');
+    expect(d).toMatchObject({ severity: 'error', path: 'buttns' });
+    expect(d?.hint).toMatch(/^did you mean 'buttons'\?/);
   });
 
   it('list length and origin format limits', () => {
