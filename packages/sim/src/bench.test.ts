@@ -3,7 +3,13 @@ import { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SIM_WIRING, type SimBench, type SimBenchOptions, startSimBench } from './bench';
+import {
+  DEFAULT_SIM_WIRING,
+  defaultProbeBoot,
+  type SimBench,
+  type SimBenchOptions,
+  startSimBench,
+} from './bench';
 import { ManualClock } from './probe/clock';
 import { openClient, type TestClient } from './testing/ws-client';
 import { expectRcCounts } from './wiring/physics';
@@ -67,6 +73,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
     expect(await first).toBe(0);
     const high = led.next((v) => v === 1);
     await ws.request('led.set', { led: 'status', on: true });
+    clock.advance(1); // the probe's loop() polls its inputs
     expect(await high).toBe(1);
 
     const fan = new Readings();
@@ -205,6 +212,26 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
       b.wiring.setProbeOutput(5, { pwm: 1 });
       clock.advance(2_000);
       expect(b.wiring.dutVoltage(34)).toBe(before);
+    }
+  });
+});
+
+describe('startSimBench probe boot', () => {
+  it('the zero latency profile boots the probe at once; the wifi profiles use the real ~2.1 s Firmata boot', async () => {
+    expect(defaultProbeBoot('zero')).toBe('instant');
+    expect(defaultProbeBoot('wifi')).toBe('firmata');
+    expect(defaultProbeBoot('wifi-powersave')).toBe('firmata');
+    const clock = new ManualClock();
+    const bench = await startSimBench({ clock, latency: 'zero', probe: { boot: 'firmata' } });
+    try {
+      const port = await bench.binding.open({ path: bench.probePath, baudRate: 57600 });
+      clock.advance(2124);
+      expect(bench.probe.isRunning).toBe(false);
+      clock.advance(1);
+      expect(bench.probe.isRunning).toBe(true);
+      await port.close();
+    } finally {
+      await bench.close();
     }
   });
 });

@@ -16,7 +16,7 @@ import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
 import type { Fault } from './faults/types';
 import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
 import type { Clock } from './probe/clock';
-import { VirtualProbe } from './probe/virtual-probe';
+import { type ProbeBootMode, VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
 import { VirtualWiring } from './wiring/virtual-wiring';
 
@@ -55,6 +55,21 @@ export interface SimBenchOptions {
   credentials?: WifiCredentials | null;
   /** Time source of the probe and the wiring physics (default wall clock); the DUT runs on global timers. */
   clock?: Clock;
+  /** The probe board's firmware model. */
+  probe?: SimProbeOptions;
+}
+
+export interface SimProbeOptions {
+  /**
+   * Boot of the virtual probe: `firmata` (the real ~2.1 s with the pin-13 blink) or `instant`. Default: instant
+   * on the `zero` latency profile (unit-test speed), the real boot on the `wifi` profiles.
+   */
+  boot?: ProbeBootMode;
+}
+
+/** The probe boot a latency profile implies: only the test-speed `zero` profile shortens it. */
+export function defaultProbeBoot(latency: LatencyProfileName): ProbeBootMode {
+  return latency === 'zero' ? 'instant' : 'firmata';
 }
 
 export interface SimBench {
@@ -78,12 +93,18 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
   const seed = opts.seed ?? DEFAULT_SEED;
   const wiring = new VirtualWiring(spec, { seed, clock: opts.clock });
   for (const o of wireOverridesFor(faults, spec)) wiring.applyOverride(o);
-  const probe = new VirtualProbe({ board: spec.probe, io: wiring, clock: opts.clock });
+  const latency = opts.latency ?? DEFAULT_LATENCY_PROFILE;
+  const probe = new VirtualProbe({
+    board: spec.probe,
+    io: wiring,
+    clock: opts.clock,
+    boot: opts.probe?.boot ?? defaultProbeBoot(latency),
+  });
   const dut = new VirtualEsp32({
     config: opts.config ?? DEFAULT_SIM_CONFIG,
     backend: opts.backend ?? tsBackendFactory,
     pins: wiringPinBus(wiring),
-    latency: opts.latency ?? DEFAULT_LATENCY_PROFILE,
+    latency,
     faults: faults.filter((f) => !isWireFault(f)),
     host: opts.host,
     port: opts.port,

@@ -19,6 +19,7 @@ export {
   type VirtualBindingOptions,
   VirtualPortBinding,
 } from './binding/virtual-binding';
+export { type BootSchedule, firmataBootSchedule } from './probe/boot';
 export { type Clock, type ClockTimer, ManualClock, realClock } from './probe/clock';
 export * as firmata from './probe/firmata-constants';
 export {
@@ -37,9 +38,12 @@ export {
 } from './probe/probe-profile';
 export {
   DEFAULT_FIRMWARE_NAME,
+  DEFAULT_LOOP_PASS_MS,
   DEFAULT_SAMPLING_INTERVAL_MS,
   MIN_SAMPLING_INTERVAL_MS,
+  type ProbeBootMode,
   type ProbePinState,
+  SERIAL_RX_BUFFER_BYTES,
   VirtualProbe,
   type VirtualProbeOptions,
   type VirtualProbeStats,
