@@ -141,6 +141,15 @@ describe('SYSTEM_RESET (FF) keeps pins whose PORT bit was set driven HIGH', () =
     expect(b.probe.pin(14)?.mode).toBe(2);
   });
 
+  it('after pinMode(OUTPUT) a port write of 0 brings a still-HIGH pin down', async () => {
+    const b = await open('instant');
+    await b.send([0xf4, 7, 1, 0x90, 0, 1]); // pin 7 HIGH (port 0, bit 7 in the second data byte)
+    await b.send([0xf4, 7, 1]); // state 0, PORT bit still set
+    expect(b.io.lastDrive(7)).toEqual({ level: 1 });
+    await b.send([0x90, 0, 0]);
+    expect(b.io.lastDrive(7)).toEqual({ level: 0 });
+  });
+
   it('a reset by DTR (a real reset) clears them', async () => {
     const b = await open('instant');
     await b.send([0xf4, 4, 1, 0xf5, 4, 1]);

@@ -616,7 +616,8 @@ export class VirtualProbe implements VirtualSerialDevice {
       if (!p || !this.map.digital.has(pin)) continue;
       const bit: 0 | 1 = value & (1 << i) ? 1 : 0;
       if (p.mode === PIN_MODE.OUTPUT) {
-        if (p.state !== bit) this.writePin(pin, bit);
+        // Compare with the PORT bit too: pinMode(OUTPUT) reports state 0 but keeps driving a set bit HIGH.
+        if (p.state !== bit || this.portHigh[pin] !== (bit === 1)) this.writePin(pin, bit);
       } else if (p.mode === PIN_MODE.INPUT) {
         // The state follows the bit, but a 0 leaves a pull-up that is on as it is (measured on 2.5.9).
         p.state = bit;
