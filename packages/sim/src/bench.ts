@@ -15,6 +15,9 @@ import { wiringPinBus } from './dut/wiring-pins';
 import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
 import type { Fault } from './faults/types';
 import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
+import { AvrProbe } from './avr/avr-probe';
+import { AvrError } from './avr/errors';
+import { SimError } from './errors';
 import type { Clock } from './probe/clock';
 import { type ProbeBootMode, VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
@@ -65,6 +68,32 @@ export interface SimProbeOptions {
    * on the `zero` latency profile (unit-test speed), the real boot on the `wifi` profiles.
    */
   boot?: ProbeBootMode;
+  /**
+   * Run a real Firmata Intel HEX on an emulated ATmega328P instead of the virtual probe (needs
+   * `wiring.probe: 'arduino-uno'`). `hex` defaults to avrgirl-arduino's Uno StandardFirmata.
+   */
+  avr?: { hex?: string };
+}
+
+function createProbe(spec: WiringSpec, wiring: VirtualWiring, opts: SimBenchOptions, latency: LatencyProfileName) {
+  const avr = opts.probe?.avr;
+  if (!avr) {
+    return new VirtualProbe({
+      board: spec.probe,
+      io: wiring,
+      clock: opts.clock,
+      boot: opts.probe?.boot ?? defaultProbeBoot(latency),
+    });
+  }
+  if (spec.probe !== 'arduino-uno') {
+    throw new SimError('bad_option', `the emulated AVR probe is an Uno: set the wiring's probe to "arduino-uno"`);
+  }
+  try {
+    return new AvrProbe({ io: wiring, clock: opts.clock, ...(avr.hex ? { hex: avr.hex } : {}) });
+  } catch (err) {
+    if (err instanceof AvrError) throw new SimError('bad_option', err.message);
+    throw err;
+  }
 }
 
 /** The probe boot a latency profile implies: only the test-speed `zero` profile shortens it. */
@@ -76,7 +105,8 @@ export interface SimBench {
   /** The DUT's WebSocket URL (null-free: the port is fixed for the bench's life). */
   url: string;
   dut: VirtualEsp32;
-  probe: VirtualProbe;
+  /** The virtual StandardFirmata, or the real firmware on the emulated AVR (`probe.avr`). */
+  probe: VirtualProbe | AvrProbe;
   wiring: VirtualWiring;
   /** serialport BindingInterface serving dutPath and probePath. */
   binding: VirtualBinding;
@@ -94,12 +124,7 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
   const wiring = new VirtualWiring(spec, { seed, clock: opts.clock });
   for (const o of wireOverridesFor(faults, spec)) wiring.applyOverride(o);
   const latency = opts.latency ?? DEFAULT_LATENCY_PROFILE;
-  const probe = new VirtualProbe({
-    board: spec.probe,
-    io: wiring,
-    clock: opts.clock,
-    boot: opts.probe?.boot ?? defaultProbeBoot(latency),
-  });
+  const probe = createProbe(spec, wiring, opts, latency);
   const dut = new VirtualEsp32({
     config: opts.config ?? DEFAULT_SIM_CONFIG,
     backend: opts.backend ?? tsBackendFactory,

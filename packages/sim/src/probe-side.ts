@@ -58,3 +58,14 @@ export {
   VirtualWiring,
   type VirtualWiringOptions,
 } from './wiring/virtual-wiring';
+export { Atmega328p, UNO_CLOCK_HZ, type UnoPinState } from './avr/atmega328p';
+export {
+  AvrProbe,
+  type AvrProbeOptions,
+  type AvrProbeStats,
+  DEFAULT_AVR_MAX_CATCH_UP_MS,
+  DEFAULT_AVR_SLICE_MS,
+} from './avr/avr-probe';
+export { AvrError, type AvrErrorCode } from './avr/errors';
+export { DEFAULT_FIRMATA_HEX_PATH, DEFAULT_FIRMATA_PACKAGE, defaultFirmataHexPath, loadFirmwareImage } from './avr/firmata-image';
+export { ATMEGA328P_FLASH_BYTES, MAX_HEX_CHARS, parseIntelHex } from './avr/intel-hex';
