@@ -253,6 +253,9 @@ describe('startSimBench with the emulated AVR probe', () => {
         wiring: { ...DEFAULT_SIM_WIRING, probe: 'arduino-uno' },
         probe: { avr: { hex: '/nonexistent/firmata.hex' } },
       }),
-    ).rejects.toMatchObject({ code: 'bad_option', message: expect.stringContaining('/nonexistent/firmata.hex') });
+    ).rejects.toMatchObject({
+      code: 'bad_option',
+      message: expect.stringContaining('/nonexistent/firmata.hex'),
+    });
   });
 });

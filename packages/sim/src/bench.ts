@@ -4,6 +4,8 @@
  * What the HIL runner, the config app and the benchmarks use when no board is on the desk.
  */
 import { type DeviceConfig, starterConfig, type WiringSpec } from '@esphil/device-model';
+import { AvrProbe } from './avr/avr-probe';
+import { AvrError } from './avr/errors';
 import { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from './binding/port-info';
 import { createVirtualBinding, type VirtualBinding } from './binding/virtual-binding';
 import type { DeviceBackendFactory } from './dut/backend';
@@ -12,12 +14,10 @@ import { tsBackendFactory } from './dut/ts-backend';
 import { VirtualEsp32 } from './dut/virtual-esp32';
 import type { WifiCredentials, WifiNetwork } from './dut/wifi-env';
 import { wiringPinBus } from './dut/wiring-pins';
+import { SimError } from './errors';
 import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
 import type { Fault } from './faults/types';
 import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
-import { AvrProbe } from './avr/avr-probe';
-import { AvrError } from './avr/errors';
-import { SimError } from './errors';
 import type { Clock } from './probe/clock';
 import { type ProbeBootMode, VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
@@ -75,7 +75,12 @@ export interface SimProbeOptions {
   avr?: { hex?: string };
 }
 
-function createProbe(spec: WiringSpec, wiring: VirtualWiring, opts: SimBenchOptions, latency: LatencyProfileName) {
+function createProbe(
+  spec: WiringSpec,
+  wiring: VirtualWiring,
+  opts: SimBenchOptions,
+  latency: LatencyProfileName,
+) {
   const avr = opts.probe?.avr;
   if (!avr) {
     return new VirtualProbe({
@@ -86,7 +91,10 @@ function createProbe(spec: WiringSpec, wiring: VirtualWiring, opts: SimBenchOpti
     });
   }
   if (spec.probe !== 'arduino-uno') {
-    throw new SimError('bad_option', `the emulated AVR probe is an Uno: set the wiring's probe to "arduino-uno"`);
+    throw new SimError(
+      'bad_option',
+      `the emulated AVR probe is an Uno: set the wiring's probe to "arduino-uno"`,
+    );
   }
   try {
     return new AvrProbe({ io: wiring, clock: opts.clock, ...(avr.hex ? { hex: avr.hex } : {}) });
