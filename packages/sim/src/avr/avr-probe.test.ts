@@ -1,40 +1,11 @@
-import { once } from 'node:events';
 import type { WiringSpec } from '@esphil/device-model';
-import { SerialPortStream } from '@serialport/stream';
-import firmataIo from 'firmata-io';
-import five from 'johnny-five';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVirtualBinding } from '../binding/virtual-binding';
 import { ManualClock } from '../probe/clock';
+import { connectOnManualClock, runUntil, UNO_SPEC } from '../testing/manual-board';
 import { VirtualWiring } from '../wiring/virtual-wiring';
 import { AvrProbe } from './avr-probe';
 
-const SPEC: WiringSpec = {
-  dutVcc: 3.3,
-  probe: 'arduino-uno',
-  wires: [
-    { kind: 'digital', name: 'status LED', dutPin: 2, probePin: 2 },
-    { kind: 'rc', name: 'fan PWM', dutPin: 18, probeAnalog: 0, r: 10_000, c: 1e-6 },
-    { kind: 'drive', name: 'boot button', probePin: 7, dutPin: 4 },
-    { kind: 'analog-drive', name: 'light sensor', probePin: 5, dutPin: 34, r: 10_000, c: 1e-6 },
-  ],
-};
-
-/** Advance the manual clock in small steps, letting the host's promises run in between, until cond holds. */
-async function runUntil(
-  clock: ManualClock,
-  cond: () => boolean,
-  limitMs: number,
-  stepMs = 5,
-): Promise<number> {
-  const start = clock.now();
-  while (!cond()) {
-    if (clock.now() - start > limitMs) throw new Error(`not reached within ${limitMs} ms of emulated time`);
-    clock.advance(stepMs);
-    await new Promise((r) => setImmediate(r));
-  }
-  return clock.now() - start;
-}
+const SPEC: WiringSpec = UNO_SPEC;
 
 describe('AvrProbe: the real StandardFirmata hex on an emulated ATmega328P', () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -46,25 +17,9 @@ describe('AvrProbe: the real StandardFirmata hex on an emulated ATmega328P', () 
     const clock = new ManualClock();
     const wiring = new VirtualWiring(SPEC, { clock, noiseLsb: 0 });
     const probe = new AvrProbe({ io: wiring, clock });
-    const binding = createVirtualBinding();
-    binding.attach('/sim/probe', probe);
-    const stream = new SerialPortStream({ binding, path: '/sim/probe', baudRate: 57600 });
-    const io = new firmataIo.Firmata(stream, { reportVersionTimeout: 5000 });
-    const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 1e9 });
-    cleanup.push(async () => {
-      probe.dispose();
-      if (stream.isOpen) {
-        stream.close();
-        await once(stream, 'close');
-      }
-    });
-    let ready = false;
-    board.once('ready', () => {
-      ready = true;
-    });
-    await once(stream, 'open');
-    const readyAfterMs = await runUntil(clock, () => ready, 10_000);
-    return { clock, wiring, probe, board, io, readyAfterMs };
+    const c = await connectOnManualClock(probe, clock);
+    cleanup.push(c.close);
+    return { clock, wiring, probe, ...c };
   }
 
   it('boots the avrgirl-arduino image (Firmata 2.4) and johnny-five reaches ready after the version blink', async () => {

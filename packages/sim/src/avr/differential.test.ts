@@ -1,13 +1,9 @@
-import { once } from 'node:events';
 import type { WiringSpec } from '@esphil/device-model';
-import { SerialPortStream } from '@serialport/stream';
-import firmataIo from 'firmata-io';
-import five from 'johnny-five';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SerialSignals, VirtualSerialDevice, VirtualSerialLink } from '../binding/types';
-import { createVirtualBinding } from '../binding/virtual-binding';
 import { ManualClock } from '../probe/clock';
 import { VirtualProbe } from '../probe/virtual-probe';
+import { connectOnManualClock, runUntil, UNO_SPEC } from '../testing/manual-board';
 import { rcRipplePeakToPeak, rcTauMs } from '../wiring/physics';
 import { VirtualWiring } from '../wiring/virtual-wiring';
 import { AvrProbe } from './avr-probe';
@@ -16,16 +12,7 @@ import { AvrProbe } from './avr-probe';
 // (avrgirl-arduino's Uno build, Firmata 2.4) on the emulated AVR. Every difference it may see is listed in
 // DOCUMENTED below (and in packages/sim/README.md); anything else fails the test.
 
-const SPEC: WiringSpec = {
-  dutVcc: 3.3,
-  probe: 'arduino-uno',
-  wires: [
-    { kind: 'digital', name: 'status LED', dutPin: 2, probePin: 2 },
-    { kind: 'rc', name: 'fan PWM', dutPin: 18, probeAnalog: 0, r: 10_000, c: 1e-6 },
-    { kind: 'drive', name: 'boot button', probePin: 7, dutPin: 4 },
-    { kind: 'analog-drive', name: 'light sensor', probePin: 5, dutPin: 34, r: 10_000, c: 1e-6 },
-  ],
-};
+const SPEC: WiringSpec = UNO_SPEC;
 
 const DOCUMENTED = {
   /** The avrgirl image is Firmata 2.4; the virtual probe models 2.5.9. */
@@ -78,15 +65,6 @@ class Tap implements VirtualSerialDevice {
   }
 }
 
-async function runUntil(clock: ManualClock, cond: () => boolean, limitMs: number): Promise<void> {
-  const start = clock.now();
-  while (!cond()) {
-    if (clock.now() - start > limitMs) throw new Error(`not reached within ${limitMs} ms`);
-    clock.advance(5);
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
 type Kind = 'virtual' | 'emulated';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -103,24 +81,11 @@ async function script(kind: Kind) {
       ? new VirtualProbe({ board: 'arduino-uno', io: wiring, clock, boot: 'firmata' })
       : new AvrProbe({ io: wiring, clock });
   const tap = new Tap(device);
-  const binding = createVirtualBinding();
-  binding.attach('/p', tap);
-  const stream = new SerialPortStream({ binding, path: '/p', baudRate: 57600 });
-  const io = new firmataIo.Firmata(stream, { reportVersionTimeout: 5000 });
-  const board = new five.Board({ io, repl: false, debug: false, sigint: false, timeout: 1e9 });
-  cleanup.push(async () => {
-    device.dispose();
-    if (stream.isOpen) {
-      stream.close();
-      await once(stream, 'close');
-    }
-  });
-  let ready = false;
-  board.once('ready', () => {
-    ready = true;
-  });
-  await once(stream, 'open');
-  await runUntil(clock, () => ready, 5000);
+  const { io, board, close } = await connectOnManualClock(
+    Object.assign(tap, { dispose: () => device.dispose() }),
+    clock,
+  );
+  cleanup.push(close);
   const readyMs = clock.now();
 
   const led: number[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
+import { hostReader } from '../testing/host-reader';
 import { firmataBootSchedule } from './boot';
 import { ManualClock } from './clock';
 import type { ProbeDrive, ProbeIO } from './probe-io';
@@ -43,22 +44,7 @@ async function open(boot: ProbeBootMode) {
   const binding = createVirtualBinding();
   binding.attach('/p', probe);
   const port = await binding.open({ path: '/p', baudRate: 57600 });
-  const received: number[] = [];
-  const buf = Buffer.alloc(4096);
-  void (async () => {
-    try {
-      for (;;) {
-        const r = await port.read(buf, 0, buf.length);
-        received.push(...buf.subarray(0, r.bytesRead));
-      }
-    } catch {
-      // closed
-    }
-  })();
-  const take = async () => {
-    await new Promise((r) => setImmediate(r));
-    return received.splice(0);
-  };
+  const { take } = hostReader(port);
   const send = async (bytes: number[]) => {
     await (port as VirtualPortBinding).write(Buffer.from(bytes));
     return take();

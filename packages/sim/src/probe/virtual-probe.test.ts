@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
+import { hostReader } from '../testing/host-reader';
 import { ManualClock } from './clock';
 import { type FirmataHostMessage, FirmataParser } from './firmata-parser';
 import type { ProbeDrive, ProbeIO } from './probe-io';
@@ -42,29 +43,6 @@ async function setup(opts: { board?: 'arduino-uno' | 'arduino-zero' } = {}) {
   const port = await binding.open({ path: '/sim/probe', baudRate: 57600 });
   const reader = hostReader(port);
   return { clock, io, probe, port, sent: reader.take };
-}
-
-/** Reads everything the board sends, like a host would; take() returns what arrived so far. */
-function hostReader(port: VirtualPortBinding) {
-  const received: number[] = [];
-  const buf = Buffer.alloc(4096);
-  void (async () => {
-    try {
-      for (;;) {
-        const r = await port.read(buf, 0, buf.length);
-        received.push(...buf.subarray(0, r.bytesRead));
-      }
-    } catch {
-      // port closed
-    }
-  })();
-  return {
-    async take(): Promise<number[]> {
-      // Pushes are synchronous and reads resolve on microtasks: one macrotask turn delivers everything.
-      await new Promise((r) => setImmediate(r));
-      return received.splice(0);
-    },
-  };
 }
 
 function host(port: VirtualPortBinding, bytes: number[]) {
