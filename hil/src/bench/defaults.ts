@@ -10,7 +10,8 @@ export const DEFAULT_TIMEOUTS: Required<TimeoutsSection> = {
   provisionMs: 30_000,
   connectMs: 5_000,
   requestMs: 3_000,
-  probeMs: 5_000,
+  // The real StandardFirmata announces ~2.1 s after reset (plus up to 1 s of optiboot): keep a wide margin.
+  probeMs: 8_000,
   observeMs: 2_000,
 };
 export const DEFAULT_TOLERANCES: Required<TolerancesSection> = {

@@ -1,4 +1,5 @@
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
+import type { ResolvedSimProbe, SimProbeSection } from './sim-probe';
 
 /**
  * How the bench reaches its boards:
@@ -76,6 +77,8 @@ export interface SimSection {
   backend?: SimBackend;
   /** native only: path to the esphil-native executable (default: apps/firmware/build/esphil-native). */
   executable?: string;
+  /** The probe board's firmware model (see ./sim-probe.ts). */
+  probe?: SimProbeSection;
 }
 
 /** The bench file as written (JSON or YAML). */
@@ -111,7 +114,11 @@ export interface ResolvedBench {
   timeouts: Required<TimeoutsSection>;
   /** null: the simulator's default config (sim) or whatever the board reports (hardware). */
   device: DeviceConfig | null;
-  sim: Required<Omit<SimSection, 'seed' | 'executable'>> & { seed: number | null; executable: string | null };
+  sim: Required<Omit<SimSection, 'seed' | 'executable' | 'probe'>> & {
+    seed: number | null;
+    executable: string | null;
+    probe: ResolvedSimProbe;
+  };
 }
 
 export interface BenchIssue {

@@ -111,6 +111,27 @@ describe('resolveBench: the sim section', () => {
     expect(paths({ backnd: 'native' })).toEqual(['sim.backnd']);
     expect(paths({ executable: './esphil-native' })).toEqual(['sim.executable']);
   });
+
+  it('sim.probe: a boot mode or an AVR image (hex resolved against the bench directory), nothing else', () => {
+    expect(resolveBench(SIM).bench?.sim.probe).toEqual({ boot: null, avr: null });
+    const avr = resolveBench(
+      { ...SIM, sim: { probe: { avr: { hex: 'fw/firmata.hex' } } } },
+      { dir: '/benches' },
+    );
+    expect(avr.issues).toEqual([]);
+    expect(avr.bench?.sim.probe).toEqual({ boot: null, avr: { hex: '/benches/fw/firmata.hex' } });
+    expect(resolveBench({ ...SIM, sim: { probe: { avr: {} } } }).bench?.sim.probe.avr).toEqual({ hex: null });
+    expect(resolveBench({ ...SIM, sim: { probe: { boot: 'firmata' } } }).bench?.sim.probe.boot).toBe(
+      'firmata',
+    );
+    const paths = (probe: unknown) => resolveBench({ ...SIM, sim: { probe } }).issues.map((i) => i.path);
+    expect(paths('avr')).toEqual(['sim.probe']);
+    expect(paths({ boot: 'slow' })).toEqual(['sim.probe.boot']);
+    expect(paths({ avr: { hex: 3 } })).toEqual(['sim.probe.avr.hex']);
+    expect(paths({ avr: { file: 'x.hex' } })).toEqual(['sim.probe.avr']);
+    expect(paths({ avr: {}, boot: 'instant' })).toEqual(['sim.probe.boot']);
+    expect(paths({ emulate: true })).toEqual(['sim.probe.emulate']);
+  });
 });
 
 describe('loadBench', () => {

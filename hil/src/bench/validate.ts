@@ -2,6 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
 import { unknownKeyHint, validateConfig } from '@esphil/device-model';
 import { DEFAULT_DUT_BAUD, DEFAULT_PROBE_BAUD, DEFAULT_TIMEOUTS, DEFAULT_TOLERANCES } from './defaults';
+import { resolveSimProbe } from './sim-probe';
 import type {
   BenchIssue,
   BenchKind,
@@ -17,7 +18,7 @@ import type {
 const KINDS: readonly BenchKind[] = ['sim', 'sim-pty', 'hardware'];
 const RESETS: readonly ResetMethod[] = ['esptool', 'none', 'sim'];
 const SIM_BACKENDS: readonly SimBackend[] = ['ts', 'native'];
-const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'executable'];
+const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'executable', 'probe'];
 const LATENCIES: readonly LatencyProfile[] = ['zero', 'wifi', 'wifi-powersave'];
 const PROBE_BOARDS: readonly ProbeBoardId[] = ['arduino-uno', 'arduino-zero'];
 const WIRE_KINDS = ['digital', 'rc', 'drive', 'analog-drive'] as const;
@@ -229,6 +230,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     seed: null,
     backend: 'ts',
     executable: null,
+    probe: { boot: null, avr: null },
   };
   if (input.sim !== undefined) {
     if (!isObj(input.sim)) issue('sim', '"sim" must be an object', 'e.g. "sim": { "latency": "zero" }');
@@ -251,6 +253,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
         } else sim.executable = resolvePath(opts.dir ?? process.cwd(), input.sim.executable);
       }
       sim.latency = oneOf(input.sim.latency ?? 'zero', LATENCIES, 'sim.latency', issue) ?? 'zero';
+      sim.probe = resolveSimProbe(input.sim.probe, opts.dir ?? process.cwd(), issue);
       const faults = input.sim.faults ?? [];
       if (!Array.isArray(faults) || !faults.every((f) => typeof f === 'string')) {
         issue('sim.faults', 'faults must be an array of names', 'e.g. ["pwm-offset:5"]');

@@ -18,6 +18,7 @@ import {
   SimError,
   startSimBench,
 } from '@esphil/sim';
+import { simProbeOptions } from '../bench/sim-probe';
 import type { PortMatch, ResolvedBench } from '../bench/types';
 import { errorMessage, HilError, toHilError } from '../errors';
 import { acquireLock, type BenchLock } from '../lock/lock';
@@ -149,6 +150,7 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
         config: bench.device ?? DEFAULT_SIM_CONFIG,
         wiring,
         latency: opts.latency ?? bench.sim.latency,
+        probe: simProbeOptions(bench.sim.probe),
         faults,
         ...(bench.dut.token ? { token: bench.dut.token } : {}),
         ...(bench.sim.seed !== null ? { seed: bench.sim.seed } : {}),

@@ -3,8 +3,15 @@ import { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SIM_WIRING, type SimBench, type SimBenchOptions, startSimBench } from './bench';
+import {
+  DEFAULT_SIM_WIRING,
+  defaultProbeBoot,
+  type SimBench,
+  type SimBenchOptions,
+  startSimBench,
+} from './bench';
 import { ManualClock } from './probe/clock';
+import { VirtualProbe } from './probe/virtual-probe';
 import { openClient, type TestClient } from './testing/ws-client';
 import { expectRcCounts } from './wiring/physics';
 
@@ -51,11 +58,16 @@ async function benchWithBoard(opts: SimBenchOptions = {}) {
 
 /** The reading of the probe's latest analog report (all reports produced so far have arrived). */
 function latest(r: Readings, bench: SimBench): Promise<number> {
-  if (r.values.length === bench.probe.stats.analogReports) return Promise.resolve(r.values.at(-1)!);
-  return r.next(() => r.values.length + 1 >= bench.probe.stats.analogReports);
+  if (r.values.length === virtualProbe(bench).stats.analogReports) return Promise.resolve(r.values.at(-1)!);
+  return r.next(() => r.values.length + 1 >= virtualProbe(bench).stats.analogReports);
 }
 
 const FAN = DEFAULT_SIM_WIRING.wires[1] as { r: number; c: number };
+
+function virtualProbe(bench: SimBench): VirtualProbe {
+  if (!(bench.probe instanceof VirtualProbe)) throw new Error('expected the virtual probe');
+  return bench.probe;
+}
 
 describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () => {
   it('johnny-five reads the status LED line and the fan duty through the RC filter', async () => {
@@ -67,6 +79,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
     expect(await first).toBe(0);
     const high = led.next((v) => v === 1);
     await ws.request('led.set', { led: 'status', on: true });
+    clock.advance(1); // the probe's loop() polls its inputs
     expect(await high).toBe(1);
 
     const fan = new Readings();
@@ -112,7 +125,7 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
     board.pinMode(5, board.MODES.PWM);
     board.analogWrite(5, 255);
     // The write travels through the serial stream: let it reach the probe before time moves.
-    while (bench.probe.pin(5)?.state !== 255) await new Promise((r) => setImmediate(r));
+    while (virtualProbe(bench).pin(5)?.state !== 255) await new Promise((r) => setImmediate(r));
     clock.advance(2_000);
     await ws.request('sensor.subscribe', { sensor: 'light', hz: 20 });
     const ev = await ws.next((f) => f.ev === 'sensor' && (f.raw as number) > 4000);
@@ -206,5 +219,43 @@ describe('startSimBench: DUT + probe + wiring, read by stock johnny-five', () =>
       clock.advance(2_000);
       expect(b.wiring.dutVoltage(34)).toBe(before);
     }
+  });
+});
+
+describe('startSimBench probe boot', () => {
+  it('the zero latency profile boots the probe at once; the wifi profiles use the real ~2.1 s Firmata boot', async () => {
+    expect(defaultProbeBoot('zero')).toBe('instant');
+    expect(defaultProbeBoot('wifi')).toBe('firmata');
+    expect(defaultProbeBoot('wifi-powersave')).toBe('firmata');
+    const clock = new ManualClock();
+    const bench = await startSimBench({ clock, latency: 'zero', probe: { boot: 'firmata' } });
+    try {
+      const port = await bench.binding.open({ path: bench.probePath, baudRate: 57600 });
+      clock.advance(2124);
+      expect(virtualProbe(bench).isRunning).toBe(false);
+      clock.advance(1);
+      expect(virtualProbe(bench).isRunning).toBe(true);
+      await port.close();
+    } finally {
+      await bench.close();
+    }
+  });
+});
+
+describe('startSimBench with the emulated AVR probe', () => {
+  it('refuses a non-Uno wiring and a missing hex with bad_option', async () => {
+    await expect(startSimBench({ latency: 'zero', probe: { avr: {} } })).rejects.toMatchObject({
+      code: 'bad_option',
+    });
+    await expect(
+      startSimBench({
+        latency: 'zero',
+        wiring: { ...DEFAULT_SIM_WIRING, probe: 'arduino-uno' },
+        probe: { avr: { hex: '/nonexistent/firmata.hex' } },
+      }),
+    ).rejects.toMatchObject({
+      code: 'bad_option',
+      message: expect.stringContaining('/nonexistent/firmata.hex'),
+    });
   });
 });

@@ -4,6 +4,8 @@
  * What the HIL runner, the config app and the benchmarks use when no board is on the desk.
  */
 import { type DeviceConfig, starterConfig, type WiringSpec } from '@esphil/device-model';
+import { AvrProbe } from './avr/avr-probe';
+import { AvrError } from './avr/errors';
 import { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from './binding/port-info';
 import { createVirtualBinding, type VirtualBinding } from './binding/virtual-binding';
 import type { DeviceBackendFactory } from './dut/backend';
@@ -12,11 +14,12 @@ import { tsBackendFactory } from './dut/ts-backend';
 import { VirtualEsp32 } from './dut/virtual-esp32';
 import type { WifiCredentials, WifiNetwork } from './dut/wifi-env';
 import { wiringPinBus } from './dut/wiring-pins';
+import { SimError } from './errors';
 import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
 import type { Fault } from './faults/types';
 import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
 import type { Clock } from './probe/clock';
-import { VirtualProbe } from './probe/virtual-probe';
+import { type ProbeBootMode, VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
 import { VirtualWiring } from './wiring/virtual-wiring';
 
@@ -55,13 +58,63 @@ export interface SimBenchOptions {
   credentials?: WifiCredentials | null;
   /** Time source of the probe and the wiring physics (default wall clock); the DUT runs on global timers. */
   clock?: Clock;
+  /** The probe board's firmware model. */
+  probe?: SimProbeOptions;
+}
+
+export interface SimProbeOptions {
+  /**
+   * Boot of the virtual probe: `firmata` (the real ~2.1 s with the pin-13 blink) or `instant`. Default: instant
+   * on the `zero` latency profile (unit-test speed), the real boot on the `wifi` profiles.
+   */
+  boot?: ProbeBootMode;
+  /**
+   * Run a real Firmata Intel HEX on an emulated ATmega328P instead of the virtual probe (needs
+   * `wiring.probe: 'arduino-uno'`). `hex` defaults to avrgirl-arduino's Uno StandardFirmata.
+   */
+  avr?: { hex?: string };
+}
+
+function createProbe(
+  spec: WiringSpec,
+  wiring: VirtualWiring,
+  opts: SimBenchOptions,
+  latency: LatencyProfileName,
+) {
+  const avr = opts.probe?.avr;
+  if (!avr) {
+    return new VirtualProbe({
+      board: spec.probe,
+      io: wiring,
+      clock: opts.clock,
+      boot: opts.probe?.boot ?? defaultProbeBoot(latency),
+    });
+  }
+  if (spec.probe !== 'arduino-uno') {
+    throw new SimError(
+      'bad_option',
+      `the emulated AVR probe is an Uno: set the wiring's probe to "arduino-uno"`,
+    );
+  }
+  try {
+    return new AvrProbe({ io: wiring, clock: opts.clock, ...(avr.hex ? { hex: avr.hex } : {}) });
+  } catch (err) {
+    if (err instanceof AvrError) throw new SimError('bad_option', err.message);
+    throw err;
+  }
+}
+
+/** The probe boot a latency profile implies: only the test-speed `zero` profile shortens it. */
+export function defaultProbeBoot(latency: LatencyProfileName): ProbeBootMode {
+  return latency === 'zero' ? 'instant' : 'firmata';
 }
 
 export interface SimBench {
   /** The DUT's WebSocket URL (null-free: the port is fixed for the bench's life). */
   url: string;
   dut: VirtualEsp32;
-  probe: VirtualProbe;
+  /** The virtual StandardFirmata, or the real firmware on the emulated AVR (`probe.avr`). */
+  probe: VirtualProbe | AvrProbe;
   wiring: VirtualWiring;
   /** serialport BindingInterface serving dutPath and probePath. */
   binding: VirtualBinding;
@@ -78,12 +131,13 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
   const seed = opts.seed ?? DEFAULT_SEED;
   const wiring = new VirtualWiring(spec, { seed, clock: opts.clock });
   for (const o of wireOverridesFor(faults, spec)) wiring.applyOverride(o);
-  const probe = new VirtualProbe({ board: spec.probe, io: wiring, clock: opts.clock });
+  const latency = opts.latency ?? DEFAULT_LATENCY_PROFILE;
+  const probe = createProbe(spec, wiring, opts, latency);
   const dut = new VirtualEsp32({
     config: opts.config ?? DEFAULT_SIM_CONFIG,
     backend: opts.backend ?? tsBackendFactory,
     pins: wiringPinBus(wiring),
-    latency: opts.latency ?? DEFAULT_LATENCY_PROFILE,
+    latency,
     faults: faults.filter((f) => !isWireFault(f)),
     host: opts.host,
     port: opts.port,

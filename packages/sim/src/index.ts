@@ -1,10 +1,12 @@
 export {
   DEFAULT_SIM_CONFIG,
   DEFAULT_SIM_WIRING,
+  defaultProbeBoot,
   SIM_DUT_PATH,
   SIM_PROBE_PATH,
   type SimBench,
   type SimBenchOptions,
+  type SimProbeOptions,
   startSimBench,
 } from './bench';
 export {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOARD_IDS, BOARDS, getBoard, getGpio, getProbeBoard, PROBE_BOARDS } from './index';
+import { BOARD_IDS, BOARDS, getBoard, getGpio, getProbeBoard, PROBE_BOARDS, probePwmHz } from './index';
 
 const esp32Boards = [BOARDS['esp32-devkitc'], BOARDS['esp32-doit-devkit-v1']];
 
@@ -110,5 +110,19 @@ describe('probe boards', () => {
   it('Zero: 3.3 V, 10-bit under Firmata', () => {
     expect(getProbeBoard('arduino-zero')).toMatchObject({ vcc: 3.3, vref: 3.3, adcBits: 10 });
     expect(getProbeBoard('arduino-mega')).toBeUndefined();
+  });
+  it('Uno PWM: 976.5625 Hz on the Timer0 pins 5 and 6, 490.2 Hz on the others', () => {
+    const uno = PROBE_BOARDS['arduino-uno'];
+    expect(probePwmHz(uno, 5)).toBe(976.5625);
+    expect(probePwmHz(uno, 6)).toBe(976.5625);
+    for (const pin of [3, 9, 10, 11]) expect(probePwmHz(uno, pin)).toBeCloseTo(490.196, 3);
+  });
+  it('Zero as Firmata numbers it (Boards.h, variant.cpp): 25 pins, digital 0-19, I2C 20/21, PWM on 7, 15, 16 too', () => {
+    const zero = PROBE_BOARDS['arduino-zero'];
+    expect(zero.totalPins).toBe(25);
+    expect(zero.digitalPins).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(zero.i2cPins).toEqual([20, 21]);
+    expect(zero.pwmPins).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16]);
+    expect(probePwmHz(zero, 3)).toBeCloseTo(732.4, 1);
   });
 });

@@ -18,6 +18,16 @@ export interface ProbeProfile {
   /** Analog channel -> digital pin number as Firmata numbers them (A0 on an Uno is pin 14). */
   analogPins: Record<number, number>;
   pwmPins: number[];
+  /** Firmata's TOTAL_PINS (pin-state, capability and analog-mapping replies cover 0..totalPins-1). */
+  totalPins?: number;
+  /** Pins StandardFirmata offers as I2C (IS_PIN_I2C). */
+  i2cPins?: number[];
+  /** analogWrite frequency, Hz, on pins not listed in pwmHzByPin. */
+  pwmHz?: number;
+  /** analogWrite frequency per pin where it differs (Uno: Timer0 pins 5 and 6). */
+  pwmHzByPin?: Record<number, number>;
+  /** Firmata's VERSION_BLINK_PIN (pulses the firmware version at boot). */
+  versionBlinkPin?: number;
 }
 
 /** DUT digital output -> probe digital input. */

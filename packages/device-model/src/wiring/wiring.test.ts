@@ -118,10 +118,12 @@ describe('validateWiring', () => {
         ...good,
         wires: [
           { kind: 'digital', name: 'a', dutPin: 40, probePin: 7 },
-          { kind: 'digital', name: 'b', dutPin: 4, probePin: 1 },
+          // On the Zero 0/1 are digital pins to Firmata; 22 (SPI MISO) is not.
+          { kind: 'digital', name: 'b', dutPin: 4, probePin: 22 },
           { kind: 'rc', name: 'c', dutPin: 2, probeAnalog: 9, ...rc },
           { kind: 'drive', name: 'd', probePin: 8, dutPin: 18 },
-          { kind: 'analog-drive', name: 'e', probePin: 7, dutPin: 4, r: 0, c: 1e-6 },
+          // Zero pin 2 has no TCC/TC channel (variant.cpp), so no PWM.
+          { kind: 'analog-drive', name: 'e', probePin: 2, dutPin: 4, r: 0, c: 1e-6 },
         ],
       }),
     ).toEqual([

@@ -23,12 +23,15 @@ export const ARDUINO_UNO_PORT_INFO: VirtualPortInfo = {
   locationId: undefined,
 };
 
-/** Arduino Zero, native USB port. */
+/**
+ * Arduino Zero, Programming Port: the EDBG debugger chip (boards.txt arduino_zero_edbg: 03eb:2157). Firmata
+ * talks on `Serial`, which the Zero's variant puts on SERCOM5 to the EDBG, not on the native USB port 2341:804d.
+ */
 export const ARDUINO_ZERO_PORT_INFO: VirtualPortInfo = {
-  manufacturer: 'Arduino LLC',
-  vendorId: '2341',
-  productId: '804d',
-  serialNumber: 'D2F5D9E350533050302E3120FF0E1A3B',
-  pnpId: 'usb-Arduino_LLC_Arduino_Zero_D2F5D9E350533050302E3120FF0E1A3B-if00',
+  manufacturer: 'Atmel Corp.',
+  vendorId: '03eb',
+  productId: '2157',
+  serialNumber: '00000000AZE000000310',
+  pnpId: 'usb-Atmel_Corp._EDBG_CMSIS-DAP_00000000AZE000000310-if01',
   locationId: undefined,
 };

@@ -34,8 +34,13 @@ export const PIN_MODE = {
 } as const;
 export type PinMode = number;
 
-/** Modes StandardFirmata's setPinModeCallback knows; anything else answers "Unknown pin mode". */
-export const KNOWN_PIN_MODES: ReadonlySet<number> = new Set([0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x0b, 0x7f]);
+/**
+ * Modes StandardFirmata's setPinModeCallback knows; anything else answers "Unknown pin mode". SERIAL (0x0A)
+ * is known but silently does nothing on a build without FIRMATA_SERIAL_FEATURE (the Uno's).
+ */
+export const KNOWN_PIN_MODES: ReadonlySet<number> = new Set([
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x0a, 0x0b, 0x7f,
+]);
 
 /** Protocol version StandardFirmata 2.5 reports (REPORT_VERSION F9 02 05). */
 export const FIRMATA_PROTOCOL_VERSION = { major: 2, minor: 5 } as const;

@@ -14,7 +14,7 @@ describe('stock johnny-five + firmata-io against the virtual probe', () => {
 
   async function connect(board: 'arduino-uno' | 'arduino-zero') {
     const binding = createVirtualBinding();
-    const probe = new VirtualProbe({ board });
+    const probe = new VirtualProbe({ board, boot: 'instant' });
     binding.attach('/sim/probe', probe);
     const stream = new SerialPortStream({ binding, path: '/sim/probe', baudRate: 57600 });
     // The Firmata object must exist before the port opens: it listens for the board's boot announcement.
@@ -38,7 +38,8 @@ describe('stock johnny-five + firmata-io against the virtual probe', () => {
     expect(io.version).toEqual({ major: 2, minor: 5 });
     expect(io.analogPins).toEqual([14, 15, 16, 17, 18, 19]);
     expect(io.RESOLUTION).toMatchObject({ ADC: 1023, PWM: 255 });
-    expect(io.pins[13]?.supportedModes).toEqual([0, 1, 11]);
+    expect(io.pins[13]?.supportedModes).toEqual([0, 1, 4, 11]);
+    expect(io.pins[18]?.supportedModes).toEqual([0, 1, 2, 4, 6, 11]); // A4 = SDA
     // The host never had to ask for the version (it would only after reportVersionTimeout).
     expect(probe.stats.versionQueries).toBe(0);
     expect(probe.stats.boots).toBe(1);
@@ -46,7 +47,9 @@ describe('stock johnny-five + firmata-io against the virtual probe', () => {
 
   it('reports an Arduino Zero profile the same way', async () => {
     const { io } = await connect('arduino-zero');
-    expect(io.pins[4]?.supportedModes).toEqual([0, 1, 3, 11]);
-    expect(io.pins.length).toBe(20);
+    expect(io.pins[4]?.supportedModes).toEqual([0, 1, 3, 4, 11]);
+    expect(io.pins[0]?.supportedModes).toEqual([0, 1, 4, 11]); // Serial1 RX is a plain digital pin
+    expect(io.pins[20]?.supportedModes).toEqual([6]); // SDA
+    expect(io.pins.length).toBe(25);
   });
 });

@@ -56,7 +56,8 @@ describe('johnny-five reaches the virtual probe through a real pseudo-terminal (
     const probe = new VirtualProbe({ board: SPEC.probe, io: wiring });
     // Host side first: firmata-io must be listening before the board announces itself.
     const hostPort = new SerialPort({ path: pair.b, baudRate: 57600 });
-    const io = new firmataIo.Firmata(hostPort, { reportVersionTimeout: 2000 });
+    // The probe boots like the real board (~2.1 s to the announcement): wait longer than that before asking.
+    const io = new firmataIo.Firmata(hostPort, { reportVersionTimeout: 5000 });
     const board = new five.Board({ io, repl: false, debug: false, sigint: false });
     await once(hostPort, 'open');
     const devicePort = new SerialPort({ path: pair.a, baudRate: 57600 });

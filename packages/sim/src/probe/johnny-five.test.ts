@@ -47,7 +47,7 @@ describe('stock johnny-five reads the virtual wiring through the virtual probe',
   async function bench(seed = 7) {
     const clock = new ManualClock();
     const wiring = new VirtualWiring(SPEC, { seed, clock });
-    const probe = new VirtualProbe({ board: SPEC.probe, io: wiring, clock });
+    const probe = new VirtualProbe({ board: SPEC.probe, io: wiring, clock, boot: 'instant' });
     const binding = createVirtualBinding();
     binding.attach('/sim/probe', probe);
     const stream = new SerialPortStream({ binding, path: '/sim/probe', baudRate: 57600 });
@@ -65,7 +65,7 @@ describe('stock johnny-five reads the virtual wiring through the virtual probe',
   }
 
   it('reads a digital line driven by a DUT output', async () => {
-    const { wiring, board, probe } = await bench();
+    const { clock, wiring, board, probe } = await bench();
     const led = new Readings();
     board.pinMode(8, board.MODES.INPUT);
     const first = led.next(() => true);
@@ -74,9 +74,11 @@ describe('stock johnny-five reads the virtual wiring through the virtual probe',
 
     const high = led.next((v) => v === 1);
     wiring.setDutOutput(2, { level: 1 });
+    clock.advance(1); // the next loop() pass sees it
     expect(await high).toBe(1);
     const low = led.next((v) => v === 0);
     wiring.setDutOutput(2, { level: 0 });
+    clock.advance(1);
     expect(await low).toBe(0);
     expect(led.values).toEqual([0, 1, 0]);
     expect(probe.stats.versionQueries).toBe(0);
@@ -152,5 +154,12 @@ describe('stock johnny-five reads the virtual wiring through the virtual probe',
     const rippleLsb = rcRipplePeakToPeak(3.3, 128 / 255, 490, rcTauMs(10_000, 10e-6)) / 2 / (3.3 / 4095);
     expect(rippleLsb).toBeGreaterThan(5);
     expect(Math.abs((counts ?? -1) - (128 / 255) * 4095)).toBeLessThanOrEqual(rippleLsb + 2);
+  });
+
+  it('an I2C read on the empty bus answers (empty) instead of waiting for ever, as the real firmware does', async () => {
+    const { board } = await bench();
+    board.i2cConfig();
+    const data = await new Promise<number[]>((resolve) => board.i2cReadOnce(0x50, 6, resolve));
+    expect(data).toEqual([]);
   });
 });

@@ -1,5 +1,9 @@
 /** What a probe pin does to the line it is wired to. */
-export type ProbeDrive = { level: 0 | 1 } | { pwm: number } | { highZ: true; pullup: boolean };
+export type ProbeDrive =
+  | { level: 0 | 1 }
+  /** Duty fraction; freqHz when not the pin's analogWrite frequency (a servo's 50 Hz). */
+  | { pwm: number; freqHz?: number }
+  | { highZ: true; pullup: boolean };
 
 /**
  * The probe's electrical surroundings. VirtualWiring implements it; a probe without one sees floating inputs

@@ -17,7 +17,8 @@ export class ProbeProfileError extends Error {
   }
 }
 
-/** Firmata's view of a profile: pin count and per-pin capabilities. */
+/** Firmata's view of a profile: pin count and per-pin capabilities, in the capability reply's order
+ * (firmata/arduino 2.5.9 StandardFirmata.ino CAPABILITY_QUERY). */
 export interface FirmataPinMap {
   totalPins: number;
   /** Per pin: supported (mode, resolution bits) pairs, in StandardFirmata's order. */
@@ -32,6 +33,8 @@ export interface FirmataPinMap {
 
 /** PWM resolution Arduino's analogWrite takes. */
 export const PWM_BITS = 8;
+/** What StandardFirmata reports as the SERVO resolution (14 bits: angle or microseconds). */
+export const SERVO_BITS = 14;
 
 export function firmataPinMap(profile: ProbeProfile): FirmataPinMap {
   const digital = new Set(profile.digitalPins);
@@ -39,7 +42,8 @@ export function firmataPinMap(profile: ProbeProfile): FirmataPinMap {
   const channelPin = new Map<number, number>();
   for (const [ch, pin] of Object.entries(profile.analogPins)) channelPin.set(Number(ch), pin);
   const pinChannel = new Map([...channelPin].map(([ch, pin]) => [pin, ch]));
-  const totalPins = Math.max(-1, ...digital, ...pwm, ...channelPin.values()) + 1;
+  const i2c = new Set(profile.i2cPins ?? []);
+  const totalPins = profile.totalPins ?? Math.max(-1, ...digital, ...pwm, ...channelPin.values(), ...i2c) + 1;
   const capabilities: FirmataPinMap['capabilities'] = [];
   const analogChannel: Array<number | null> = [];
   for (let pin = 0; pin < totalPins; pin++) {
@@ -47,6 +51,9 @@ export function firmataPinMap(profile: ProbeProfile): FirmataPinMap {
     if (digital.has(pin)) caps.push([0x00, 1], [0x0b, 1], [0x01, 1]);
     if (pinChannel.has(pin)) caps.push([0x02, profile.adcBits]);
     if (pwm.has(pin)) caps.push([0x03, PWM_BITS]);
+    // StandardFirmata 2.5 lists SERVO on every digital pin (IS_PIN_SERVO is deprecated since 2.4).
+    if (digital.has(pin)) caps.push([0x04, SERVO_BITS]);
+    if (i2c.has(pin)) caps.push([0x06, 1]);
     capabilities.push(caps);
     analogChannel.push(pinChannel.get(pin) ?? null);
   }

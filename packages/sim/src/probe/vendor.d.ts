@@ -63,6 +63,9 @@ declare module 'johnny-five' {
     digitalWrite(pin: number | string, value: 0 | 1): this;
     analogWrite(pin: number | string, value: number): this;
     samplingInterval(ms: number): this;
+    i2cConfig(options?: { delay?: number }): this;
+    i2cReadOnce(address: number, bytesToRead: number, cb: (data: number[]) => void): this;
+    servoWrite(pin: number | string, value: number): this;
   }
   const five: { Board: typeof Board };
   export default five;

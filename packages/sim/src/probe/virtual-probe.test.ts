@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
+import { hostReader } from '../testing/host-reader';
 import { ManualClock } from './clock';
 import { type FirmataHostMessage, FirmataParser } from './firmata-parser';
 import type { ProbeDrive, ProbeIO } from './probe-io';
@@ -36,35 +37,12 @@ const name7 = (s: string) => [...Buffer.from(s)].flatMap((b) => [b & 0x7f, b >> 
 async function setup(opts: { board?: 'arduino-uno' | 'arduino-zero' } = {}) {
   const clock = new ManualClock();
   const io = new TestIO();
-  const probe = new VirtualProbe({ clock, io, board: opts.board });
+  const probe = new VirtualProbe({ clock, io, board: opts.board, boot: 'instant' });
   const binding = createVirtualBinding();
   binding.attach('/sim/probe', probe);
   const port = await binding.open({ path: '/sim/probe', baudRate: 57600 });
   const reader = hostReader(port);
   return { clock, io, probe, port, sent: reader.take };
-}
-
-/** Reads everything the board sends, like a host would; take() returns what arrived so far. */
-function hostReader(port: VirtualPortBinding) {
-  const received: number[] = [];
-  const buf = Buffer.alloc(4096);
-  void (async () => {
-    try {
-      for (;;) {
-        const r = await port.read(buf, 0, buf.length);
-        received.push(...buf.subarray(0, r.bytesRead));
-      }
-    } catch {
-      // port closed
-    }
-  })();
-  return {
-    async take(): Promise<number[]> {
-      // Pushes are synchronous and reads resolve on microtasks: one macrotask turn delivers everything.
-      await new Promise((r) => setImmediate(r));
-      return received.splice(0);
-    },
-  };
 }
 
 function host(port: VirtualPortBinding, bytes: number[]) {
@@ -98,8 +76,12 @@ describe('VirtualProbe (StandardFirmata 2.5)', () => {
       .map((s) => s.split(',').filter(Boolean).map(Number));
     expect(perPin.length - 1).toBe(20); // Uno: pins 0-19, trailing empty after the last 7F
     expect(perPin[0]).toEqual([]); // RX: no modes
-    expect(perPin[3]).toEqual([0, 1, 0x0b, 1, 1, 1, 3, 8]); // digital + PWM
-    expect(perPin[14]).toEqual([0, 1, 0x0b, 1, 1, 1, 2, 10]); // A0: digital + 10-bit analog
+    // StandardFirmata 2.5.9 order: INPUT, PULLUP, OUTPUT, ANALOG, PWM, SERVO (every digital pin), I2C.
+    expect(perPin[2]).toEqual([0, 1, 0x0b, 1, 1, 1, 4, 14]);
+    expect(perPin[3]).toEqual([0, 1, 0x0b, 1, 1, 1, 3, 8, 4, 14]); // digital + PWM
+    expect(perPin[14]).toEqual([0, 1, 0x0b, 1, 1, 1, 2, 10, 4, 14]); // A0: digital + 10-bit analog
+    expect(perPin[18]).toEqual([0, 1, 0x0b, 1, 1, 1, 2, 10, 4, 14, 6, 1]); // A4 = SDA
+    expect(perPin[19]).toEqual([0, 1, 0x0b, 1, 1, 1, 2, 10, 4, 14, 6, 1]); // A5 = SCL
     const mapping = msgs[3]!;
     expect(mapping.slice(2, -1)).toEqual([...Array(14).fill(0x7f), 0, 1, 2, 3, 4, 5]);
   });
@@ -134,13 +116,17 @@ describe('VirtualProbe (StandardFirmata 2.5)', () => {
     await host(ctx.port, [0xd1, 1]); // report port 1
     expect(await sent()).toEqual([0x91, 0, 0]);
     ctx.io.setDigital(8, 1);
+    expect(await sent()).toEqual([]); // not before the next loop() pass
+    ctx.clock.advance(1);
     expect(await sent()).toEqual([0x91, 1, 0]);
     ctx.io.setDigital(8, 1);
     ctx.clock.advance(100);
     expect(await sent()).toEqual([]);
     ctx.io.setDigital(9, 1); // pin 9 is an OUTPUT: not reported
+    ctx.clock.advance(1);
     expect(await sent()).toEqual([]);
     ctx.io.setDigital(8, 0);
+    ctx.clock.advance(1);
     expect(await sent()).toEqual([0x91, 0, 0]);
   });
 
@@ -211,7 +197,7 @@ describe('VirtualProbe (StandardFirmata 2.5)', () => {
 
   it('without resetOnOpen a reopened probe keeps its pin state but still announces itself', async () => {
     const clock = new ManualClock();
-    const probe = new VirtualProbe({ clock, resetOnOpen: false });
+    const probe = new VirtualProbe({ clock, resetOnOpen: false, boot: 'instant' });
     const binding = createVirtualBinding();
     binding.attach('/p', probe);
     const first = await binding.open({ path: '/p', baudRate: 57600 });
@@ -224,19 +210,22 @@ describe('VirtualProbe (StandardFirmata 2.5)', () => {
     expect(probe.stats.boots).toBe(1);
   });
 
-  it('waits for bootDelayMs before announcing and ignores host bytes while booting', async () => {
+  it('waits for bootDelayMs before announcing and answers host bytes queued while booting afterwards', async () => {
     const clock = new ManualClock();
-    const probe = new VirtualProbe({ clock, bootDelayMs: 500 });
+    const probe = new VirtualProbe({ clock, bootDelayMs: 500, boot: 'instant' });
     const binding = createVirtualBinding();
     binding.attach('/p', probe);
     const port = await binding.open({ path: '/p', baudRate: 57600 });
     const reader = hostReader(port);
     await port.write(Buffer.from([0xf9]));
-    expect(probe.stats.ignoredWhileBooting).toBe(1);
+    expect(probe.stats.ignoredWhileBooting).toBe(0);
     expect(await reader.take()).toEqual([]);
     clock.advance(500);
     const bytes = await reader.take();
     expect(bytes.slice(0, 3)).toEqual([0xf9, 2, 5]);
+    // The queued version query is answered after setup(): the announcement twice, as the real board does.
+    expect(bytes.slice(-3)).toEqual([0xf9, 2, 5]);
+    expect(probe.stats.versionQueries).toBe(1);
   });
 
   async function collectAfter(c: typeof ctx, bytes: number[]) {
@@ -279,7 +268,7 @@ describe('VirtualProbe on the default clock under vi fake timers', () => {
     vi.useFakeTimers();
     const io = new TestIO();
     io.analog.set(2, 321);
-    const probe = new VirtualProbe({ io });
+    const probe = new VirtualProbe({ io, boot: 'instant' });
     const binding = createVirtualBinding();
     binding.attach('/p', probe);
     const port = await binding.open({ path: '/p', baudRate: 57600 });

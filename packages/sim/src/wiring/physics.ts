@@ -64,14 +64,23 @@ export function quantise(v: number, vref: number, bits: number): number {
   return Math.min(max, Math.max(0, Math.round((v / vref) * max)));
 }
 
+/**
+ * An AVR / SAMD21 successive-approximation ADC as Arduino's analogRead returns it: floor(V * 2^bits / Vref),
+ * clamped (ATmega328P datasheet 24.7, ADC = Vin * 1024 / Vref; measured 1.0 V -> 204, 2.5 V -> 512 on a 5 V Uno).
+ */
+export function probeAdcCounts(v: number, vref: number, bits: number): number {
+  const max = 2 ** bits - 1;
+  return Math.min(max, Math.max(0, Math.floor((v * 2 ** bits) / vref)));
+}
+
 /** ESP32 digital input thresholds as fractions of VDD (datasheet: VIH 0.75 VDD, VIL 0.25 VDD). */
 export const ESP32_VIH_RATIO = 0.75;
 export const ESP32_VIL_RATIO = 0.25;
 export const ESP32_ADC_BITS = ESP32_ADC.adcBits;
 /** Full-scale input of the ESP32 ADC as the simulator models it (11 dB attenuation, nominal). */
 export const ESP32_ADC_VREF = ESP32_ADC.vref;
-/** Arduino analogWrite frequency on most Uno PWM pins. */
-export const DEFAULT_PROBE_PWM_HZ = 490;
+/** Arduino analogWrite frequency on most Uno PWM pins (the profile's per-pin table decides; see device-model). */
+export const DEFAULT_PROBE_PWM_HZ = 16e6 / 64 / 510;
 
 /**
  * What the probe should read for a DUT PWM duty through an RC wire: device-model's expectRcReading (the HIL

@@ -1,15 +1,15 @@
-import type { ProbeProfile, Wire, WiringSpec } from '@esphil/device-model';
+import { type ProbeProfile, probePwmHz, type Wire, type WiringSpec } from '@esphil/device-model';
 import { type Clock, realClock } from '../probe/clock';
 import type { ProbeDrive, ProbeIO } from '../probe/probe-io';
 import { getProbeProfile } from '../probe/probe-profile';
 import { type WireOverride, type WireRef, WiringError } from './overrides';
 import {
-  DEFAULT_PROBE_PWM_HZ,
   ESP32_ADC_BITS,
   ESP32_ADC_VREF,
   ESP32_VIH_RATIO,
   ESP32_VIL_RATIO,
   logicLevel,
+  probeAdcCounts,
   quantise,
   rcRippleAt,
   rcStep,
@@ -28,7 +28,7 @@ export interface VirtualWiringOptions {
   probe?: ProbeProfile;
   /** ADC noise amplitude in LSB, uniform integer in [-n, n] (default 1). */
   noiseLsb?: number;
-  /** Frequency of the probe's analogWrite (default 490 Hz, Uno). */
+  /** Frequency of every probe analogWrite, instead of the profile's per-pin one (Uno: 976 Hz on 5/6, 490 Hz else). */
   probePwmHz?: number;
 }
 
@@ -109,7 +109,7 @@ export class VirtualWiring implements ProbeIO {
   private readonly clock: Clock;
   private readonly rand: () => number;
   private readonly noiseLsb: number;
-  private readonly probePwmHz: number;
+  private readonly probePwmHz: number | undefined;
   private readonly phases: number[];
   private readonly nodes = new Map<number, RcNode>();
   private readonly dutOut = new Map<number, DutOutput>();
@@ -129,7 +129,7 @@ export class VirtualWiring implements ProbeIO {
     this.clock = opts.clock ?? realClock;
     this.rand = seededRandom(opts.seed ?? 1);
     this.noiseLsb = Math.max(0, Math.floor(opts.noiseLsb ?? DEFAULT_NOISE_LSB));
-    this.probePwmHz = opts.probePwmHz ?? DEFAULT_PROBE_PWM_HZ;
+    this.probePwmHz = opts.probePwmHz;
     this.phases = spec.wires.map(() => this.rand());
     const now = this.clock.now();
     spec.wires.forEach((w, i) => {
@@ -216,7 +216,7 @@ export class VirtualWiring implements ProbeIO {
     if (i === -1) return null;
     const v = this.wireVoltage(i);
     if (v === null) return null;
-    return this.noisy(quantise(v, this.probe.vref, this.probe.adcBits), this.probe.adcBits);
+    return this.noisy(probeAdcCounts(v, this.probe.vref, this.probe.adcBits), this.probe.adcBits);
   }
 
   setProbeOutput(pin: number, drive: ProbeDrive): void {
@@ -372,8 +372,10 @@ export class VirtualWiring implements ProbeIO {
     const drive = this.probeOut.get(w.probePin);
     if (!drive) return FLOAT;
     if ('level' in drive) return { kind: 'dc', v: drive.level ? this.probe.vcc : 0 };
-    if ('pwm' in drive)
-      return { kind: 'pwm', vHigh: this.probe.vcc, freq: this.probePwmHz, fraction: drive.pwm };
+    if ('pwm' in drive) {
+      const freq = drive.freqHz ?? this.probePwmHz ?? probePwmHz(this.probe, w.probePin);
+      return { kind: 'pwm', vHigh: this.probe.vcc, freq, fraction: drive.pwm };
+    }
     return drive.pullup ? { kind: 'dc', v: this.probe.vcc } : FLOAT;
   }
 
