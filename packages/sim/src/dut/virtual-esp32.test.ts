@@ -87,7 +87,7 @@ describe('VirtualEsp32 over WebSocket', () => {
     expect((await c.request('frobnicate')).error).toMatchObject({ code: 'unknown_op' });
     const reboot = await c.request('reboot');
     expect(reboot.result).toHaveProperty('inMs');
-    expect((await c.closed).code).toBe(1001);
+    expect((await c.closed).code).toBe(1000);
   });
 
   it('refuses to start with a config the hardware cannot run', async () => {
@@ -223,7 +223,7 @@ describe('VirtualEsp32 over WebSocket', () => {
         websocket: { allowedOrigins: ['http://app.test'] },
       },
     });
-    expect((await expectRefused(h.dut.url, { origin: 'http://other.test' })).status).toBe(403);
+    expect((await expectRefused(h.dut.url, { origin: 'http://other.test' })).status).toBe(400);
     const c = await client(h.dut.url, { origin: 'http://app.test' });
     expect(c.frames[0]!.t).toBe('auth_required');
     expect((await c.request('state.get')).error).toMatchObject({ code: 'unauthorized' });
