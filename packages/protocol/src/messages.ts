@@ -34,6 +34,12 @@ export const CloseCode = {
  * (PROTOCOL.md 12). The firmware's parser keeps an explicit stack of this size.
  */
 export const MAX_REQUEST_DEPTH = 8;
+/**
+ * Sensor subscription rates (PROTOCOL.md 5.1): `hz` and a sensor's configured `maxHz` lie in this range, so a
+ * sample period is always 1..10000 ms (no division blow-up, no float-to-int overflow on the device).
+ */
+export const MIN_SENSOR_HZ = 0.1;
+export const MAX_SENSOR_HZ = 1000;
 /** A request's JSON may hold at most this many values (every object, array, string, number, literal, the top-level object included); more is `bad_json` (PROTOCOL.md 12). */
 export const MAX_REQUEST_VALUES = 1024;
 

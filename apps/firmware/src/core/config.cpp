@@ -559,7 +559,7 @@ bool parseConfig(const JValue& input, DeviceConfig& out, std::vector<Diagnostic>
           f.str("unit", 8, nullptr, nullptr, s.unit);
           f.number("scale", -1e9, 1e9, false, s.scale);
           f.number("offset", -1e9, 1e9, false, s.offset);
-          f.number("maxHz", 0, 1000, true, s.maxHz);
+          f.number("maxHz", MIN_SENSOR_HZ, MAX_SENSOR_HZ, false, s.maxHz);
           if (f.ok) {
             out.sensors.push_back(s);
             indexes[3].push_back(i);

@@ -482,7 +482,9 @@ void Device::pollSensors(uint64_t now) {
       double hz = machine_.state().subs[c][k];
       if (!sl.connected || !sl.helloSent || !(hz > 0)) continue;
       if (now < sl.nextSample[k]) continue;
-      uint64_t period = static_cast<uint64_t>(1000.0 / hz);
+      // The machine admits only MIN..MAX_SENSOR_HZ; clamping again keeps the cast defined whatever the state holds.
+      double rate = hz < MIN_SENSOR_HZ ? MIN_SENSOR_HZ : hz > MAX_SENSOR_HZ ? MAX_SENSOR_HZ : hz;
+      uint64_t period = static_cast<uint64_t>(1000.0 / rate);
       if (period == 0) period = 1;
       // Stay on the grid, but never burst to catch up after a stall.
       sl.nextSample[k] = (sl.nextSample[k] == 0 || now - sl.nextSample[k] >= period) ? now + period : sl.nextSample[k] + period;

@@ -2,7 +2,7 @@
  * Shape checks for untrusted config input: every field's type and range, with a JSON path.
  * Entries with shape errors are left out of the returned config so the hardware rules only see sound entries.
  */
-import { LOG_LEVELS } from '@esphil/protocol';
+import { LOG_LEVELS, MIN_SENSOR_HZ } from '@esphil/protocol';
 import { BOARD_IDS } from '../boards/profiles';
 import { CONFIG_LIMITS, DEVICE_NAME_PATTERN, TARGET_NAME_PATTERN } from './defaults';
 import type { DiagnosticList } from './diagnostics';
@@ -258,7 +258,7 @@ function checkSensor(f: Fields): SensorConfig | undefined {
   const unit = f.str('unit', CONFIG_LIMITS.maxUnitLength);
   const scale = f.num('scale', -1e9, 1e9);
   const offset = f.num('offset', -1e9, 1e9);
-  const maxHz = f.num('maxHz', 0, CONFIG_LIMITS.maxSensorHz, true);
+  const maxHz = f.num('maxHz', MIN_SENSOR_HZ, CONFIG_LIMITS.maxSensorHz);
   if (!f.ok || name === undefined || p === undefined) return undefined;
   const out: SensorConfig = { name, pin: p };
   if (kind !== undefined) out.kind = kind;

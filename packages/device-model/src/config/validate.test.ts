@@ -44,6 +44,14 @@ describe('starter configs', () => {
 });
 
 describe('hardware rules (one case each)', () => {
+  it('sensor maxHz lies in MIN_SENSOR_HZ..MAX_SENSOR_HZ (PROTOCOL.md 5.1)', () => {
+    const sensor = (maxHz: number) => base({ sensors: [{ name: 'light', pin: 34, maxHz }] });
+    expectOnlyError(sensor(1e-300), 'config.range', 'sensors[0].maxHz');
+    expectOnlyError(sensor(1001), 'config.range', 'sensors[0].maxHz');
+    expect(errors(sensor(0.1))).toEqual([]);
+    expect(errors(sensor(1000))).toEqual([]);
+  });
+
   it('unknown pin', () => {
     const e = expectOnlyError(base({ leds: [{ name: 'a', pin: 20 }] }), 'pin.unknown', 'leds[0].pin', 20);
     expect(e.hint).toContain('18');

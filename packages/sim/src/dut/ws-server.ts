@@ -21,6 +21,8 @@ import {
   type ErrorResponse,
   type HelloMessage,
   MAX_FRAME_BYTES,
+  MAX_SENSOR_HZ,
+  MIN_SENSOR_HZ,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   type UnsequencedEvent,
@@ -52,8 +54,6 @@ export const LIBRARY_400 =
   'HTTP/1.1 400 Bad Request\r\nServer: arduino-WebSocket-Server\r\nContent-Type: text/plain\r\n' +
   'Content-Length: 32\r\nConnection: close\r\nSec-WebSocket-Version: 13\r\n\r\nThis is a Websocket server only!';
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Sensor subscription timers never run faster than this, whatever a backend accepts. */
-export const MAX_SENSOR_HZ = 1_000;
 
 /** How the server asks the device for content. Calls for one device must be serialised by the handler. */
 export interface WsServerHandler {
@@ -558,8 +558,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     const old = client.sensors.get(sensor);
     if (old !== undefined) clearInterval(old);
     client.sensors.delete(sensor);
-    if (hz === null || !(hz > 0)) return;
-    const period = Math.max(1000 / MAX_SENSOR_HZ, 1000 / hz);
+    if (hz === null || !(hz >= MIN_SENSOR_HZ)) return;
+    // PROTOCOL.md 5.1 bounds the rate, so the period is 1..10000 ms (setInterval turns anything above 2^31-1 into 1).
+    const period = 1000 / Math.min(hz, MAX_SENSOR_HZ);
     client.sensors.set(
       sensor,
       setInterval(() => this.opts.handler.sensorTick(slot, sensor), period),
