@@ -20,6 +20,8 @@ constexpr int DEFAULT_MAX_CLIENTS = 5;
 // Per kind of target (leds, pwm, buttons, sensors): LEDC has at most 16 channels.
 constexpr size_t MAX_TARGETS = 16;
 constexpr size_t MAX_NAME_LEN = 16;
+// websocket.authToken: at least 16 characters (about 100 bits when random), at most 64.
+constexpr size_t MIN_TOKEN_LEN = 16;
 constexpr size_t MAX_TOKEN_LEN = 64;
 constexpr size_t MAX_ORIGINS = 8;
 constexpr size_t MAX_ORIGIN_LEN = 128;

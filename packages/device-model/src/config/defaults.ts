@@ -53,6 +53,7 @@ export const CONFIG_LIMITS = {
   maxSensorHz: MAX_SENSOR_HZ,
   /** WEBSOCKETS_SERVER_CLIENT_MAX is a build flag; every client costs RAM. */
   maxClients: 16,
+  minAuthTokenLength: 16,
   maxAuthTokenLength: 64,
   maxAuthDeadlineMs: 60_000,
   maxOrigins: 16,

@@ -136,7 +136,13 @@ class Fields {
     return v;
   }
 
-  str(key: string, maxLength: number, pattern?: RegExp, patternHint?: string): string | undefined {
+  str(
+    key: string,
+    maxLength: number,
+    pattern?: RegExp,
+    patternHint?: string,
+    minLength = 1,
+  ): string | undefined {
     const v = this.obj[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'string') {
@@ -147,12 +153,14 @@ class Fields {
         'Use a string.',
       );
     }
-    if (v.length === 0 || v.length > maxLength) {
+    if (v.length < minLength || v.length > maxLength) {
       return this.fail(
         key,
         'config.range',
-        `'${this.at(key)}' must be 1..${maxLength} characters (got ${v.length})`,
-        `Shorten it to at most ${maxLength} characters.`,
+        `'${this.at(key)}' must be ${minLength}..${maxLength} characters (got ${v.length})`,
+        v.length > maxLength
+          ? `Shorten it to at most ${maxLength} characters.`
+          : `Use at least ${minLength} characters.`,
       );
     }
     if (pattern && !pattern.test(v)) {
@@ -319,6 +327,8 @@ function checkWebSocket(d: DiagnosticList, v: unknown): WebSocketConfig | undefi
     L.maxAuthTokenLength,
     /^[\x21-\x7e]+$/,
     'Use printable ASCII without spaces.',
+    // A short token falls to guessing: 16 random printable characters are about 100 bits.
+    L.minAuthTokenLength,
   );
   const authDeadlineMs = f.int('authDeadlineMs', 100, L.maxAuthDeadlineMs);
   const legacyText = f.bool('legacyText');

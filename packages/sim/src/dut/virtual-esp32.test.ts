@@ -215,7 +215,7 @@ describe('VirtualEsp32 over WebSocket', () => {
 
   it('token auth and origin refusal from the device config', async () => {
     const h = await dutWith({
-      token: 'pw',
+      token: 'pw-0123456789abcdef',
       config: {
         version: 1,
         board: 'esp32-doit-devkit-v1',
@@ -227,7 +227,7 @@ describe('VirtualEsp32 over WebSocket', () => {
     const c = await client(h.dut.url, { origin: 'http://app.test' });
     expect(c.frames[0]!.t).toBe('auth_required');
     expect((await c.request('state.get')).error).toMatchObject({ code: 'unauthorized' });
-    expect((await c.request('auth', { token: 'pw' })).ok).toBe(true);
+    expect((await c.request('auth', { token: 'pw-0123456789abcdef' })).ok).toBe(true);
     expect(await c.next((f) => f.t === 'hello')).toMatchObject({ caps: { auth: true } });
     expect((await c.request('state.get')).ok).toBe(true);
   });
