@@ -41,6 +41,8 @@ const char* kTokens[] = {"{",  "}",   "[",    "]",     ",",       ":",        "\
 
 std::string mutate(Rng& r, const std::vector<std::string>& corpus) {
   std::string s = corpus[r.below(corpus.size())];
+  // Now and then an entry as is: valid requests reach the device's deeper paths (timers, sensor periods).
+  if (r.below(8) == 0) return s;
   size_t rounds = 1 + r.below(8);
   for (size_t k = 0; k < rounds; ++k) {
     switch (r.below(7)) {
@@ -101,6 +103,27 @@ void seedsFromVectors(const std::string& file, std::vector<std::string>& corpus)
   }
 }
 
+// One input to a whole device as the Arduino layer would deliver it, plus time, disconnects and reconnects.
+void feedDevice(FakeHal& hal, Device& device, Rng& rng, const std::string& in, int client) {
+  switch (rng.below(8)) {
+    case 0: device.onBinary(client); break;
+    case 1: device.onFragment(client); break;
+    default: device.onText(client, in.data(), in.size());
+  }
+  device.onSerialBytes(reinterpret_cast<const uint8_t*>(in.data()), in.size());
+  if (rng.below(16) == 0) {
+    hal.now += rng.below(10000);
+    device.loop();
+    if (rng.below(4) == 0) {
+      int c = static_cast<int>(rng.below(3));
+      device.onDisconnect(c);
+      device.onConnect(c);
+    }
+  }
+  if (hal.sent.size() > 4096) hal.sent.clear();
+  if (hal.serial.size() > (1u << 20)) hal.serial.clear();
+}
+
 [[noreturn]] void die(const char* what, const std::string& input) {
   std::fprintf(stderr, "fuzz invariant broken: %s\ninput (%zu bytes):", what, input.size());
   for (unsigned char c : input.substr(0, 400)) std::fprintf(stderr, " %02x", c);
@@ -126,7 +149,9 @@ int main(int argc, char** argv) {
       R"({"id":3,"op":"pwm.set","ch":"fan","duty":0.5})",
       R"({"id":4,"op":"pwm.config","ch":"fan","freq":1000,"bits":12})",
       R"({"id":5,"op":"sensor.subscribe","sensor":"light","hz":10})",
-      R"({"id":6,"op":"auth","token":"s3cret"})",
+      R"({"id":6,"op":"auth","token":"s3cret-token-0123"})",
+      R"({"id":9,"op":"sensor.subscribe","sensor":"light","hz":1e-300})",
+      R"({"id":10,"op":"sensor.subscribe","sensor":"light","hz":0.1})",
       R"({"id":7,"op":"config.get"})",
       std::string(R"({"id":8,"op":"config.set","config":)") + ESPHIL_DEVICE_CONFIG_JSON + "}",
       "LED ON",
@@ -142,12 +167,24 @@ int main(int argc, char** argv) {
   Machine machine;
   std::vector<Effect> fx;
   machine.init(cfg, fx);
-  FakeHal hal;
-  Device device(hal);
-  device.begin("0.1.0", R"({"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"status","pin":2}],)"
-                        R"("pwm":[{"name":"fan","pin":18,"bits":10}],"sensors":[{"name":"light","pin":34}],)"
-                        R"("websocket":{"authToken":"s3cret"}})");
-  for (int c = 0; c < 3; ++c) device.onConnect(c);
+  // Two whole devices: with auth on, every frame from an unauthenticated slot stops at the gate; with auth off the
+  // same frames reach the state machine and the sensor scheduler (where 1000 / hz lives).
+  const char* kDevice = R"({"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"status","pin":2}],)"
+                        R"("pwm":[{"name":"fan","pin":18,"bits":10}],"sensors":[{"name":"light","pin":34}])";
+  const std::string withAuth = std::string(kDevice) + R"(,"websocket":{"authToken":"s3cret-token-0123","legacyText":false}})";
+  const std::string withoutAuth = std::string(kDevice) + "}";
+  FakeHal halAuth, halOpen;
+  Device authDevice(halAuth), openDevice(halOpen);
+  if (!authDevice.begin("0.1.0", withAuth.c_str())) die("auth device config invalid", withAuth);
+  if (!openDevice.begin("0.1.0", withoutAuth.c_str())) die("open device config invalid", withoutAuth);
+  struct Dut {
+    FakeHal& hal;
+    Device& device;
+  };
+  Dut duts[] = {{halAuth, authDevice}, {halOpen, openDevice}};
+  for (Dut& d : duts) {
+    for (int c = 0; c < 3; ++c) d.device.onConnect(c);
+  }
 
   Rng rng{seed};
   auto start = std::chrono::steady_clock::now();
@@ -199,19 +236,7 @@ int main(int argc, char** argv) {
     improv::Decoder dec;
     std::string text;
     for (char ch : in) dec.feed(static_cast<uint8_t>(ch), text);
-    device.onText(static_cast<int>(n % 3), in.data(), in.size());
-    device.onSerialBytes(reinterpret_cast<const uint8_t*>(in.data()), in.size());
-    if (rng.below(64) == 0) {
-      hal.now += rng.below(10000);
-      device.loop();
-      if (rng.below(4) == 0) {
-        int c = static_cast<int>(rng.below(3));
-        device.onDisconnect(c);
-        device.onConnect(c);
-      }
-    }
-    if (hal.sent.size() > 4096) hal.sent.clear();
-    if (hal.serial.size() > (1u << 20)) hal.serial.clear();
+    for (Dut& d : duts) feedDevice(d.hal, d.device, rng, in, static_cast<int>(n % 3));
     // Keep the machine's state bounded in variety: reboot it now and then.
     if (rng.below(512) == 0) {
       fx.clear();

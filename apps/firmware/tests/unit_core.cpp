@@ -1,3 +1,4 @@
+#include "../src/core/config.h"
 #include "../src/core/debounce.h"
 #include "../src/core/improv.h"
 #include "../src/core/ledc.h"
@@ -135,4 +136,14 @@ TEST("improv: the PROTOCOL.md 11.3 example packet (ssid lab, password secret)") 
   std::vector<uint8_t> want = {0x49, 0x4d, 0x50, 0x52, 0x4f, 0x56, 0x01, 0x03, 0x0d, 0x01, 0x0b, 0x03,
                                0x6c, 0x61, 0x62, 0x06, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74, 0xb8};
   CHECK(improv::encode(improv::RpcCommand, data) == want);
+}
+
+TEST("config: an auth token shorter than 16 characters is a config.range error, 16 is fine") {
+  const std::string head = R"({"version":1,"board":"esp32-doit-devkit-v1","websocket":{"legacyText":false,"authToken":")";
+  DeviceConfig cfg;
+  std::vector<Diagnostic> d;
+  CHECK(!parseConfigText(head + std::string(15, 'x') + "\"}}", cfg, d));
+  CHECK(!d.empty() && d.front().path == "websocket.authToken" && d.front().code == "config.range");
+  d.clear();
+  CHECK(parseConfigText(head + std::string(16, 'x') + "\"}}", cfg, d));
 }

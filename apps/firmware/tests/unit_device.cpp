@@ -67,7 +67,7 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   Device d(hal);
   d.begin("0.1.0",
           R"({"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"status","pin":2}],)"
-          R"("websocket":{"authToken":"s3cret","authDeadlineMs":2000}})");
+          R"("websocket":{"authToken":"s3cret-token-0123","authDeadlineMs":2000}})");
   d.onConnect(0);
   d.onConnect(1);
   CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("auth_required"));
@@ -79,7 +79,7 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   text(d, 0, "{bad");
   CHECK(has(hal.to(0).back(), "unauthorized"));
   CHECK_EQ(hal.levels[2], 0);
-  text(d, 0, R"({"id":2,"op":"auth","token":"s3cret"})");
+  text(d, 0, R"({"id":2,"op":"auth","token":"s3cret-token-0123"})");
   auto c0 = hal.to(0);
   CHECK_EQ(field(c0.at(c0.size() - 2), "ok"), std::string("true"));
   CHECK_EQ(field(c0.back(), "t"), std::string("hello"));

@@ -13,10 +13,12 @@
 #include "../src/core/json.h"
 #include "../src/core/machine.h"
 #include "../src/core/protocol.h"
+#include "vector_support.h"
 
 using namespace esphil;
 
-namespace {
+// Shared with the other vector runners (vector_support.h).
+namespace vt {
 
 bool readFile(const std::string& path, std::string& out) {
   std::ifstream f(path, std::ios::binary);
@@ -125,12 +127,6 @@ bool present(const JValue& v, const std::string& dotted) {
   return true;
 }
 
-struct Parsed {
-  JsonDoc doc;
-  bool ok = false;
-  explicit Parsed(const std::string& s) { ok = doc.parse(s, bigLimits()) == JsonError::None; }
-  JValue root() const { return doc.root(); }
-};
 
 // Reads and parses one vector file; says why and returns false when it cannot. The document keeps pointing
 // into `text`, so the caller owns both.
@@ -146,6 +142,12 @@ bool loadVectorFile(const std::string& path, std::string& text, std::optional<Pa
   }
   return true;
 }
+
+}  // namespace vt
+
+using namespace vt;
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------------------------
 // @esphil/protocol request + legacy vectors
@@ -454,6 +456,13 @@ int runAllVectors(const std::string& packages) {
     ++failed;
   } else {
     failed += runStateFile(sm, total);
+  }
+  const std::string conn = packages + "/device-model/vectors/connection.json";
+  if (!exists(conn)) {
+    std::printf("FAIL missing vector file %s\n", conn.c_str());
+    ++failed;
+  } else {
+    failed += runConnectionFile(conn, total);
   }
   std::printf("vectors: %d run, %d failed\n", total, failed);
   return failed;

@@ -3,7 +3,7 @@ import type { DeviceClient } from './client';
 import { DeviceClientError } from './errors';
 import { connect } from './index';
 import { type FakeDevice, startFakeDevice } from './testing/fake-device';
-import { MALFORMED_401, type RawServer, startRawServer } from './testing/raw-server';
+import { LIBRARY_400, MALFORMED_401, type RawServer, startRawServer } from './testing/raw-server';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -82,6 +82,14 @@ describe('HTTP-level refusals', () => {
     const err = await failure(connect(s.url, noRetry));
     expect(err.code).toBe('unauthorized');
     expect(err.message).toMatch(/401/);
+  });
+
+  it("the library's 400 (an Origin the firmware refuses) -> unauthorized with the allowedOrigins hint", async () => {
+    const s = await raw(LIBRARY_400);
+    const err = await failure(connect(s.url, { ...noRetry, origin: 'http://evil.test' }));
+    expect(err.code).toBe('unauthorized');
+    expect(err.message).toMatch(/400/);
+    expect(err.hint).toMatch(/allowedOrigins/);
   });
 
   it('503 -> server_full', async () => {

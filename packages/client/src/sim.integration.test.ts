@@ -136,8 +136,8 @@ describe('client <-> sim', () => {
   });
 
   it('token auth: right token works, wrong token is unauthorized', async () => {
-    const b = await bench({ token: 'hunter2' });
-    const c = await client(b.url, { token: 'hunter2' });
+    const b = await bench({ token: 'hunter2-hunter2-hunter2' });
+    const c = await client(b.url, { token: 'hunter2-hunter2-hunter2' });
     expect(c.caps.auth).toBe(true);
     expect((await c.ledSet('status', true)).on).toBe(true);
     expect((await refusal(client(b.url, { token: 'wrong', reconnect: false }))).code).toBe('unauthorized');

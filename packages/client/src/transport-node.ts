@@ -45,7 +45,20 @@ export function mapNodeError(err: NodeError, opened: boolean, url: string): Devi
   return new DeviceClientError('protocol', msg, { cause: err });
 }
 
+/**
+ * arduinoWebSockets answers 400 when the firmware's header validator refuses the upgrade; esphil's validator refuses
+ * only an Origin outside `websocket.allowedOrigins` (PROTOCOL.md 2.3), and this client's upgrade is otherwise valid.
+ */
+export const ORIGIN_REFUSED_HINT =
+  "the device refused this client's Origin header: add the origin to the device config's websocket.allowedOrigins, " +
+  'or connect without an Origin (native clients send none)';
+
 function mapStatus(status: number, url: string): DeviceClientError {
+  if (status === 400) {
+    return new DeviceClientError('unauthorized', `${url} refused the upgrade with HTTP 400`, {
+      hint: ORIGIN_REFUSED_HINT,
+    });
+  }
   if (status === 401 || status === 403) {
     return new DeviceClientError('unauthorized', `${url} refused the handshake with HTTP ${status}`, {
       hint: 'check the credentials and the Origin the firmware allows',

@@ -21,7 +21,7 @@ it('auth follows the token; legacy text needs an LED and the flag', () => {
   const c = deriveCapabilities({
     version: 1,
     board: 'esp32-devkitc',
-    websocket: { authToken: 't', maxClients: 2 },
+    websocket: { authToken: 't-0123456789abcdef', maxClients: 2 },
   });
   expect(c).toMatchObject({ auth: true, legacyText: false, maxClients: 2, pwm: [] });
   const off = deriveCapabilities({ ...starterConfig('esp32-devkitc'), websocket: { legacyText: false } });

@@ -18,13 +18,30 @@ export const DEFAULT_MAX_CLIENTS = 5;
 export const SERIAL_BAUD = 115200;
 /** A serial console line that starts with this prefix carries one JSON protocol object. */
 export const SERIAL_MACHINE_PREFIX = '@esphil ';
-/** Close codes used by the device. */
+/**
+ * Close codes a device sends. arduinoWebSockets' public API can only close with 1000 (`disconnect()`); the library
+ * itself sends 1002 (bad opcode, read timeout), 1009 (frame too large) and 1011 (out of memory)
+ * (shared/reference/arduinowebsockets-facts.md §6). PROTOCOL.md 2.3.
+ */
 export const CloseCode = {
   normal: 1000,
-  goingAway: 1001,
-  policyViolation: 1008, // auth failed/deadline passed, origin refused after upgrade
+  protocolError: 1002,
   tooLarge: 1009,
+  internalError: 1011,
 } as const;
+/**
+ * A request's JSON may nest at most this many containers (the top-level object counts as 1); deeper is `bad_json`
+ * (PROTOCOL.md 12). The firmware's parser keeps an explicit stack of this size.
+ */
+export const MAX_REQUEST_DEPTH = 8;
+/**
+ * Sensor subscription rates (PROTOCOL.md 5.1): `hz` and a sensor's configured `maxHz` lie in this range, so a
+ * sample period is always 1..10000 ms (no division blow-up, no float-to-int overflow on the device).
+ */
+export const MIN_SENSOR_HZ = 0.1;
+export const MAX_SENSOR_HZ = 1000;
+/** A request's JSON may hold at most this many values (every object, array, string, number, literal, the top-level object included); more is `bad_json` (PROTOCOL.md 12). */
+export const MAX_REQUEST_VALUES = 1024;
 
 /** Names of LEDs, PWM outputs, buttons and sensors: 1-16 chars of [a-z0-9_-], starting with a letter. */
 export type TargetName = string;

@@ -33,6 +33,22 @@ function next<T>(c: DeviceClient, kind: Parameters<DeviceClient['on']>[0]): Prom
 }
 
 describe('@esphil/client against the sim', () => {
+  it("a refused Origin (the library's 400) is unauthorized with the allowedOrigins hint", async () => {
+    const b = await bench({
+      config: {
+        version: 1,
+        board: 'esp32-doit-devkit-v1',
+        leds: [{ name: 'status', pin: 2 }],
+        websocket: { allowedOrigins: ['http://app.test'] },
+      },
+    });
+    const err = await connect(b.url, { origin: 'http://evil.test', reconnect: false }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'unauthorized', hint: expect.stringMatching(/allowedOrigins/) });
+  });
+
   it('reset: the client reconnects, reports the reboot and resyncs state to the defaults', async () => {
     const b = await bench();
     const c = await client(b.url);

@@ -40,10 +40,12 @@ describe('generateArtifacts', () => {
   });
 
   it('manifest carries deriveCapabilities, the board, the allocation and the pins, but not the token', () => {
-    const r = generateArtifacts({ ...busy, websocket: { authToken: 'hunter22' } });
+    const r = generateArtifacts({ ...busy, websocket: { authToken: 'hunter22-hunter22' } });
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
     const m = JSON.parse(r.files['capabilities.json']);
-    expect(m.capabilities).toEqual(deriveCapabilities({ ...busy, websocket: { authToken: 'hunter22' } }));
+    expect(m.capabilities).toEqual(
+      deriveCapabilities({ ...busy, websocket: { authToken: 'hunter22-hunter22' } }),
+    );
     expect(m.board).toMatchObject({ id: 'esp32-devkitc', chip: 'esp32' });
     expect(m.ledc.map((a: { name: string }) => a.name)).toEqual(['fan', 'servo']);
     expect(m.ledc[1]).toMatchObject({ pin: 19, freq: 50, bits: 16 });
@@ -53,7 +55,7 @@ describe('generateArtifacts', () => {
         .sort((a, b) => a.gpio - b.gpio),
     );
     expect(m.websocket.auth).toBe(true);
-    expect(r.files['capabilities.json']).not.toContain('hunter22');
+    expect(r.files['capabilities.json']).not.toContain('hunter22-hunter22');
   });
 
   it('pinout.svg labels every assigned pin with its role and name', () => {

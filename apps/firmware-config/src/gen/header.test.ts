@@ -41,7 +41,7 @@ const twoTimers: DeviceConfig = {
   ],
   buttons: [{ name: 'boot', pin: 4 }],
   sensors: [{ name: 'light', pin: 34, unit: 'V', maxHz: 20 }],
-  websocket: { port: 8081, path: '/ws', authToken: 'se"cr)json"et' },
+  websocket: { port: 8081, path: '/ws', authToken: 'se"cr)json"et-0123' },
 };
 
 describe('generateHeader', () => {
@@ -83,7 +83,7 @@ describe('generateHeader', () => {
   it('picks a raw-string delimiter the content does not contain', () => {
     expect(cRawString('a)json"b')).toBe('R"json1(a)json"b)json1"');
     const header = generated(twoTimers);
-    expect((embeddedJson(header) as DeviceConfig).websocket?.authToken).toBe('se"cr)json"et');
+    expect((embeddedJson(header) as DeviceConfig).websocket?.authToken).toBe('se"cr)json"et-0123');
   });
 
   it('escapes C strings without hex-escape overrun', () => {

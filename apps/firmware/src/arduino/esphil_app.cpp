@@ -33,19 +33,11 @@ void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
     }
     case WStype_DISCONNECTED: device.onDisconnect(num); break;
     case WStype_TEXT: device.onText(num, reinterpret_cast<const char*>(payload), length); break;
-    case WStype_BIN: {
-      // PROTOCOL.md 2: a binary frame is answered with bad_request (id null).
-      static const char kMsg[] =
-          "{\"t\":\"res\",\"id\":null,\"ok\":false,\"error\":{\"code\":\"bad_request\",\"msg\":\"send text frames\"}}";
-      if (server != nullptr) server->sendTXT(num, kMsg, sizeof(kMsg) - 1);
-      break;
-    }
+    case WStype_BIN: device.onBinary(num); break;
     case WStype_FRAGMENT_TEXT_START:
     case WStype_FRAGMENT_BIN_START:
     case WStype_FRAGMENT:
-    case WStype_FRAGMENT_FIN:
-      // The library does not reassemble fragments; PROTOCOL.md 2 says the device ignores them.
-      break;
+    case WStype_FRAGMENT_FIN: device.onFragment(num); break;
     default: break;
   }
 }

@@ -192,15 +192,18 @@ class Fields {
     out = v.asBool();
     return true;
   }
-  bool str(const char* key, size_t maxLen, bool (*pattern)(const std::string&), const char* patternHint, std::string& out) {
+  bool str(const char* key, size_t maxLen, bool (*pattern)(const std::string&), const char* patternHint, std::string& out,
+           size_t minLen = 1) {
     JValue v = obj_.get(key);
     if (!v.valid()) return false;
     if (!v.isString()) return fail(key, "config.type", "'" + at(key) + "' must be a string, got " + describe(v), "Use a string.");
     size_t n = utf16Length(v.asString());
-    if (n == 0 || n > maxLen) {
+    if (n < minLen || n > maxLen) {
       return fail(key, "config.range",
-                  "'" + at(key) + "' must be 1.." + std::to_string(maxLen) + " characters (got " + std::to_string(n) + ")",
-                  "Shorten it to at most " + std::to_string(maxLen) + " characters.");
+                  "'" + at(key) + "' must be " + std::to_string(minLen) + ".." + std::to_string(maxLen) + " characters (got " +
+                      std::to_string(n) + ")",
+                  n > maxLen ? "Shorten it to at most " + std::to_string(maxLen) + " characters."
+                             : "Use at least " + std::to_string(minLen) + " characters.");
     }
     if (pattern != nullptr && !pattern(v.asString())) {
       return fail(key, "config.format", "'" + at(key) + "' is " + describe(v) + ", which is not allowed",
@@ -559,7 +562,7 @@ bool parseConfig(const JValue& input, DeviceConfig& out, std::vector<Diagnostic>
           f.str("unit", 8, nullptr, nullptr, s.unit);
           f.number("scale", -1e9, 1e9, false, s.scale);
           f.number("offset", -1e9, 1e9, false, s.offset);
-          f.number("maxHz", 0, 1000, true, s.maxHz);
+          f.number("maxHz", MIN_SENSOR_HZ, MAX_SENSOR_HZ, false, s.maxHz);
           if (f.ok) {
             out.sensors.push_back(s);
             indexes[3].push_back(i);
@@ -585,7 +588,10 @@ bool parseConfig(const JValue& input, DeviceConfig& out, std::vector<Diagnostic>
       f.str("path", 64, isPath, "Start the path with \"/\" and use no spaces.", w.path);
       f.str("protocol", 32, isProtocolToken, "Use a token such as \"esphil.v1\" (no spaces or separators).", w.protocol);
       if (f.integer("maxClients", 1, 16, false, x)) w.maxClients = static_cast<int>(x);
-      if (f.str("authToken", 64, isToken, "Use printable ASCII without spaces.", w.authToken)) w.auth = true;
+      // A short token falls to guessing (PROTOCOL.md 8.1): MIN_TOKEN_LEN..MAX_TOKEN_LEN printable characters.
+      if (f.str("authToken", MAX_TOKEN_LEN, isToken, "Use printable ASCII without spaces.", w.authToken, MIN_TOKEN_LEN)) {
+        w.auth = true;
+      }
       if (f.integer("authDeadlineMs", 100, 60000, false, x)) w.authDeadlineMs = static_cast<uint32_t>(x);
       f.boolean("legacyText", w.legacyText);
       JValue hb = ws.get("heartbeat");

@@ -197,7 +197,7 @@ void Device::onText(int client, const char* data, size_t len) {
   machine_.step(req.doc.root(), context(from), res);
   hal_.send(client, res.response);
   if (req.op == Op::Auth && machine_.needsAuth(client)) {
-    // Wrong token: close (the library's disconnect; PROTOCOL.md 8.1 asks for 1008 where the transport allows it).
+    // Wrong token: the refusal above, then the library's disconnect() (close 1000; PROTOCOL.md 8.1 and 2.3).
     hal_.disconnect(client);
     onDisconnect(client);
     return;
@@ -206,6 +206,21 @@ void Device::onText(int client, const char* data, size_t len) {
   apply(res.effects);
   deliver(res.events);
 }
+
+void Device::onBinary(int client) {
+  if (client < 0 || client >= MAX_CLIENTS || !slots_[client].connected) return;
+  DecodeError e;
+  if (machine_.needsAuth(client)) {
+    e.code = ErrorCode::Unauthorized;
+    e.message = "this device requires a token: send {\"id\":1,\"op\":\"auth\",\"token\":...} first";
+  } else {
+    e.code = ErrorCode::BadRequest;
+    e.message = "binary frames are not accepted: send JSON text";
+  }
+  hal_.send(client, Machine::errorResponse(e));
+}
+
+void Device::onFragment(int) {}
 
 void Device::deliver(const std::vector<Event>& events) {
   for (const auto& e : events) {
@@ -467,7 +482,9 @@ void Device::pollSensors(uint64_t now) {
       double hz = machine_.state().subs[c][k];
       if (!sl.connected || !sl.helloSent || !(hz > 0)) continue;
       if (now < sl.nextSample[k]) continue;
-      uint64_t period = static_cast<uint64_t>(1000.0 / hz);
+      // The machine admits only MIN..MAX_SENSOR_HZ; clamping again keeps the cast defined whatever the state holds.
+      double rate = hz < MIN_SENSOR_HZ ? MIN_SENSOR_HZ : hz > MAX_SENSOR_HZ ? MAX_SENSOR_HZ : hz;
+      uint64_t period = static_cast<uint64_t>(1000.0 / rate);
       if (period == 0) period = 1;
       // Stay on the grid, but never burst to catch up after a stall.
       sl.nextSample[k] = (sl.nextSample[k] == 0 || now - sl.nextSample[k] >= period) ? now + period : sl.nextSample[k] + period;
@@ -508,6 +525,12 @@ void Device::loop() {
   }
   if (rebootPending_ && now >= rebootAt_) {
     rebootPending_ = false;
+    // PROTOCOL.md 5.1: close every connection (the library's disconnect(), 1000) before the restart drops TCP.
+    for (int c = 0; c < MAX_CLIENTS; ++c) {
+      if (!slots_[c].connected) continue;
+      hal_.disconnect(c);
+      onDisconnect(c);
+    }
     hal_.reboot();
   }
 }

@@ -35,6 +35,10 @@ class Device {
   void onConnect(int client);
   void onDisconnect(int client);
   void onText(int client, const char* data, size_t len);
+  // A whole binary frame (PROTOCOL.md 2.4): `unauthorized` before auth, else `bad_request`; id null either way.
+  void onBinary(int client);
+  // A fragment (start, middle or last): the library does not reassemble and the device ignores every one.
+  void onFragment(int client);
   void onSerialBytes(const uint8_t* data, size_t len);
 
   const Machine& machine() const { return machine_; }

@@ -20,12 +20,17 @@ constexpr int DEFAULT_MAX_CLIENTS = 5;
 // Per kind of target (leds, pwm, buttons, sensors): LEDC has at most 16 channels.
 constexpr size_t MAX_TARGETS = 16;
 constexpr size_t MAX_NAME_LEN = 16;
+// websocket.authToken: at least 16 characters (about 100 bits when random), at most 64.
+constexpr size_t MIN_TOKEN_LEN = 16;
 constexpr size_t MAX_TOKEN_LEN = 64;
 constexpr size_t MAX_ORIGINS = 8;
 constexpr size_t MAX_ORIGIN_LEN = 128;
 // Improv: SSID up to 32 bytes, WPA2 passphrase up to 63 (64 hex); a packet's length byte caps data at 255.
 constexpr size_t MAX_SSID_LEN = 32;
 constexpr size_t MAX_PASSWORD_LEN = 64;
+// Sensor rates (PROTOCOL.md 5.1): subscriptions and a sensor's maxHz lie in [MIN, MAX], so 1000 / hz is 1..10000 ms.
+constexpr double MIN_SENSOR_HZ = 0.1;
+constexpr double MAX_SENSOR_HZ = 1000.0;
 // APB clock: LEDC feasibility is freq * 2^bits <= 80 MHz.
 constexpr uint64_t LEDC_APB_HZ = 80000000ULL;
 constexpr uint32_t MAX_PWM_FREQ = 40000000UL;

@@ -417,8 +417,8 @@ void Machine::step(const JValue& req, const StepContext& ctx, StepResult& out) {
         double mx = cfg.sensors[k].maxHz;
         JValue hzv = req.get("hz");
         double hz = hzv.asNumber();
-        if (!(hzv.isNumber() && std::isfinite(hz) && hz > 0 && hz <= mx)) {
-          return error(ErrorCode::BadParam, "'hz' must be more than 0 and at most " + jsonNumber(mx) + " for sensor '" +
+        if (!(hzv.isNumber() && std::isfinite(hz) && hz >= MIN_SENSOR_HZ && hz <= mx)) {
+          return error(ErrorCode::BadParam, "'hz' must be at least " + jsonNumber(MIN_SENSOR_HZ) + " and at most " + jsonNumber(mx) + " for sensor '" +
                                                 cfg.sensors[k].name + "'");
         }
         s_.subs[ci][k] = hz;

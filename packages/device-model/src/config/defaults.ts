@@ -4,6 +4,7 @@ import {
   DEFAULT_WS_PATH,
   DEFAULT_WS_PORT,
   type LogLevel,
+  MAX_SENSOR_HZ,
   SUBPROTOCOL,
 } from '@esphil/protocol';
 import type { ArduinoCore } from './types';
@@ -49,9 +50,10 @@ export const CONFIG_LIMITS = {
   maxDeviceNameLength: 24,
   maxDebounceMs: 1_000,
   /** Highest sensor subscription rate a config may allow. */
-  maxSensorHz: 1_000,
+  maxSensorHz: MAX_SENSOR_HZ,
   /** WEBSOCKETS_SERVER_CLIENT_MAX is a build flag; every client costs RAM. */
   maxClients: 16,
+  minAuthTokenLength: 16,
   maxAuthTokenLength: 64,
   maxAuthDeadlineMs: 60_000,
   maxOrigins: 16,

@@ -2,7 +2,7 @@
  * Shape checks for untrusted config input: every field's type and range, with a JSON path.
  * Entries with shape errors are left out of the returned config so the hardware rules only see sound entries.
  */
-import { LOG_LEVELS } from '@esphil/protocol';
+import { LOG_LEVELS, MIN_SENSOR_HZ } from '@esphil/protocol';
 import { BOARD_IDS } from '../boards/profiles';
 import { CONFIG_LIMITS, DEVICE_NAME_PATTERN, TARGET_NAME_PATTERN } from './defaults';
 import type { DiagnosticList } from './diagnostics';
@@ -133,7 +133,13 @@ class Fields {
     return v;
   }
 
-  str(key: string, maxLength: number, pattern?: RegExp, patternHint?: string): string | undefined {
+  str(
+    key: string,
+    maxLength: number,
+    pattern?: RegExp,
+    patternHint?: string,
+    minLength = 1,
+  ): string | undefined {
     const v = this.obj[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'string') {
@@ -144,12 +150,14 @@ class Fields {
         'Use a string.',
       );
     }
-    if (v.length === 0 || v.length > maxLength) {
+    if (v.length < minLength || v.length > maxLength) {
       return this.fail(
         key,
         'config.range',
-        `'${this.at(key)}' must be 1..${maxLength} characters (got ${v.length})`,
-        `Shorten it to at most ${maxLength} characters.`,
+        `'${this.at(key)}' must be ${minLength}..${maxLength} characters (got ${v.length})`,
+        v.length > maxLength
+          ? `Shorten it to at most ${maxLength} characters.`
+          : `Use at least ${minLength} characters.`,
       );
     }
     if (pattern && !pattern.test(v)) {
@@ -255,7 +263,7 @@ function checkSensor(f: Fields): SensorConfig | undefined {
   const unit = f.str('unit', CONFIG_LIMITS.maxUnitLength);
   const scale = f.num('scale', -1e9, 1e9);
   const offset = f.num('offset', -1e9, 1e9);
-  const maxHz = f.num('maxHz', 0, CONFIG_LIMITS.maxSensorHz, true);
+  const maxHz = f.num('maxHz', MIN_SENSOR_HZ, CONFIG_LIMITS.maxSensorHz);
   if (!f.ok || name === undefined || p === undefined) return undefined;
   const out: SensorConfig = { name, pin: p };
   if (kind !== undefined) out.kind = kind;
@@ -316,6 +324,8 @@ function checkWebSocket(d: DiagnosticList, v: unknown): WebSocketConfig | undefi
     L.maxAuthTokenLength,
     /^[\x21-\x7e]+$/,
     'Use printable ASCII without spaces.',
+    // A short token falls to guessing: 16 random printable characters are about 100 bits.
+    L.minAuthTokenLength,
   );
   const authDeadlineMs = f.int('authDeadlineMs', 100, L.maxAuthDeadlineMs);
   const legacyText = f.bool('legacyText');

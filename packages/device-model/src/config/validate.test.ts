@@ -44,6 +44,24 @@ describe('starter configs', () => {
 });
 
 describe('hardware rules (one case each)', () => {
+  it('an auth token shorter than 16 characters is a config error (PROTOCOL.md 8.1)', () => {
+    const e = expectOnlyError(
+      base({ websocket: { authToken: 'x'.repeat(15) } }),
+      'config.range',
+      'websocket.authToken',
+    );
+    expect(e.hint).toContain('16');
+    expect(errors(base({ websocket: { authToken: 'x'.repeat(16), legacyText: false } }))).toEqual([]);
+  });
+
+  it('sensor maxHz lies in MIN_SENSOR_HZ..MAX_SENSOR_HZ (PROTOCOL.md 5.1)', () => {
+    const sensor = (maxHz: number) => base({ sensors: [{ name: 'light', pin: 34, maxHz }] });
+    expectOnlyError(sensor(1e-300), 'config.range', 'sensors[0].maxHz');
+    expectOnlyError(sensor(1001), 'config.range', 'sensors[0].maxHz');
+    expect(errors(sensor(0.1))).toEqual([]);
+    expect(errors(sensor(1000))).toEqual([]);
+  });
+
   it('unknown pin', () => {
     const e = expectOnlyError(base({ leds: [{ name: 'a', pin: 20 }] }), 'pin.unknown', 'leds[0].pin', 20);
     expect(e.hint).toContain('18');
@@ -246,10 +264,15 @@ describe('websocket warnings', () => {
     ]);
   });
   it('auth token with legacy text on (tutorial clients cannot authenticate)', () => {
-    const c = base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok' } });
+    const c = base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok-0123456789abcdef' } });
     expect(warnings(c).map((w) => w.code)).toEqual(['websocket.legacy-auth']);
     expect(
-      warnings(base({ leds: [{ name: 'a', pin: 23 }], websocket: { authToken: 'tok', legacyText: false } })),
+      warnings(
+        base({
+          leds: [{ name: 'a', pin: 23 }],
+          websocket: { authToken: 'tok-0123456789abcdef', legacyText: false },
+        }),
+      ),
     ).toEqual([]);
   });
 });
@@ -333,7 +356,7 @@ describe('shape errors (with paths)', () => {
   });
 
   it('a resolved config validates to itself (config.get output can be config.set back)', () => {
-    const resolved = resolveConfig({ ...starterConfig(DOIT), websocket: { authToken: 'secret' } });
+    const resolved = resolveConfig({ ...starterConfig(DOIT), websocket: { authToken: 'secret-0123456789' } });
     expect(validateConfig(resolved).config).toEqual(resolved);
   });
 

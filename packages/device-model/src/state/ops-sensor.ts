@@ -1,4 +1,9 @@
-import type { ErrorResponse, SensorSubscribeRequest, SensorUnsubscribeRequest } from '@esphil/protocol';
+import {
+  type ErrorResponse,
+  MIN_SENSOR_HZ,
+  type SensorSubscribeRequest,
+  type SensorUnsubscribeRequest,
+} from '@esphil/protocol';
 import type { ResolvedSensorConfig } from '../config/types';
 import { fail, ok } from './respond';
 import { changed, only } from './result';
@@ -34,13 +39,14 @@ export function sensorSubscribe(
   const t = target(state, req, ctx);
   if ('t' in t) return only(state, t);
   const { sensor, client } = t;
-  if (typeof req.hz !== 'number' || !Number.isFinite(req.hz) || req.hz <= 0 || req.hz > sensor.maxHz) {
+  const hz = req.hz;
+  if (typeof hz !== 'number' || !Number.isFinite(hz) || hz < MIN_SENSOR_HZ || hz > sensor.maxHz) {
     return only(
       state,
       fail(
         req,
         'bad_param',
-        `'hz' must be more than 0 and at most ${sensor.maxHz} for sensor '${sensor.name}'`,
+        `'hz' must be at least ${MIN_SENSOR_HZ} and at most ${sensor.maxHz} for sensor '${sensor.name}'`,
       ),
     );
   }

@@ -355,7 +355,7 @@ describe('step: sensors', () => {
 
 describe('step: auth', () => {
   const locked = (): MachineState =>
-    deepFreeze(createMachine({ ...starterConfig(DOIT), websocket: { authToken: 's3cret' } }));
+    deepFreeze(createMachine({ ...starterConfig(DOIT), websocket: { authToken: 's3cret-token-0123' } }));
 
   it('an unauthorized slot gets unauthorized for every op but auth; serial is trusted', () => {
     const s = locked();
@@ -370,7 +370,7 @@ describe('step: auth', () => {
     const s = locked();
     expect(errorCode(run(s, { id: 1, op: 'auth', token: 'guess' }).response)).toBe('unauthorized');
     expect(errorCode(run(s, { id: 1, op: 'auth', token: 42 }).response)).toBe('bad_param');
-    const a = run(s, { id: 2, op: 'auth', token: 's3cret' });
+    const a = run(s, { id: 2, op: 'auth', token: 's3cret-token-0123' });
     expect(a.response).toEqual({ t: 'res', id: 2, ok: true, result: {} });
     expect(a.state.authorized).toEqual([0]);
     expect(run(a.state, { id: 3, op: 'ping' }).response.ok).toBe(true);
@@ -423,8 +423,8 @@ describe('step: config', () => {
   });
 
   it('config.get returns the resolved config; the token only over serial', () => {
-    const s = createMachine({ ...starterConfig(DOIT), websocket: { authToken: 'tok' } });
-    const authed = run(s, { id: 0, op: 'auth', token: 'tok' }).state;
+    const s = createMachine({ ...starterConfig(DOIT), websocket: { authToken: 'tok-0123456789abcdef' } });
+    const authed = run(s, { id: 0, op: 'auth', token: 'tok-0123456789abcdef' }).state;
     const overWs = run(authed, { id: 1, op: 'config.get' });
     const cfg = overWs.response.ok
       ? (overWs.response.result as { config: { websocket: Record<string, unknown> } }).config
@@ -434,9 +434,9 @@ describe('step: config', () => {
     const overSerial = run(authed, { id: 2, op: 'config.get' }, serial);
     expect(overSerial.response).toMatchObject({
       ok: true,
-      result: { config: { websocket: { authToken: 'tok' } } },
+      result: { config: { websocket: { authToken: 'tok-0123456789abcdef' } } },
     });
-    expect(s.config.websocket.authToken).toBe('tok');
+    expect(s.config.websocket.authToken).toBe('tok-0123456789abcdef');
   });
 });
 
@@ -502,7 +502,7 @@ describe('legacy text and hello', () => {
     expect(buildAuthRequired(s)).toBeNull();
     const locked = createMachine({
       ...starterConfig(DOIT),
-      websocket: { authToken: 't', authDeadlineMs: 3000 },
+      websocket: { authToken: 't-0123456789abcdef', authDeadlineMs: 3000 },
     });
     expect(buildAuthRequired(locked)).toEqual({ t: 'auth_required', proto: 1, deadlineMs: 3000 });
   });

@@ -93,6 +93,7 @@ describe('decoders never throw', () => {
     const r = decodeRequest(deep);
     expect(r).toMatchObject({ ok: false });
     const deepObj = `{"id":1,"op":"config.set","config":${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}}`;
-    expect(decodeRequest(deepObj).ok).toBe(true);
+    // PROTOCOL.md 12: deeper than MAX_REQUEST_DEPTH is refused as the device's parser refuses it.
+    expect(decodeRequest(deepObj)).toMatchObject({ ok: false, error: { code: 'bad_json', id: null } });
   });
 });

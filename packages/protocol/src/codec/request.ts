@@ -19,8 +19,8 @@ import {
   TOKEN,
   UINT32,
 } from './checks';
-import { readObject } from './input';
 import { fail, failIssue, ok } from './result';
+import { readRequestObject } from './shape';
 import type { DecodeOptions, DecodeResult, Issue } from './types';
 
 type ParamCheck = (o: Obj) => Issue | undefined;
@@ -93,7 +93,7 @@ export function validateRequest(o: unknown): DecodeResult<Request> {
 
 /** Decode one frame / serial request line (text or bytes) into a validated Request. Never throws. */
 export function decodeRequest(input: string | Uint8Array, opts?: DecodeOptions): DecodeResult<Request> {
-  const parsed = readObject(input, opts);
+  const parsed = readRequestObject(input, opts);
   if (!parsed.ok) return parsed;
   return validateRequest(parsed.value);
 }

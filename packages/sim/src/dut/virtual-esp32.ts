@@ -287,18 +287,19 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await ready;
   }
 
-  /** esp_restart() from the app: clients get a 1001 close first. Resolves when the app is ready again. */
+  /** esp_restart() from the app: clients get a 1000 close first. Resolves when the app is ready again. */
   async reboot(): Promise<void> {
     const ready = this.nextPhase(['running', 'download']);
     await this.softRestart(this.gen);
     await ready;
   }
 
-  /** The firmware's restart path: say goodbye (1001) to every client, then esp_restart(). */
+  /** The firmware's restart path: disconnect() (close 1000) every client, then esp_restart(). */
   private async softRestart(gen: number): Promise<void> {
     if (gen !== this.gen || this.closed) return;
     this.log('I', 'main.cpp:77', 'restart(): rebooting');
-    await this.ws.closeAll(CloseCode.goingAway, 'rebooting');
+    // PROTOCOL.md 5.1: the firmware calls the library's disconnect() (close 1000, no reason) before ESP.restart().
+    await this.ws.closeAll(CloseCode.normal, '');
     if (gen !== this.gen || this.closed) return;
     this.holdInReset();
     this.powerOn('sw', 'flash');

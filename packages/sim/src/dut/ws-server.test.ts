@@ -93,15 +93,15 @@ describe('WsServer (arduinoWebSockets behaviour)', () => {
     await Promise.all([good.close(), none.close()]);
   });
 
-  it('refuses a disallowed Origin with HTTP 403, allows listed and absent Origins', async () => {
+  it("refuses a disallowed Origin with the library's HTTP 400, allows listed and absent Origins", async () => {
     const srv = await start({ allowedOrigins: ['http://ok.test'] });
-    expect((await expectRefused(srv.url, { origin: 'http://evil.test' })).status).toBe(403);
+    expect((await expectRefused(srv.url, { origin: 'http://evil.test' })).status).toBe(400);
     const ok = await openClient(srv.url, { origin: 'http://ok.test' });
     const none = await openClient(srv.url);
     await Promise.all([ok.close(), none.close()]);
   });
 
-  it('token auth: auth_required, unauthorized until auth, then ok and hello; wrong token closes 1008', async () => {
+  it('token auth: auth_required, unauthorized until auth, then ok and hello; wrong token: unauthorized, then close 1000', async () => {
     const srv = await start({ authToken: 's3cret', authDeadlineMs: 10_000 });
     const c = await openClient(srv.url);
     expect(c.frames[0]).toEqual({ t: 'auth_required', proto: 1, deadlineMs: 10_000 });
@@ -116,13 +116,14 @@ describe('WsServer (arduinoWebSockets behaviour)', () => {
     const w = await openClient(srv.url);
     const res = await w.request('auth', { token: 'nope' });
     expect(res).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect((await w.closed).code).toBe(1008);
+    expect((await w.closed).code).toBe(1000);
   });
 
-  it('closes 1008 when the auth deadline passes', async () => {
+  it('when the auth deadline passes: unauthorized with id null, then close 1000', async () => {
     const srv = await start({ authToken: 't', authDeadlineMs: 30 });
     const c = await openClient(srv.url);
-    expect((await c.closed).code).toBe(1008);
+    expect((await c.closed).code).toBe(1000);
+    expect(c.frames.at(-1)).toMatchObject({ t: 'res', id: null, ok: false, error: { code: 'unauthorized' } });
   });
 
   it('answers binary frames with an error and keeps the connection', async () => {

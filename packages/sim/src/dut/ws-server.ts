@@ -16,16 +16,20 @@ import {
   type AuthRequiredMessage,
   CloseCode,
   DEFAULT_MAX_CLIENTS,
+  decodeRequest,
   type ErrorCode,
   type ErrorResponse,
   type HelloMessage,
   MAX_FRAME_BYTES,
+  MAX_SENSOR_HZ,
+  MIN_SENSOR_HZ,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   type UnsequencedEvent,
 } from '@esphil/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Rng } from '../rng';
+import { FragmentTracker } from './fragment-tracker';
 import { createOutbox, type Outbox } from './outbox';
 
 export interface HeartbeatOptions {
@@ -42,8 +46,14 @@ export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
 export const TCP_TIMEOUT_MS = 5_000;
 /** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
 export const GOODBYE_MAX_WAIT_MS = 1_000;
-/** Sensor subscription timers never run faster than this, whatever a backend accepts. */
-export const MAX_SENSOR_HZ = 1_000;
+/**
+ * What arduinoWebSockets writes when its header validator refuses (the firmware's Origin check): a 400, then TCP
+ * stop (shared/reference/arduinowebsockets-facts.md §1.3 and §2, S.h:139-151). PROTOCOL.md 2.3.
+ */
+export const LIBRARY_400 =
+  'HTTP/1.1 400 Bad Request\r\nServer: arduino-WebSocket-Server\r\nContent-Type: text/plain\r\n' +
+  'Content-Length: 32\r\nConnection: close\r\nSec-WebSocket-Version: 13\r\n\r\nThis is a Websocket server only!';
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** How the server asks the device for content. Calls for one device must be serialised by the handler. */
 export interface WsServerHandler {
@@ -119,25 +129,13 @@ interface Client {
   hb: HeartbeatOptions | null;
   sensors: Map<string, ReturnType<typeof setInterval>>;
   remote: string;
+  fragments: FragmentTracker;
 }
 
 export interface WsServerEvents {
   connected: [slot: number, remote: string];
   disconnected: [slot: number, reason: string];
   refused: [reason: 'not-accepting' | 'origin' | 'full' | 'path', remote: string];
-}
-
-function lightParse(text: string): { id: number | null; op: string | null; token: unknown } {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-      return { id: null, op: null, token: undefined };
-    const o = v as Record<string, unknown>;
-    const id = typeof o.id === 'number' && Number.isInteger(o.id) && o.id >= 0 ? o.id : null;
-    return { id, op: typeof o.op === 'string' ? o.op : null, token: o.token };
-  } catch {
-    return { id: null, op: null, token: undefined };
-  }
 }
 
 /** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
@@ -163,6 +161,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** Slots held by handshakes in flight, so two racing upgrades cannot share one. */
   private readonly reserved = new Map<number, object>();
   private readonly sockets = new Set<Socket>();
+  private readonly fragmentsOf = new WeakMap<WebSocket, FragmentTracker>();
   private closed = false;
   private hung = false;
   private _port = 0;
@@ -184,6 +183,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       autoPong: false,
       // arduinoWebSockets answers ANY offered subprotocol with its own name, offered or not.
       handleProtocols: () => this.protocol,
+      // The library never validates UTF-8 (facts §5.5): the device's decoder answers bad_json instead of 1007.
+      skipUTF8Validation: true,
     });
     this.http = createServer((_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
@@ -246,7 +247,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     const allowed = this.opts.allowedOrigins ?? [];
     if (origin !== undefined && allowed.length > 0 && !allowed.includes(origin)) {
       this.emit('refused', 'origin', remote);
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.end(LIBRARY_400);
       return;
     }
     let slot = -1;
@@ -272,6 +273,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         release();
+        // ws has attached its own reader by now and re-queued `head`: this listener sees the same bytes first.
+        const fragments = new FragmentTracker();
+        socket.prependListener('data', (chunk: Buffer) => fragments.feed(chunk));
+        this.fragmentsOf.set(ws, fragments);
         this.onConnection(slot, ws, remote);
       });
     } catch {
@@ -301,6 +306,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       hb: null,
       sensors: new Map(),
       remote,
+      fragments: this.fragmentsOf.get(ws) ?? new FragmentTracker(),
     };
     this.clients.set(slot, client);
     ws.on('error', () => {});
@@ -321,7 +327,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       ws.send(JSON.stringify(msg));
       client.authTimer = setTimeout(() => {
         client.authTimer = null;
-        if (!client.authorized) ws.close(CloseCode.policyViolation, 'auth deadline passed');
+        if (client.authorized) return;
+        // PROTOCOL.md 8.1: the reason goes in a message; the library's disconnect() can only close with 1000.
+        this.refuse(client, errorFrame(null, 'unauthorized', 'auth deadline passed'));
       }, deadlineMs);
     }
   }
@@ -383,47 +391,54 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   }
 
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
+    // One flag per message ws emits, taken even when the message is then dropped, to stay in step.
+    const fragmented = client.fragments.nextWasFragmented();
     if (this.closed || this.hung) return;
-    if (isBinary && !client.authorized) {
-      this.reply(client.slot, errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'));
-      return;
-    }
+    // PROTOCOL.md 2.4: the library delivers each fragment on its own and the firmware ignores every one.
+    if (fragmented) return;
     if (isBinary) {
       this.reply(
         client.slot,
-        errorFrame(null, 'bad_request', 'binary frames are not accepted: send JSON text'),
+        client.authorized
+          ? errorFrame(null, 'bad_request', 'binary frames are not accepted: send JSON text')
+          : errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'),
       );
       return;
     }
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Array.isArray(data)
-        ? Buffer.concat(data as Buffer[]).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = utf8Text(data);
+    if (text === null) {
+      this.reply(
+        client.slot,
+        client.authorized
+          ? errorFrame(null, 'bad_json', 'not valid UTF-8: a frame must be UTF-8 encoded JSON text')
+          : errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'),
+      );
+      return;
+    }
     if (!client.authorized) {
       this.onPreAuthFrame(client, text);
       return;
     }
     void this.opts.handler.frame(client.slot, text).catch(() => {
+      const d = decodeRequest(text);
       this.reply(
         client.slot,
-        errorFrame(lightParse(text).id, 'internal', 'device failed to handle the frame'),
+        errorFrame(d.ok ? d.value.id : d.error.id, 'internal', 'device failed to handle the frame'),
       );
     });
   }
 
+  /** PROTOCOL.md 8.1: only a decodable `auth` request gets past the gate; the id is the decoder's reading. */
   private onPreAuthFrame(client: Client, text: string): void {
-    const { id, op, token } = lightParse(text);
-    if (op !== 'auth') {
+    const d = decodeRequest(text, { maxBytes: this.maxPayload });
+    if (!d.ok || d.value.op !== 'auth') {
+      const id = d.ok ? d.value.id : d.error.id;
       this.reply(client.slot, errorFrame(id, 'unauthorized', 'send {"op":"auth","token":...} first'));
       return;
     }
-    if (typeof token !== 'string' || !tokenMatches(token, this.opts.authToken ?? '')) {
-      const res = errorFrame(id, 'unauthorized', 'wrong token');
-      // The refusal must reach the client before the close, whatever latency is simulated.
-      client.outbox.clear();
-      if (client.ws.readyState === client.ws.OPEN) client.ws.send(res);
-      client.ws.close(CloseCode.policyViolation, 'wrong token');
+    const { id, token } = d.value;
+    if (!tokenMatches(token, this.opts.authToken ?? '')) {
+      this.refuse(client, errorFrame(id, 'unauthorized', 'wrong token'));
       return;
     }
     client.authorized = true;
@@ -436,6 +451,14 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       .then(() => this.sendHello(client.slot));
   }
 
+  /** The refusal, then the library's `disconnect()`: close 1000 (PROTOCOL.md 2.3, facts §6). */
+  private refuse(client: Client, res: string): void {
+    // The refusal must reach the client before the close, whatever latency is simulated.
+    client.outbox.clear();
+    if (client.ws.readyState === client.ws.OPEN) client.ws.send(res);
+    client.ws.close(CloseCode.normal);
+  }
+
   private async sendHello(slot: number): Promise<void> {
     const client = this.clients.get(slot);
     if (!client) return;
@@ -443,7 +466,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     try {
       hello = await this.opts.handler.hello(slot);
     } catch {
-      client.ws.close(CloseCode.goingAway, 'device not ready');
+      client.ws.close(CloseCode.normal);
       return;
     }
     if (this.clients.get(slot) !== client) return;
@@ -535,8 +558,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     const old = client.sensors.get(sensor);
     if (old !== undefined) clearInterval(old);
     client.sensors.delete(sensor);
-    if (hz === null || !(hz > 0)) return;
-    const period = Math.max(1000 / MAX_SENSOR_HZ, 1000 / hz);
+    if (hz === null || !(hz >= MIN_SENSOR_HZ)) return;
+    // PROTOCOL.md 5.1 bounds the rate, so the period is 1..10000 ms (setInterval turns anything above 2^31-1 into 1).
+    const period = 1000 / Math.min(hz, MAX_SENSOR_HZ);
     client.sensors.set(
       sensor,
       setInterval(() => this.opts.handler.sensorTick(slot, sensor), period),
@@ -554,7 +578,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   /** Disconnect one client like `disconnect(num)`. */
   disconnect(slot: number): void {
-    this.clients.get(slot)?.ws.close(CloseCode.normal, 'disconnect');
+    this.clients.get(slot)?.ws.close(CloseCode.normal);
   }
 
   /**
@@ -614,6 +638,20 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.wss.close();
+  }
+}
+
+/** A text frame's payload as the device's decoder sees it, or null when it is not UTF-8. */
+function utf8Text(data: unknown): string | null {
+  const bytes = Buffer.isBuffer(data)
+    ? data
+    : Array.isArray(data)
+      ? Buffer.concat(data as Buffer[])
+      : Buffer.from(data as ArrayBuffer);
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    return null;
   }
 }
 

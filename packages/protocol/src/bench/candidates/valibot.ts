@@ -1,6 +1,7 @@
 // Candidate: valibot 1.x schemas equivalent to the hand-written validators (same limits, same order of checks).
 import * as v from 'valibot';
 import { readObject } from '../../codec/input';
+import { readRequestObject } from '../../codec/shape';
 import type { DecodeOptions, DecodeResult } from '../../codec/types';
 import { type DeviceMessage, ERROR_CODES, LOG_LEVELS, OPS, type Request } from '../../messages';
 import { deviceFailure, type Key, requestFailure } from './shared';
@@ -133,7 +134,7 @@ export function valibotDecodeRequest(
   input: string | Uint8Array,
   opts?: DecodeOptions,
 ): DecodeResult<Request> {
-  const parsed = readObject(input, opts);
+  const parsed = readRequestObject(input, opts);
   if (!parsed.ok) return parsed;
   const o = parsed.value;
   const b = v.safeParse(base, o);

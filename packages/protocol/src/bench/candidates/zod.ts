@@ -1,6 +1,7 @@
 // Candidate: zod 4 schemas equivalent to the hand-written validators (same limits, same order of checks).
 import { z } from 'zod';
 import { readObject } from '../../codec/input';
+import { readRequestObject } from '../../codec/shape';
 import type { DecodeOptions, DecodeResult } from '../../codec/types';
 import { type DeviceMessage, ERROR_CODES, LOG_LEVELS, OPS, type Request } from '../../messages';
 import { deviceFailure, type Key, requestFailure } from './shared';
@@ -127,7 +128,7 @@ function first(err: z.ZodError): { keys: Key[]; message: string } {
 }
 
 export function zodDecodeRequest(input: string | Uint8Array, opts?: DecodeOptions): DecodeResult<Request> {
-  const parsed = readObject(input, opts);
+  const parsed = readRequestObject(input, opts);
   if (!parsed.ok) return parsed;
   const o = parsed.value;
   const b = base.safeParse(o);

@@ -1,0 +1,128 @@
+// device-model/vectors/connection.json against the core's Device: what one WebSocket connection (slot 0) observes.
+// The library's part is modelled as the Arduino adapter wires it: a refused Origin is the validator returning
+// false (the library then answers 400, shared/reference/arduinowebsockets-facts.md §2), and a Hal disconnect is the
+// library's disconnect(), close 1000 (facts §6). The sim runs the same file through its transport.
+#include <cstdio>
+#include <string>
+
+#include "../src/core/device.h"
+#include "fake_hal.h"
+#include "vector_support.h"
+
+using namespace esphil;
+
+namespace vt {
+namespace {
+
+constexpr int kSlot = 0;
+constexpr int kLibraryRefusal = 400;
+constexpr int kLibraryClose = 1000;
+
+bool fromHex(const std::string& h, std::string& out) {
+  if (h.size() % 2 != 0) return false;
+  out.clear();
+  for (size_t i = 0; i < h.size(); i += 2) {
+    int a = hexVal(h[i]), b = hexVal(h[i + 1]);
+    if (a < 0 || b < 0) return false;
+    out += static_cast<char>(a * 16 + b);
+  }
+  return true;
+}
+
+// Feeds one non-connect step to the device; "" or why the step is malformed.
+std::string feed(Device& d, FakeHal& hal, const JValue& step) {
+  std::string bytes;
+  if (step.get("text").isString()) {
+    const std::string& t = step.get("text").asString();
+    d.onText(kSlot, t.data(), t.size());
+  } else if (step.get("textHex").isString()) {
+    if (!fromHex(step.get("textHex").asString(), bytes)) return "bad textHex";
+    d.onText(kSlot, bytes.data(), bytes.size());
+  } else if (step.get("binaryHex").isString()) {
+    d.onBinary(kSlot);
+  } else if (step.get("fragments").isArray()) {
+    for (JValue f = step.get("fragments").first(); f.valid(); f = f.next()) d.onFragment(kSlot);
+  } else if (step.get("advanceMs").isNumber()) {
+    hal.now += static_cast<uint64_t>(step.get("advanceMs").asNumber());
+    d.loop();
+  } else {
+    return "unknown step kind";
+  }
+  return "";
+}
+
+// The frames slot 0 got since `from`, as a JSON array (non-JSON frames as strings).
+std::string framesSince(const FakeHal& hal, size_t from) {
+  std::string out = "[";
+  for (size_t i = from; i < hal.sent.size(); ++i) {
+    if (hal.sent[i].first != kSlot) continue;
+    if (out.size() > 1) out += ',';
+    Parsed p(hal.sent[i].second);
+    if (p.ok && p.root().isObject()) {
+      out += hal.sent[i].second;
+    } else {
+      jsonEscape(out, hal.sent[i].second.data(), hal.sent[i].second.size());
+    }
+  }
+  return out + "]";
+}
+
+std::string runVector(const JValue& file, const JValue& v) {
+  JValue cfg = file.get("configs").get(v.get("config").asString().c_str());
+  if (!cfg.isObject()) return "unknown config";
+  std::string cfgJson = jsonStringify(cfg);
+  FakeHal hal;
+  Device d(hal);
+  if (!d.begin("0.1.0", cfgJson.c_str())) return "config refused by the core";
+  int i = 0;
+  for (JValue step = v.get("steps").first(); step.valid(); step = step.next(), ++i) {
+    const std::string at = "step " + std::to_string(i);
+    JValue e = step.get("expect");
+    size_t sentMark = hal.sent.size(), discMark = hal.disconnected.size();
+    JValue connect = step.get("connect");
+    if (connect.isObject()) {
+      std::string origin = connect.get("origin").isString() ? connect.get("origin").asString() : "";
+      bool refused = !d.originAllowed(origin);
+      int wanted = e.get("refused").isNumber() ? static_cast<int>(e.get("refused").asNumber()) : 0;
+      if (refused != (wanted == kLibraryRefusal)) return at + (refused ? ": Origin refused" : ": Origin allowed");
+      if (refused) continue;
+      d.onConnect(kSlot);
+    } else {
+      std::string why = feed(d, hal, step);
+      if (!why.empty()) return at + ": " + why;
+    }
+    Parsed frames(framesSince(hal, sentMark));
+    if (!frames.ok) return at + ": frames are not JSON";
+    Parsed none("[]");
+    std::string m = mismatch(e.get("frames").valid() ? e.get("frames") : none.root(), frames.root(), "frames");
+    if (!m.empty()) return at + ": " + m;
+    bool closed = false;
+    for (size_t k = discMark; k < hal.disconnected.size(); ++k) closed = closed || hal.disconnected[k] == kSlot;
+    bool wantClose = e.get("close").isNumber();
+    if (wantClose && static_cast<int>(e.get("close").asNumber()) != kLibraryClose) return at + ": the core can only close with 1000";
+    if (closed != wantClose) return at + (closed ? ": closed unexpectedly" : ": not closed");
+  }
+  return "";
+}
+
+}  // namespace
+
+int runConnectionFile(const std::string& path, int& total) {
+  std::string text;
+  std::optional<Parsed> loaded;
+  if (!loadVectorFile(path, text, loaded)) return 1;
+  int failed = 0, ran = 0;
+  for (JValue v = loaded->root().get("vectors").first(); v.valid(); v = v.next()) {
+    ++ran;
+    std::string r = runVector(loaded->root(), v);
+    if (!r.empty()) {
+      ++failed;
+      std::printf("FAIL vector \"%s\" (%s): %s\n", v.get("name").asString().c_str(), path.c_str(), r.c_str());
+    }
+  }
+  std::printf("vectors %s: %d run, %d failed\n", path.c_str(), ran, failed);
+  total += ran;
+  return failed;
+}
+
+}  // namespace vt
