@@ -39,9 +39,11 @@ export class SlipDecoder {
     const frames: Uint8Array[] = [];
     for (const b of bytes) {
       if (b === SLIP_END) {
-        if (this.inFrame && this.buf.length > 0 && !this.overflow) frames.push(Uint8Array.from(this.buf));
-        // An END both closes a frame and may open the next one (esptool sends C0 body C0).
-        this.inFrame = true;
+        // esptool frames every packet as C0 body C0: an END opens a frame or closes the open one; bytes between
+        // frames are noise (esptool's slip reader skips them too). An empty C0 C0 pair keeps the frame open.
+        const closing = this.inFrame && this.buf.length > 0;
+        if (closing && !this.overflow) frames.push(Uint8Array.from(this.buf));
+        this.inFrame = !closing;
         this.buf = [];
         this.escaped = false;
         this.overflow = false;
