@@ -41,6 +41,7 @@ describe('flashing the simulated board with esptool-js', () => {
     const progress: number[] = [];
     const log: string[] = [];
     const ready = new Promise((resolve) => bench.dut.once('ready', resolve));
+    const text = serialText(bench);
     const report = await flashImages({
       binding: bench.binding,
       path: bench.dutPath,
@@ -61,6 +62,17 @@ describe('flashing the simulated board with esptool-js', () => {
     expect(trace).toContain(CMD.SPI_FLASH_MD5);
     await ready;
     expect(bench.dut.phase).toBe('running');
+    const bootLine = text()
+      .split(/\r?\n/)
+      .find((l) => l.startsWith('@esphil {"t":"boot"'));
+    expect(JSON.parse((bootLine as string).slice('@esphil '.length))).toMatchObject({
+      fw: NEW.version,
+      app: {
+        project: NEW.projectName,
+        version: NEW.version,
+        elfSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    });
     expect(bench.dut.flash?.booted).toMatchObject({ projectName: NEW.projectName, version: NEW.version });
   });
 

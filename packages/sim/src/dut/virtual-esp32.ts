@@ -493,6 +493,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       board: this.identity.board,
       device: this.identity.device,
       boot: this.identity.boot,
+      ...(this.identity.app ? { app: this.identity.app } : {}),
       reason,
     });
 
@@ -510,7 +511,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.emit('baud', ROM_BAUD);
     const result = (this.flash as SimFlash).boot();
     for (const line of result.lines) this.println(line);
-    if (result.ok) this.identity = { ...this.identity, fw: result.app.version };
+    if (result.ok) {
+      const { projectName: project, version, elfSha256 } = result.app;
+      this.identity = { ...this.identity, fw: version, app: { project, version, elfSha256 } };
+    }
     return result.ok;
   }
 

@@ -26,7 +26,9 @@ function request(op: number, payload: Uint8Array = new Uint8Array(0), checksum =
 
 const words = (...values: number[]) => {
   const out = new Uint8Array(values.length * 4);
-  values.forEach((v, i) => new DataView(out.buffer).setUint32(i * 4, v >>> 0, true));
+  values.forEach((v, i) => {
+    new DataView(out.buffer).setUint32(i * 4, v >>> 0, true);
+  });
   return out;
 };
 
