@@ -262,6 +262,16 @@ export interface ProtocolErrorBody {
   path?: string;
 }
 
+/** Identity of the booted image, from its esp_app_desc_t (PROTOCOL.md §4.1 `app`). */
+export interface AppIdentity {
+  /** project_name, 1-31 chars. */
+  project: string;
+  /** version (git describe of the build), 1-31 chars. */
+  version: string;
+  /** app_elf_sha256 as 64 lowercase hex digits. */
+  elfSha256: string;
+}
+
 /** Sent once per connection, first (after auth when the device requires a token). */
 export interface HelloMessage {
   t: 'hello';
@@ -271,6 +281,8 @@ export interface HelloMessage {
   device: string;
   /** Random per boot: a different value after reconnect means the device rebooted. */
   boot: string;
+  /** Optional: the booted image's identity (absent on devices that do not report it). */
+  app?: AppIdentity;
   caps: Capabilities;
   state: DeviceStateSnapshot;
   /** Sequence number of the last event sent on this connection (0 in hello): the next event is seq + 1. */
@@ -342,6 +354,8 @@ export interface SerialBootLine {
   board: string;
   device: string;
   boot: string;
+  /** Optional, as in hello. */
+  app?: AppIdentity;
   /** esp_reset_reason() name, e.g. "poweron", "sw", "ext", "panic", "brownout". */
   reason: string;
 }

@@ -2,6 +2,7 @@ export * from './binding';
 export * from './boot-log';
 export * from './console';
 export * from './errors';
+export * from './flash';
 export * from './improv-client';
 export * from './list';
 export * from './open';

@@ -10,6 +10,7 @@ import { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from 
 import { createVirtualBinding, type VirtualBinding } from './binding/virtual-binding';
 import type { DeviceBackendFactory } from './dut/backend';
 import { dutSerialDevice } from './dut/serial-adapter';
+import type { SimFlashOptions } from './dut/sim-flash';
 import { tsBackendFactory } from './dut/ts-backend';
 import { VirtualEsp32 } from './dut/virtual-esp32';
 import type { WifiCredentials, WifiNetwork } from './dut/wifi-env';
@@ -21,6 +22,7 @@ import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
 import type { Clock } from './probe/clock';
 import { type ProbeBootMode, VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
+import { ROM_BAUD } from './rom';
 import { VirtualWiring } from './wiring/virtual-wiring';
 
 export const SIM_DUT_PATH = '/sim/dut';
@@ -60,6 +62,8 @@ export interface SimBenchOptions {
   clock?: Clock;
   /** The probe board's firmware model. */
   probe?: SimProbeOptions;
+  /** Model the DUT's flash and ROM loader (esptool-js can flash it; boots check the image). */
+  flash?: SimFlashOptions;
 }
 
 export interface SimProbeOptions {
@@ -145,10 +149,12 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
     seed,
     networks: opts.networks,
     credentials: opts.credentials,
+    flash: opts.flash,
   });
   const binding = createVirtualBinding();
   const dutDevice = dutSerialDevice(dut);
-  binding.attach(SIM_DUT_PATH, dutDevice, CP2102_PORT_INFO);
+  // With the ROM loader modelled, the UART's speed is too: a host at the wrong baud reads garbage.
+  binding.attach(SIM_DUT_PATH, dutDevice, CP2102_PORT_INFO, opts.flash ? { baudRate: ROM_BAUD } : {});
   binding.attach(
     SIM_PROBE_PATH,
     probe,

@@ -25,6 +25,7 @@ export * from './dut/native-backend';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
 export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
 export { dutSerialDevice } from './dut/serial-adapter';
+export { type DownloadHooks, SimFlash, type SimFlashOptions } from './dut/sim-flash';
 export { createTsBackend, TsBackend, type TsBackendOptions, tsBackendFactory } from './dut/ts-backend';
 export {
   ADC_BITS,
@@ -52,3 +53,4 @@ export * from './latency';
 export * from './probe-side';
 export { findSocat, type PtyBridge, type PtyBridgeOptions, startPtyBridge } from './pty';
 export { createRng, type Rng } from './rng';
+export * from './rom';

@@ -10,6 +10,7 @@ export function buildHello(state: MachineState, identity: DeviceIdentity, seq = 
     board: identity.board,
     device: identity.device,
     boot: identity.boot,
+    ...(identity.app ? { app: { ...identity.app } } : {}),
     caps: structuredClone(state.caps),
     state: structuredClone(state.snapshot),
     seq,

@@ -4,6 +4,7 @@
  * No I/O, no clocks: time comes in through the context.
  */
 import type {
+  AppIdentity,
   Capabilities,
   DeviceStateSnapshot,
   Response,
@@ -24,6 +25,8 @@ export interface DeviceIdentity {
   board: string;
   device: string;
   boot: string;
+  /** The booted image's esp_app_desc_t identity, when known (hello's optional `app`). */
+  app?: AppIdentity;
 }
 
 export interface MachineState {

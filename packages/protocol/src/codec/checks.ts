@@ -13,6 +13,8 @@ export interface Check {
 const UINT32_MAX = 0xffff_ffff;
 /** Limits for free-form strings in device messages; a device never needs more, a hostile peer gets a clear error. */
 export const MAX_IDENT_CHARS = 64;
+/** esp_app_desc_t project_name / version: char[32] with the NUL. */
+export const MAX_APP_TEXT_CHARS = 31;
 export const MAX_TOKEN_CHARS = 64;
 export const MAX_UNIT_CHARS = 16;
 export const MAX_CAUSE_CHARS = 32;

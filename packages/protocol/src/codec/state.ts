@@ -2,6 +2,7 @@
 import { OPS } from '../messages';
 import {
   BOOL,
+  type Check,
   describe,
   FINITE,
   field,
@@ -10,6 +11,7 @@ import {
   issue,
   join,
   LOG_LEVEL,
+  MAX_APP_TEXT_CHARS,
   NAME,
   type Obj,
   OP_NAME,
@@ -113,6 +115,30 @@ export function validateIdentity(o: Obj, prefix: string): Issue | undefined {
     field(o, 'fw', IDENT, prefix) ??
     field(o, 'board', IDENT, prefix) ??
     field(o, 'device', IDENT, prefix) ??
-    field(o, 'boot', IDENT, prefix)
+    field(o, 'boot', IDENT, prefix) ??
+    validateAppIdentity(o, prefix)
+  );
+}
+
+/** esp_app_desc_t fields: project_name and version are char[32] (31 chars + NUL), app_elf_sha256 32 bytes. */
+const APP_TEXT: Check = {
+  test: (v) => typeof v === 'string' && v.length >= 1 && v.length <= MAX_APP_TEXT_CHARS,
+  expect: `a string of 1-${MAX_APP_TEXT_CHARS} chars`,
+};
+const SHA256_HEX: Check = {
+  test: (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v),
+  expect: 'a SHA-256 as 64 lowercase hex digits',
+};
+
+/** Optional `app` member (PROTOCOL.md §4.1): the identity of the image the device booted. */
+function validateAppIdentity(o: Obj, prefix: string): Issue | undefined {
+  const app = o.app;
+  if (app === undefined) return undefined;
+  const path = join(prefix, 'app');
+  if (!isObject(app)) return issue(path, `${path}: expected a JSON object, got ${describe(app)}`);
+  return (
+    field(app, 'project', APP_TEXT, path) ??
+    field(app, 'version', APP_TEXT, path) ??
+    field(app, 'elfSha256', SHA256_HEX, path)
   );
 }

@@ -54,6 +54,8 @@ export interface VirtualSerialLink {
   readonly stats: Readonly<VirtualLinkStats>;
   /** Send bytes to the host. Returns false when they were dropped (port closed or buffer full). */
   push(bytes: Uint8Array | string): boolean;
+  /** Change the device UART's rate (null = not modelled: never garbles). Absent on links without a baud (a pty). */
+  setBaudRate?(baud: number | null): void;
 }
 
 export type VirtualPortInfo = Partial<Omit<PortInfo, 'path'>>;

@@ -103,6 +103,11 @@ class Link implements VirtualSerialLink {
     return accepted === data.length;
   }
 
+  /** The device's UART changed speed (a ROM loader's CHANGE_BAUDRATE): the host must follow or read garbage. */
+  setBaudRate(baud: number | null): void {
+    this.entry().nativeBaudRate = baud;
+  }
+
   /** Two UARTs at different speeds see framing garbage, not the bytes that were sent. */
   garbleIfMismatched(data: Buffer, hostBaud: number): Buffer {
     const native = this.entry().nativeBaudRate;

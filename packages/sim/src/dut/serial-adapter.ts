@@ -10,7 +10,10 @@ export function dutSerialDevice(dut: VirtualEsp32): VirtualSerialDevice & { deta
   const onSerial = (data: Uint8Array): void => {
     link?.push(data);
   };
+  // The ROM loader's CHANGE_BAUDRATE moves the board's UART; the host must follow (the binding garbles otherwise).
+  const onBaud = (baud: number): void => link?.setBaudRate?.(baud);
   dut.on('serial', onSerial);
+  dut.on('baud', onBaud);
   return {
     onAttach(l) {
       link = l;
@@ -26,6 +29,7 @@ export function dutSerialDevice(dut: VirtualEsp32): VirtualSerialDevice & { deta
     },
     detach() {
       dut.off('serial', onSerial);
+      dut.off('baud', onBaud);
       link = null;
     },
   };

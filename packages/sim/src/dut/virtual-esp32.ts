@@ -35,6 +35,7 @@ import {
   type LatencyProfileName,
 } from '../latency';
 import { createRng, DEFAULT_SEED, type Rng } from '../rng';
+import { ROM_BAUD } from '../rom';
 import type { BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
 import {
   appLog,
@@ -49,6 +50,7 @@ import { improvError, improvResult, improvState } from './improv-device';
 import { type DutPinBus, type Level, PinBank } from './pins';
 import { type ControlLines, strapLevels } from './reset-circuit';
 import { SerialInput, type SerialInputItem } from './serial-input';
+import { SimFlash, type SimFlashOptions } from './sim-flash';
 import { DEFAULT_WIFI_NETWORK, joinWifi, type WifiCredentials, type WifiNetwork } from './wifi-env';
 import { DEFAULT_HEARTBEAT, eventBody, type HeartbeatOptions, WsServer } from './ws-server';
 
@@ -62,7 +64,10 @@ export const DEFAULT_DEBOUNCE_MS = 30;
 /** Probability per console line that serial-garbage inserts noise. */
 export const SERIAL_GARBAGE_RATE = 0.3;
 
-export type DutPhase = 'off' | 'reset' | 'booting' | 'running' | 'download';
+/** `halted`: the bootloader refused the flashed image (flash model only); the app never starts. */
+export type DutPhase = 'off' | 'reset' | 'booting' | 'running' | 'download' | 'halted';
+/** Where start()/reset()/reboot() stop waiting. */
+const SETTLED_PHASES: DutPhase[] = ['running', 'download', 'halted'];
 
 export interface VirtualEsp32Options {
   config: DeviceConfig;
@@ -83,6 +88,8 @@ export interface VirtualEsp32Options {
   fw?: string;
   /** Overrides config.websocket.heartbeat. */
   heartbeat?: HeartbeatOptions | false;
+  /** Model the flash chip and the ROM loader (./sim-flash.ts): download mode flashes, boots check the image. */
+  flash?: SimFlashOptions;
 }
 
 export interface DutEvents {
@@ -95,6 +102,8 @@ export interface DutEvents {
   reset: [info: { reason: ResetKind; mode: BootMode }];
   /** The device backend cannot run on this host (not a firmware fault); start() rejects with it. */
   'host-error': [err: SimError];
+  /** The UART's baud rate changed (ROM reset to 115200, CHANGE_BAUDRATE); only with the flash model. */
+  baud: [baud: number];
 }
 
 interface ButtonWatch {
@@ -133,6 +142,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   private unwatchInputs: (() => void) | null = null;
   private closed = false;
   private bootCount = 0;
+  /** Flash chip + ROM loader; null = the device model boots without an image. */
+  readonly flash: SimFlash | null;
 
   constructor(opts: VirtualEsp32Options) {
     super();
@@ -150,6 +161,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           ? { ssid: first.ssid, password: first.password }
           : null;
     this.storedConfig = this.withToken(opts.config);
+    this.flash = opts.flash ? new SimFlash(opts.config.board, opts.flash) : null;
     const wsc = this.storedConfig.websocket ?? {};
     this.identity = { fw: opts.fw ?? DEFAULT_FW_VERSION, board: opts.config.board, device: '', boot: '' };
     this.identity.device = `${opts.config.name ?? 'esphil'}-${this.rng.hex(6)}`;
@@ -247,7 +259,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     }
     await this.ws.listen();
     this.unwatchInputs = this.pins.onInputChange((pin) => this.onInputChange(pin));
-    const ready = this.nextPhase(['running', 'download']);
+    const ready = this.nextPhase(SETTLED_PHASES);
     let onHostError: ((err: SimError) => void) | undefined;
     const hostError = new Promise<never>((_, reject) => {
       onHostError = reject;
@@ -281,7 +293,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
 
   /** Press the EN button: reset and boot normally. Resolves when the app is ready again. */
   async reset(): Promise<void> {
-    const ready = this.nextPhase(['running', 'download']);
+    const ready = this.nextPhase(SETTLED_PHASES);
     this.holdInReset();
     this.powerOn('poweron', 'flash');
     await ready;
@@ -289,7 +301,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
 
   /** esp_restart() from the app: clients get a 1000 close first. Resolves when the app is ready again. */
   async reboot(): Promise<void> {
-    const ready = this.nextPhase(['running', 'download']);
+    const ready = this.nextPhase(SETTLED_PHASES);
     await this.softRestart(this.gen);
     await ready;
   }
@@ -316,6 +328,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   /** Host -> DUT bytes on UART0 RX. Ignored unless the app runs (the ROM download loop is not emulated). */
   serialWrite(data: Uint8Array): void {
     if (this.closed) return;
+    if (this._phase === 'download' && this.flash?.feed(data)) return;
     let items: SerialInputItem[];
     try {
       items = this.serialIn.push(data);
@@ -448,7 +461,16 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     for (const l of romBanner(reason, mode)) this.println(l);
     this.emit('reset', { reason, mode });
     if (mode === 'download') {
+      this.flash?.enterDownload({
+        send: (bytes) => this.emitSerial(bytes),
+        setBaud: (baud) => this.emit('baud', baud),
+        runUserCode: () => this.powerOn('sw', 'flash'),
+      });
       this.setPhase('download');
+      return;
+    }
+    if (this.flash && !this.bootImage()) {
+      this.setPhase('halted');
       return;
     }
     if (!(await this.sleep(this.latency.profile.bootMs, gen))) return;
@@ -472,6 +494,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       board: this.identity.board,
       device: this.identity.device,
       boot: this.identity.boot,
+      ...(this.identity.app ? { app: this.identity.app } : {}),
       reason,
     });
 
@@ -482,6 +505,18 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.setPhase('running');
     this.emit('ready', { boot: this.identity.boot, ip: this.ip, url: this.wifiUp ? this.url : null });
     this.armFaultTimers(gen);
+  }
+
+  /** The bootloader's checks on the flashed image; a bad one prints its errors and the app never starts. */
+  private bootImage(): boolean {
+    this.emit('baud', ROM_BAUD);
+    const result = (this.flash as SimFlash).boot();
+    for (const line of result.lines) this.println(line);
+    if (result.ok) {
+      const { projectName: project, version, elfSha256 } = result.app;
+      this.identity = { ...this.identity, fw: version, app: { project, version, elfSha256 } };
+    }
+    return result.ok;
   }
 
   private async connectWifi(gen: number): Promise<void> {
