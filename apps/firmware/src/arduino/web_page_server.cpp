@@ -1,0 +1,34 @@
+#include "web_page_server.h"
+
+#include <WebServer.h>
+
+#include "../generated/web_page.h"
+
+namespace {
+
+WebServer* http = nullptr;
+
+// WebServer sends a body as it is given; the bytes are gzip, so the header tells the browser to inflate them.
+// Every browser sends Accept-Encoding: gzip for a page, so there is no uncompressed copy to fall back on.
+void servePage() {
+  http->sendHeader("Content-Encoding", "gzip");
+  http->sendHeader("Cache-Control", "no-cache");
+  http->send_P(200, "text/html; charset=utf-8", reinterpret_cast<PGM_P>(ESPHIL_WEB_PAGE_GZ), ESPHIL_WEB_PAGE_GZ_LEN);
+}
+
+void notFound() { http->send(404, "text/plain", "not found: the device serves its page at /"); }
+
+}  // namespace
+
+void webPageBegin(uint16_t port) {
+  if (http != nullptr) return;
+  http = new WebServer(port);
+  http->on("/", servePage);
+  http->on("/index.html", servePage);
+  http->onNotFound(notFound);
+  http->begin();
+}
+
+void webPageLoop() {
+  if (http != nullptr) http->handleClient();
+}
