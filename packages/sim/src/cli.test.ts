@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLI_HTTP_PORT, DEFAULT_CLI_PORT, parseSimArgs, runSimCli, SIM_CLI_USAGE } from './cli';
+import {
+  DEFAULT_CLI_HTTP_PORT,
+  DEFAULT_CLI_PORT,
+  parseSimArgs,
+  type RunningSim,
+  runSimCli,
+  SIM_CLI_USAGE,
+  type SimCliIo,
+} from './cli';
 import { FAULT_NAMES } from './faults/catalog';
 import { openClient } from './testing/ws-client';
 
@@ -104,10 +112,16 @@ describe('parseSimArgs', () => {
   });
 });
 
+async function runEsphil(argv: string[], io: SimCliIo): Promise<RunningSim> {
+  const r = await runSimCli(argv, io);
+  if (r?.firmware !== 'esphil') throw new Error('expected an esphil sim');
+  return r;
+}
+
 describe('runSimCli', () => {
   it('prints the JSON line first, serves the URL, and stops cleanly', async () => {
     const out: string[] = [];
-    const sim = await runSimCli(
+    const sim = await runEsphil(
       ['--port', '0', '--http-port', '0', '--latency', 'zero', '--fault', 'client-limit:3'],
       {
         stdout: (l) => out.push(l),
@@ -127,7 +141,7 @@ describe('runSimCli', () => {
   });
 
   it('reports a busy port clearly', async () => {
-    const first = await runSimCli(['--port', '0', '--http-port', '0', '--latency', 'zero'], {
+    const first = await runEsphil(['--port', '0', '--http-port', '0', '--latency', 'zero'], {
       stdout: () => {},
       stderr: () => {},
     });
@@ -144,7 +158,7 @@ describe('runSimCli', () => {
   it('moves inputs from stdin commands and answers each line', async () => {
     const stdin = new PassThrough();
     const out: string[] = [];
-    const sim = await runSimCli(['--port', '0', '--http-port', 'off', '--latency', 'zero'], {
+    const sim = await runEsphil(['--port', '0', '--http-port', 'off', '--latency', 'zero'], {
       stdout: (l) => out.push(l),
       stderr: (l) => out.push(l),
       stdin,
@@ -182,5 +196,41 @@ describe('runSimCli', () => {
     const out: string[] = [];
     expect(await runSimCli(['--help'], { stdout: (l) => out.push(l), stderr: () => {} })).toBeNull();
     expect(out[0]).toContain('Usage: esphil-sim');
+  });
+});
+
+describe('runSimCli --firmware tutorial', () => {
+  it('runs the tutorial sketch: plain text only, and refuses esphil-only options', async () => {
+    const out: string[] = [];
+    const sim = await runSimCli(['--firmware', 'tutorial', '--port', '0'], {
+      stdout: (l) => out.push(l),
+      stderr: (l) => out.push(l),
+    });
+    if (sim?.firmware !== 'tutorial') throw new Error('expected the tutorial sim');
+    try {
+      expect(JSON.parse(out[0]!)).toEqual({
+        url: sim.bench.url,
+        pageUrl: null,
+        dutPty: null,
+        probePty: null,
+        firmware: 'tutorial',
+      });
+      const c = await openClient(sim.bench.url, { waitFor: 'open' });
+      c.ws.send('LED ON');
+      expect(await c.next()).toEqual({ text: 'LED is now ON' });
+      expect(c.frames).toHaveLength(1);
+      await c.close();
+    } finally {
+      await sim.stop();
+    }
+    await expect(
+      runSimCli(['--firmware', 'tutorial', '--port', '0', '--fault', 'wifi-down'], {
+        stdout: () => {},
+        stderr: () => {},
+      }),
+    ).rejects.toThrow(/--fault: not available with --firmware tutorial/);
+    expect(() => parseSimArgs(['--firmware', 'arduino'])).toThrow(
+      /--firmware arduino: use esphil or tutorial/,
+    );
   });
 });

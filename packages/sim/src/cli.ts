@@ -17,6 +17,7 @@ import { attachInputCommands, INPUT_COMMANDS_HELP } from './inputs/commands';
 import { SENSOR_WAVE_PERIOD_MS } from './inputs/waveform';
 import { isLatencyProfileName, LATENCY_PROFILES, type LatencyProfileName } from './latency';
 import { makePtyDir, type PtyBridge, requireSocat, startPtyBridge } from './pty';
+import { type RunningTutorialSim, runTutorialCli } from './tutorial/tutorial-cli';
 
 export const DEFAULT_CLI_PORT = 8081;
 export const DEFAULT_CLI_HOST = '127.0.0.1';
@@ -37,6 +38,8 @@ export interface SimCliArgs {
   config?: DeviceConfig;
   configPath?: string;
   latency: LatencyProfileName;
+  /** What the simulated ESP32 runs: the esphil firmware (default) or the tutorial sketch. */
+  firmware: 'esphil' | 'tutorial';
   /** Sensors follow the waveform (default) or only their wires from the probe. */
   sensor: 'wave' | 'probe';
   faults: Fault[];
@@ -56,6 +59,7 @@ Options:
   --http-port <n|off>    the board's page (default ${DEFAULT_CLI_HTTP_PORT}; 0 = any free port; off = none)
   --config <file>        device config, JSON or YAML (.yaml/.yml; default: the DOIT DevKit V1 starter)
   --latency <profile>    ${LATENCY_PROFILES.join(' | ')} (default wifi)
+  --firmware <name>      esphil (default) | tutorial: the tutorial sketch (text LED ON / LED OFF only)
   --sensor wave|probe    sensors follow a ${SENSOR_WAVE_PERIOD_MS / 1000} s sine (default) or only the probe's wires
   --fault <name[:arg]>   inject a fault; repeatable (see below)
   --token <token>        require {"op":"auth","token":...} first
@@ -119,6 +123,7 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
     port: DEFAULT_CLI_PORT,
     httpPort: DEFAULT_CLI_HTTP_PORT,
     latency: 'wifi',
+    firmware: 'esphil',
     sensor: 'wave',
     faults: [],
     pty: false,
@@ -159,6 +164,14 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
           );
         }
         args.latency = v;
+        break;
+      }
+      case '--firmware': {
+        const v = value();
+        if (v !== 'esphil' && v !== 'tutorial') {
+          throw new SimError('bad_option', `--firmware ${v}: use esphil or tutorial`);
+        }
+        args.firmware = v;
         break;
       }
       case '--sensor': {
@@ -204,6 +217,7 @@ export interface SimCliIo {
 }
 
 export interface RunningSim {
+  firmware: 'esphil';
   bench: SimBench;
   /** First JSON line's content. */
   info: { url: string; pageUrl: string | null; dutPty: string | null; probePty: string | null };
@@ -223,12 +237,13 @@ const defaultIo: SimCliIo = {
 export async function runSimCli(
   argv: readonly string[],
   io: SimCliIo = defaultIo,
-): Promise<RunningSim | null> {
+): Promise<RunningSim | RunningTutorialSim | null> {
   const args = parseSimArgs(argv);
   if (args.help) {
     io.stdout(SIM_CLI_USAGE);
     return null;
   }
+  if (args.firmware === 'tutorial') return runTutorialCli(args, io);
   if (args.pty) requireSocat();
   let bench: SimBench;
   try {
@@ -320,6 +335,7 @@ export async function runSimCli(
 
   let stopped = false;
   return {
+    firmware: 'esphil',
     bench,
     info,
     async stop() {
