@@ -20,6 +20,7 @@ class WebServer {
   virtual void begin();
   virtual void handleClient();
   void on(const Uri& uri, THandlerFunction fn);
+  bool hasArg(String name);
   void onNotFound(THandlerFunction fn);
   void sendHeader(const String& name, const String& value, bool first = false);
   void send(int code, const char* content_type = nullptr, const String& content = String(""));

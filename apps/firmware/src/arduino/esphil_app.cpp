@@ -86,7 +86,7 @@ void esphilSetup() {
   server->onValidateHttpHeader(validateHeader, nullptr, 0);
   if (ws.heartbeat) server->enableHeartbeat(ws.hbIntervalMs, ws.hbTimeoutMs, static_cast<uint8_t>(ws.hbFailures));
   server->begin();
-  webPageBegin(ESPHIL_HTTP_PORT);
+  webPageBegin(ESPHIL_HTTP_PORT, ws.port);
 }
 
 void esphilLoop() {

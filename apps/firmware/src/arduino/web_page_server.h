@@ -7,5 +7,7 @@
 #define ESPHIL_HTTP_PORT 80
 #endif
 
-void webPageBegin(uint16_t port);
+// The page opens ws://<host>:81/ unless its URL says ?ws=<port>: with another WebSocket port (websocket.port),
+// GET / without ?ws= is redirected to carry it (the simulated board does the same).
+void webPageBegin(uint16_t httpPort, uint16_t wsPort);
 void webPageLoop();

@@ -45,7 +45,8 @@ function handle(req: IncomingMessage, res: ServerResponse, wsPort: number): void
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('use GET');
     return;
   }
-  if (wsPort !== PAGE_DEFAULT_WS_PORT && url.searchParams.get('ws') !== String(wsPort)) {
+  // Same rule as the firmware (web_page_server.cpp): only a request without ?ws= is redirected.
+  if (wsPort !== PAGE_DEFAULT_WS_PORT && !url.searchParams.has('ws')) {
     url.searchParams.set('ws', String(wsPort));
     res.writeHead(302, { location: `${url.pathname}${url.search}` }).end();
     return;
