@@ -55,16 +55,17 @@ function esphilSim(): Plugin {
   };
 }
 
+/** Workspace sources, with the client's browser entry; the device-page build uses the same. */
+export const webAliases = [
+  { find: /^@esphil\/client$/, replacement: clientBrowser },
+  ...Object.entries(sourceAliases)
+    .filter(([name]) => name !== '@esphil/client')
+    .map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })),
+];
+
 export default defineConfig({
   root: here,
-  resolve: {
-    alias: [
-      { find: /^@esphil\/client$/, replacement: clientBrowser },
-      ...Object.entries(sourceAliases)
-        .filter(([name]) => name !== '@esphil/client')
-        .map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })),
-    ],
-  },
+  resolve: { alias: webAliases },
   build: { outDir: 'dist/web', emptyOutDir: true, target: 'es2022' },
   plugins: [esphilSim()],
 });

@@ -6,11 +6,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { sourceAliases } from '../../vitest.shared.ts';
 import { devicePagePlugin } from './src/device-page/vite-plugin.ts';
+import { webAliases } from './vite.config.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const clientBrowser = fileURLToPath(new URL('../../packages/client/src/browser.ts', import.meta.url));
 
 export const DEVICE_PAGE_TARGETS = {
   header: fileURLToPath(new URL('../firmware/src/generated/web_page.h', import.meta.url)),
@@ -20,14 +19,7 @@ export const DEVICE_PAGE_TARGETS = {
 export default defineConfig({
   root: here,
   logLevel: 'warn',
-  resolve: {
-    alias: [
-      { find: /^@esphil\/client$/, replacement: clientBrowser },
-      ...Object.entries(sourceAliases)
-        .filter(([name]) => name !== '@esphil/client')
-        .map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })),
-    ],
-  },
+  resolve: { alias: webAliases },
   build: {
     outDir: 'dist/device-page',
     emptyOutDir: true,
