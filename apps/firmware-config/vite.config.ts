@@ -31,14 +31,16 @@ function esphilSim(): Plugin {
           port: number;
           host: string;
           latency?: 'zero' | 'wifi' | 'wifi-powersave';
+          sensorWave?: boolean;
         }): Promise<DevSim>;
       };
       const latency = (process.env.ESPHIL_SIM_LATENCY ?? 'wifi') as 'zero' | 'wifi' | 'wifi-powersave';
       try {
-        sim = await mod.startSimBench({ port: SIM_PORT, host: '127.0.0.1', latency });
+        // The sensor follows the sim's documented sine, so the Live chart moves without a probe host.
+        sim = await mod.startSimBench({ port: SIM_PORT, host: '127.0.0.1', latency, sensorWave: true });
       } catch {
         // The port is taken (another esphil-sim?): take any free one.
-        sim = await mod.startSimBench({ port: 0, host: '127.0.0.1', latency });
+        sim = await mod.startSimBench({ port: 0, host: '127.0.0.1', latency, sensorWave: true });
       }
       const url = sim.url;
       server.config.logger.info(`  ➜  esphil-sim: ${url} (latency ${latency})`);
@@ -53,16 +55,17 @@ function esphilSim(): Plugin {
   };
 }
 
+/** Workspace sources, with the client's browser entry; the device-page build uses the same. */
+export const webAliases = [
+  { find: /^@esphil\/client$/, replacement: clientBrowser },
+  ...Object.entries(sourceAliases)
+    .filter(([name]) => name !== '@esphil/client')
+    .map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })),
+];
+
 export default defineConfig({
   root: here,
-  resolve: {
-    alias: [
-      { find: /^@esphil\/client$/, replacement: clientBrowser },
-      ...Object.entries(sourceAliases)
-        .filter(([name]) => name !== '@esphil/client')
-        .map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: path })),
-    ],
-  },
+  resolve: { alias: webAliases },
   build: { outDir: 'dist/web', emptyOutDir: true, target: 'es2022' },
   plugins: [esphilSim()],
 });

@@ -18,8 +18,11 @@ import { wiringPinBus } from './dut/wiring-pins';
 import { SimError } from './errors';
 import { isWireFault, parseFaults, wireOverridesFor } from './faults/index';
 import type { Fault } from './faults/types';
+import { type PageServer, startPageServer } from './http/page-server';
+import { BenchInputs } from './inputs/bench-inputs';
+import { onFirstOpen } from './inputs/probe-handover';
 import { DEFAULT_LATENCY_PROFILE, type LatencyProfileName } from './latency';
-import type { Clock } from './probe/clock';
+import { type Clock, realClock } from './probe/clock';
 import { type ProbeBootMode, VirtualProbe } from './probe/virtual-probe';
 import { DEFAULT_SEED } from './rng';
 import { ROM_BAUD } from './rom';
@@ -64,6 +67,10 @@ export interface SimBenchOptions {
   probe?: SimProbeOptions;
   /** Model the DUT's flash and ROM loader (esptool-js can flash it; boots check the image). */
   flash?: SimFlashOptions;
+  /** Port of the board's HTTP page (the firmware's port 80); 0 = ephemeral (default), null = no HTTP side. */
+  httpPort?: number | null;
+  /** Sensors follow the documented waveform until a host opens the probe (esphil-sim's default); default false. */
+  sensorWave?: boolean;
 }
 
 export interface SimProbeOptions {
@@ -126,6 +133,10 @@ export interface SimBench {
   probePath: typeof SIM_PROBE_PATH;
   /** Every active fault (wire faults act on `wiring`, the rest inside the DUT). */
   faults: readonly Fault[];
+  /** The page the board serves (http://host:port/), null with `httpPort: null`. */
+  pageUrl: string | null;
+  /** Buttons and sensors while no host has the probe port (released at rest; see inputs/bench-inputs.ts). */
+  inputs: BenchInputs;
   close(): Promise<void>;
 }
 
@@ -137,10 +148,18 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
   for (const o of wireOverridesFor(faults, spec)) wiring.applyOverride(o);
   const latency = opts.latency ?? DEFAULT_LATENCY_PROFILE;
   const probe = createProbe(spec, wiring, opts, latency);
+  const config = opts.config ?? DEFAULT_SIM_CONFIG;
+  const inputs = new BenchInputs({
+    config,
+    spec,
+    wiring,
+    clock: opts.clock ?? realClock,
+    sensorWave: opts.sensorWave ?? false,
+  });
   const dut = new VirtualEsp32({
-    config: opts.config ?? DEFAULT_SIM_CONFIG,
+    config,
     backend: opts.backend ?? tsBackendFactory,
-    pins: wiringPinBus(wiring),
+    pins: inputs.pinBus(wiringPinBus(wiring)),
     latency,
     faults: faults.filter((f) => !isWireFault(f)),
     host: opts.host,
@@ -157,11 +176,20 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
   binding.attach(SIM_DUT_PATH, dutDevice, CP2102_PORT_INFO, opts.flash ? { baudRate: ROM_BAUD } : {});
   binding.attach(
     SIM_PROBE_PATH,
-    probe,
+    onFirstOpen(probe, () => inputs.handOver()),
     spec.probe === 'arduino-uno' ? ARDUINO_UNO_PORT_INFO : ARDUINO_ZERO_PORT_INFO,
   );
+  let page: PageServer | null = null;
   try {
     await dut.start();
+    if (opts.httpPort !== null) {
+      page = await startPageServer({
+        host: opts.host ?? '127.0.0.1',
+        port: opts.httpPort ?? 0,
+        wsPort: () => dut.port,
+        accepting: () => dut.phase === 'running' && dut.wifiConnected,
+      });
+    }
   } catch (err) {
     probe.dispose();
     await dut.close();
@@ -177,9 +205,12 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
     dutPath: SIM_DUT_PATH,
     probePath: SIM_PROBE_PATH,
     faults,
+    pageUrl: page?.url ?? null,
+    inputs,
     async close() {
       if (closed) return;
       closed = true;
+      await page?.close();
       for (const p of [SIM_DUT_PATH, SIM_PROBE_PATH]) {
         try {
           binding.detach(p);

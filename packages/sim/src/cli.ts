@@ -4,30 +4,44 @@
  * `runSimCli(argv)` is the same thing as a Node API (the bin only adds signal handling).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { type DeviceConfig, formatDiagnostic, validateConfig } from '@esphil/device-model';
 import { SERIAL_BAUD } from '@esphil/protocol';
+import { parse as parseYaml } from 'yaml';
 import { type SimBench, startSimBench } from './bench';
 import { SimError } from './errors';
 import { FAULT_CATALOG } from './faults/catalog';
 import { parseFault } from './faults/parse';
 import type { Fault } from './faults/types';
+import { attachInputCommands, INPUT_COMMANDS_HELP } from './inputs/commands';
+import { SENSOR_WAVE_PERIOD_MS } from './inputs/waveform';
 import { isLatencyProfileName, LATENCY_PROFILES, type LatencyProfileName } from './latency';
 import { makePtyDir, type PtyBridge, requireSocat, startPtyBridge } from './pty';
+import { type RunningTutorialSim, runTutorialCli } from './tutorial/tutorial-cli';
 
 export const DEFAULT_CLI_PORT = 8081;
 export const DEFAULT_CLI_HOST = '127.0.0.1';
+/** The board's page (the firmware's HTTP port 80; above 1023 so no privileges are needed). */
+export const DEFAULT_CLI_HTTP_PORT = 8080;
 /** Firmata's default baud. */
 export const PROBE_BAUD = 57_600;
 /** A config file larger than this is refused before parsing. */
 export const MAX_CONFIG_FILE_BYTES = 256 * 1024;
+/** YAML alias expansions allowed in a config file (a billion-laughs file is refused). */
+export const MAX_CONFIG_ALIASES = 50;
 
 export interface SimCliArgs {
   host: string;
   port: number;
+  /** null = no HTTP page. */
+  httpPort: number | null;
   config?: DeviceConfig;
   configPath?: string;
   latency: LatencyProfileName;
+  /** What the simulated ESP32 runs: the esphil firmware (default) or the tutorial sketch. */
+  firmware: 'esphil' | 'tutorial';
+  /** Sensors follow the waveform (default) or only their wires from the probe. */
+  sensor: 'wave' | 'probe';
   faults: Fault[];
   token?: string;
   pty: boolean;
@@ -42,13 +56,21 @@ Starts a simulated ESP32 bench: a virtual DUT with a WebSocket server, a virtual
 Options:
   --host <addr>          listen address (default ${DEFAULT_CLI_HOST})
   --port <n>             WebSocket port (default ${DEFAULT_CLI_PORT}; 0 = any free port)
-  --config <file.json>   device config (default: the DOIT DevKit V1 starter config)
+  --http-port <n|off>    the board's page (default ${DEFAULT_CLI_HTTP_PORT}; 0 = any free port; off = none)
+  --config <file>        device config, JSON or YAML (.yaml/.yml; default: the DOIT DevKit V1 starter)
   --latency <profile>    ${LATENCY_PROFILES.join(' | ')} (default wifi)
+  --firmware <name>      esphil (default) | tutorial: the tutorial sketch (text LED ON / LED OFF only)
+  --sensor wave|probe    sensors follow a ${SENSOR_WAVE_PERIOD_MS / 1000} s sine (default) or only the probe's wires
   --fault <name[:arg]>   inject a fault; repeatable (see below)
   --token <token>        require {"op":"auth","token":...} first
   --pty                  expose the DUT console and the probe as pseudo-terminals (needs socat)
   --seed <n>             seed for latency, noise and fault dice
   -h, --help             this text
+
+Commands on stdin, one per line, while it runs:
+${INPUT_COMMANDS_HELP.split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
 
 Faults:
 ${FAULT_CATALOG.map((f) => `  ${(f.arg === 'none' ? f.name : `${f.name}:<${f.arg}>`).padEnd(22)} ${f.description}`).join('\n')}
@@ -69,11 +91,14 @@ function loadConfig(path: string): DeviceConfig {
     if (e instanceof SimError) throw e;
     throw new SimError('bad_config', `--config ${path}: cannot read the file (${(e as Error).message})`);
   }
+  const yaml = ['.yaml', '.yml'].includes(extname(path).toLowerCase());
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // The YAML firmware-config init writes; aliases bounded (the yaml package's default is 100 per document).
+    json = yaml ? parseYaml(text, { maxAliasCount: MAX_CONFIG_ALIASES }) : JSON.parse(text);
   } catch (e) {
-    throw new SimError('bad_config', `--config ${path}: not valid JSON (${(e as Error).message})`);
+    const what = yaml ? 'YAML' : 'JSON';
+    throw new SimError('bad_config', `--config ${path}: not valid ${what} (${(e as Error).message})`);
   }
   const { config, diagnostics } = validateConfig(json);
   if (!config) {
@@ -83,12 +108,23 @@ function loadConfig(path: string): DeviceConfig {
   return config as DeviceConfig;
 }
 
+function portValue(flag: string, v: string): number {
+  const n = Number(v);
+  if (v === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new SimError('bad_option', `${flag} ${v}: must be a whole number 0..65535`);
+  }
+  return n;
+}
+
 /** Parses argv (without node and script); throws SimError (code bad_option / fault_* / bad_config). */
 export function parseSimArgs(argv: readonly string[]): SimCliArgs {
   const args: SimCliArgs = {
     host: DEFAULT_CLI_HOST,
     port: DEFAULT_CLI_PORT,
+    httpPort: DEFAULT_CLI_HTTP_PORT,
     latency: 'wifi',
+    firmware: 'esphil',
+    sensor: 'wave',
     faults: [],
     pty: false,
     help: false,
@@ -107,13 +143,12 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
       case '--host':
         args.host = value();
         break;
-      case '--port': {
+      case '--port':
+        args.port = portValue(flag, value());
+        break;
+      case '--http-port': {
         const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 65535) {
-          throw new SimError('bad_option', `--port ${v}: must be a whole number 0..65535`);
-        }
-        args.port = n;
+        args.httpPort = v === 'off' ? null : portValue(flag, v);
         break;
       }
       case '--config':
@@ -129,6 +164,21 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
           );
         }
         args.latency = v;
+        break;
+      }
+      case '--firmware': {
+        const v = value();
+        if (v !== 'esphil' && v !== 'tutorial') {
+          throw new SimError('bad_option', `--firmware ${v}: use esphil or tutorial`);
+        }
+        args.firmware = v;
+        break;
+      }
+      case '--sensor': {
+        const v = value();
+        if (v !== 'wave' && v !== 'probe')
+          throw new SimError('bad_option', `--sensor ${v}: use wave or probe`);
+        args.sensor = v;
         break;
       }
       case '--fault':
@@ -162,18 +212,22 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
 export interface SimCliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
+  /** Input commands (`button boot press`); answers go to stdout. Omitted = no commands. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export interface RunningSim {
+  firmware: 'esphil';
   bench: SimBench;
   /** First JSON line's content. */
-  info: { url: string; dutPty: string | null; probePty: string | null };
+  info: { url: string; pageUrl: string | null; dutPty: string | null; probePty: string | null };
   stop(): Promise<void>;
 }
 
 const defaultIo: SimCliIo = {
   stdout: (l) => process.stdout.write(`${l}\n`),
   stderr: (l) => process.stderr.write(`${l}\n`),
+  stdin: process.stdin,
 };
 
 /**
@@ -183,12 +237,13 @@ const defaultIo: SimCliIo = {
 export async function runSimCli(
   argv: readonly string[],
   io: SimCliIo = defaultIo,
-): Promise<RunningSim | null> {
+): Promise<RunningSim | RunningTutorialSim | null> {
   const args = parseSimArgs(argv);
   if (args.help) {
     io.stdout(SIM_CLI_USAGE);
     return null;
   }
+  if (args.firmware === 'tutorial') return runTutorialCli(args, io);
   if (args.pty) requireSocat();
   let bench: SimBench;
   try {
@@ -198,6 +253,8 @@ export async function runSimCli(
       faults: args.faults,
       host: args.host,
       port: args.port,
+      httpPort: args.httpPort,
+      sensorWave: args.sensor === 'wave',
       token: args.token,
       seed: args.seed,
     });
@@ -206,7 +263,7 @@ export async function runSimCli(
     if (code === 'EADDRINUSE') {
       throw new SimError(
         'bad_option',
-        `port ${args.port} on ${args.host} is in use: pick another with --port (0 = any)`,
+        `a port on ${args.host} is in use (WebSocket ${args.port}, page ${args.httpPort ?? 'off'}): pick others with --port / --http-port (0 = any)`,
       );
     }
     if (code === 'EACCES') {
@@ -249,6 +306,7 @@ export async function runSimCli(
 
   const info = {
     url: bench.url,
+    pageUrl: bench.pageUrl,
     dutPty: bridges[0]?.linkPath ?? null,
     probePty: bridges[1]?.linkPath ?? null,
   };
@@ -258,13 +316,16 @@ export async function runSimCli(
     `esphil-sim: virtual ESP32 (${cfg.board}) device ${bench.dut.deviceId}, boot ${bench.dut.bootId}`,
   );
   io.stdout(`  WebSocket  ${bench.url}${args.token ? ' (token required)' : ''}`);
+  if (bench.pageUrl) io.stdout(`  page       ${bench.pageUrl} (open it in a browser)`);
   io.stdout(`  latency    ${args.latency}`);
   io.stdout(`  faults     ${args.faults.length ? args.faults.map((f) => f.name).join(', ') : 'none'}`);
   if (bridges.length) {
     io.stdout(`  DUT pty    ${bridges[0]!.linkPath} (${SERIAL_BAUD} baud; DTR/RTS do not cross a pty)`);
     io.stdout(`  probe pty  ${bridges[1]!.linkPath} (Firmata, ${PROBE_BAUD} baud)`);
   }
-  io.stdout('Ctrl-C to stop.');
+  const detachCommands = io.stdin ? attachInputCommands(bench.inputs, io.stdin, io.stdout) : () => {};
+  if (io.stdin) io.stdout('Type help for input commands (button boot press, sensor 1.5). Ctrl-C to stop.');
+  else io.stdout('Ctrl-C to stop.');
   const onReady = (r: { boot: string; url: string | null }): void =>
     io.stdout(`DUT ready: boot ${r.boot}${r.url ? ` at ${r.url}` : ' (no WiFi)'}`);
   const onReset = (r: { reason: string; mode: string }): void =>
@@ -274,11 +335,14 @@ export async function runSimCli(
 
   let stopped = false;
   return {
+    firmware: 'esphil',
     bench,
     info,
     async stop() {
       if (stopped) return;
       stopped = true;
+      detachCommands();
+      io.stdin?.pause();
       bench.dut.off('ready', onReady);
       bench.dut.off('reset', onReset);
       await Promise.all(bridges.map((b) => b.close()));

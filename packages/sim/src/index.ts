@@ -11,6 +11,7 @@ export {
 } from './bench';
 export {
   DEFAULT_CLI_HOST,
+  DEFAULT_CLI_HTTP_PORT,
   DEFAULT_CLI_PORT,
   parseSimArgs,
   type RunningSim,
@@ -49,8 +50,26 @@ export {
 } from './dut/ws-server';
 export { SimError, type SimErrorCode } from './errors';
 export * from './faults/index';
+export {
+  DEVICE_PAGE_GZ,
+  PAGE_DEFAULT_WS_PORT,
+  type PageServer,
+  type PageServerOptions,
+  startPageServer,
+} from './http/page-server';
+export { BenchInputs, type InputsStatus, MAX_SENSOR_VOLTS, type SensorSource } from './inputs/bench-inputs';
+export { INPUT_COMMANDS_HELP, MAX_COMMAND_LINE_BYTES, runInputCommand } from './inputs/commands';
+export {
+  SENSOR_WAVE_AMPLITUDE_VOLTS,
+  SENSOR_WAVE_CENTER_VOLTS,
+  SENSOR_WAVE_PERIOD_MS,
+  sensorWaveVolts,
+} from './inputs/waveform';
 export * from './latency';
 export * from './probe-side';
 export { findSocat, type PtyBridge, type PtyBridgeOptions, startPtyBridge } from './pty';
 export { createRng, type Rng } from './rng';
 export * from './rom';
+export { startTutorialBench, type TutorialBench, type TutorialBenchOptions } from './tutorial/tutorial-bench';
+export type { RunningTutorialSim } from './tutorial/tutorial-cli';
+export { TUTORIAL_LED_PIN, TutorialSketch, type TutorialSketchOptions } from './tutorial/tutorial-sketch';

@@ -15,11 +15,11 @@ beforeAll(async () => {
   if (!findSocat()) {
     throw new Error('socat is not installed: the pty tests need it (apt-get install socat)');
   }
-  const r = await runSimCli(['--pty', '--port', '0', '--latency', 'zero'], {
+  const r = await runSimCli(['--pty', '--port', '0', '--http-port', '0', '--latency', 'zero'], {
     stdout: (l) => log.push(l),
     stderr: (l) => log.push(l),
   });
-  if (!r) throw new Error('runSimCli returned no running sim');
+  if (r?.firmware !== 'esphil') throw new Error('runSimCli returned no running esphil sim');
   sim = r;
 });
 afterAll(async () => {
@@ -31,6 +31,7 @@ describe('esphil-sim --pty', () => {
     const info = JSON.parse(log[0]!) as { url: string; dutPty: string; probePty: string };
     expect(info).toEqual({
       url: sim.bench.url,
+      pageUrl: sim.bench.pageUrl,
       dutPty: expect.stringMatching(/dut$/),
       probePty: expect.stringMatching(/probe$/),
     });

@@ -16,6 +16,8 @@ export const CHART_HZ = 10;
 export interface LiveOptions {
   /** Initial URL for the input (the dev server passes its simulator's). */
   defaultUrl: string;
+  /** Connect to defaultUrl at once (the page a device serves knows its board). */
+  autoConnect?: boolean;
 }
 
 export function mountLive(root: HTMLElement, opts: LiveOptions): void {
@@ -310,4 +312,5 @@ export function mountLive(root: HTMLElement, opts: LiveOptions): void {
     void doConnect();
   });
   disconnectBtn.addEventListener('click', () => void doDisconnect());
+  if (opts.autoConnect) void doConnect();
 }

@@ -6,6 +6,7 @@
 #include "../core/device.h"
 #include "arduino_hal.h"
 #include "device_config.h"
+#include "web_page_server.h"
 
 static_assert(WEBSOCKETS_SERVER_CLIENT_MAX <= esphil::MAX_CLIENTS,
               "WEBSOCKETS_SERVER_CLIENT_MAX exceeds the core's client slots (esphil::MAX_CLIENTS)");
@@ -77,6 +78,7 @@ void esphilSetup() {
   server->onValidateHttpHeader(validateHeader, nullptr, 0);
   if (ws.heartbeat) server->enableHeartbeat(ws.hbIntervalMs, ws.hbTimeoutMs, static_cast<uint8_t>(ws.hbFailures));
   server->begin();
+  webPageBegin(ESPHIL_HTTP_PORT, ws.port);
 }
 
 void esphilLoop() {
@@ -94,6 +96,7 @@ void esphilLoop() {
     if (n == 0) break;
   }
   if (server != nullptr) server->loop();
+  webPageLoop();
   if (originRejected) {
     originRejected = false;
     device.log(esphil::LogLevel::Warn, "refused a WebSocket client: Origin not in websocket.allowedOrigins");
