@@ -27,6 +27,15 @@ export {
   lockFileFor,
   readHolder,
 } from './lock/lock';
+export { buildHistory, DEFAULT_NIGHTS } from './history/build';
+export { type HistoryArgs, type HistoryResult, writeHistory } from './history/command';
+export { HistoryError, type HistoryErrorCode, type HistoryWarning } from './history/errors';
+export { expandInputs } from './history/inputs';
+export { loadReports } from './history/load';
+export type * from './history/model';
+export { renderHistoryPage } from './history/page';
+export { DEFAULT_REPORT_LIMITS, readReport } from './history/read-report';
+export { fleetHistory, type SyntheticRun, syntheticReport, writeSyntheticRun } from './history/synthetic';
 export { type Board, ProbeMonitor } from './probe/monitor';
 export { renderHtml } from './report/html';
 export { escapeXml, mergeJunit, renderJunit } from './report/junit';
