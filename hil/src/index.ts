@@ -19,14 +19,6 @@ export {
 } from './errors';
 // The vitest fixtures live in '@esphil/hil/test': importing them needs a running vitest, the Node API must not.
 export type { HilFixtures, HilTaskMeta } from './fixtures';
-export {
-  acquireLock,
-  type BenchLock,
-  DEFAULT_LOCK_DIR,
-  type LockHolder,
-  lockFileFor,
-  readHolder,
-} from './lock/lock';
 export { buildHistory, DEFAULT_NIGHTS } from './history/build';
 export { type HistoryArgs, type HistoryResult, writeHistory } from './history/command';
 export { HistoryError, type HistoryErrorCode, type HistoryWarning } from './history/errors';
@@ -36,6 +28,14 @@ export type * from './history/model';
 export { renderHistoryPage } from './history/page';
 export { DEFAULT_REPORT_LIMITS, readReport } from './history/read-report';
 export { fleetHistory, type SyntheticRun, syntheticReport, writeSyntheticRun } from './history/synthetic';
+export {
+  acquireLock,
+  type BenchLock,
+  DEFAULT_LOCK_DIR,
+  type LockHolder,
+  lockFileFor,
+  readHolder,
+} from './lock/lock';
 export { type Board, ProbeMonitor } from './probe/monitor';
 export { renderHtml } from './report/html';
 export { escapeXml, mergeJunit, renderJunit } from './report/junit';

@@ -9,10 +9,10 @@ export interface Series {
 }
 
 const W = 520;
-const H = 200;
+const H = 210;
 const PAD_L = 48;
 const PAD_R = 12;
-const PAD_T = 28;
+const PAD_T = 44;
 const PAD_B = 30;
 
 /** A round upper bound for the y axis (1, 2, 5 x 10^k). */
@@ -81,11 +81,11 @@ export function trendChart(
     .map((s) => {
       const latest = [...s.values].reverse().find((v) => v !== null);
       const label = `${s.name}${latest !== undefined && latest !== null ? ` ${fmt(latest)}` : ''}`;
-      const item = `<rect x="${lx}" y="${PAD_T - 14}" width="10" height="3" fill="${s.color}"/><text x="${lx + 14}" y="${PAD_T - 10}" font-size="11">${esc(label)}</text>`;
+      const item = `<rect x="${lx}" y="${PAD_T - 18}" width="10" height="3" fill="${s.color}"/><text x="${lx + 14}" y="${PAD_T - 14}" font-size="11">${esc(label)}</text>`;
       lx += 22 + label.length * 6.2;
       return item;
     })
     .join('');
   const xl = `<text x="${PAD_L}" y="${H - 10}" font-size="10">${nights[0] ?? ''}</text><text x="${W - PAD_R}" y="${H - 10}" font-size="10" text-anchor="end">${nights[n - 1] ?? ''}</text>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="trend" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}"><rect width="${W}" height="${H}" fill="#fff"/><text x="${PAD_L}" y="12" font-size="12" font-weight="600">${esc(title)} (${esc(unit)})</text>${legend}${grid}${lines}<line x1="${PAD_L}" y1="${H - PAD_B}" x2="${W - PAD_R}" y2="${H - PAD_B}" stroke="#999"/>${xl}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="trend" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}"><rect width="${W}" height="${H}" fill="#fff"/><text x="${PAD_L}" y="14" font-size="12" font-weight="600">${esc(title)} (${esc(unit)})</text>${legend}${grid}${lines}<line x1="${PAD_L}" y1="${H - PAD_B}" x2="${W - PAD_R}" y2="${H - PAD_B}" stroke="#999"/>${xl}</svg>`;
 }
