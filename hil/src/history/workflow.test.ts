@@ -56,7 +56,7 @@ describe('nightly workflow: history job', () => {
 
   it('its shell step adds tonight, prunes old nights and calls `hil history` with valid arguments', async () => {
     const step = history.steps.find((s) => s.run?.includes('hil history'))!;
-    const script = step.run!.replaceAll('${{ github.run_id }}', '4242');
+    const script = step.run!.replaceAll(/\$\{\{ github\.run_id \}\}/g, '4242');
     const old = join(dir, 'history-site', 'runs', '2020-01-01-1');
     const recent = join(dir, 'history-site', 'runs', `${new Date().toISOString().slice(0, 10)}-7`);
     await mkdir(old, { recursive: true });
