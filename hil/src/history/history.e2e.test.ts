@@ -84,7 +84,13 @@ afterAll(async () => {
 async function cellPoint(group: number, row: number, col: number) {
   return page.evaluate(
     ([g, r, c]) => {
-      const svg = document.querySelector(`svg.grid[data-group="${g}"]`) as SVGSVGElement;
+      // Runs in the page: hil's tsconfig has no DOM types, so the element is typed by what is used here.
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+      const svg = doc.querySelector(`svg.grid[data-group="${g}"]`) as {
+        scrollIntoView(): void;
+        getBoundingClientRect(): { left: number; top: number };
+        dataset: Record<string, string>;
+      };
       svg.scrollIntoView();
       const box = svg.getBoundingClientRect();
       const d = svg.dataset;

@@ -49,7 +49,7 @@ describe('nightly workflow: history job', () => {
     const restore = history.steps[at('actions/cache/restore')]!.with!;
     const save = history.steps[at('actions/cache/save')]!.with!;
     expect(restore.path).toBe(save.path);
-    expect(save.key.startsWith(restore['restore-keys']!)).toBe(true);
+    expect(save.key?.startsWith(restore['restore-keys']!)).toBe(true);
     expect(history.steps[at('actions/download-artifact')]!.with!.pattern).toBe('hil-*');
     expect(jobs.pages?.if).toContain('HIL_HISTORY_PAGES');
   });
