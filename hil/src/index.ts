@@ -19,6 +19,15 @@ export {
 } from './errors';
 // The vitest fixtures live in '@esphil/hil/test': importing them needs a running vitest, the Node API must not.
 export type { HilFixtures, HilTaskMeta } from './fixtures';
+export { buildHistory, DEFAULT_NIGHTS } from './history/build';
+export { type HistoryArgs, type HistoryResult, writeHistory } from './history/command';
+export { HistoryError, type HistoryErrorCode, type HistoryWarning } from './history/errors';
+export { expandInputs } from './history/inputs';
+export { loadReports } from './history/load';
+export type * from './history/model';
+export { renderHistoryPage } from './history/page';
+export { DEFAULT_REPORT_LIMITS, readReport } from './history/read-report';
+export { fleetHistory, type SyntheticRun, syntheticReport, writeSyntheticRun } from './history/synthetic';
 export {
   acquireLock,
   type BenchLock,

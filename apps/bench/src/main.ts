@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: every scenario, each interleaved against its baselines in this one process run, then the
  * table on stdout and bench-results/{results.json,BENCHMARKS.md} at the repository root.
- * `node dist/main.mjs rtt push` runs a subset (names: rtt push fleet codec hil).
+ * `node dist/main.mjs rtt push` runs a subset (names: rtt push fleet codec hil history).
  */
 import { fileURLToPath } from 'node:url';
 import { forkDeviceProcess } from './apart/device-process';
@@ -12,6 +12,7 @@ import { type BenchReport, markdownTable, writeReport } from './report';
 import { runCodec } from './scenarios/codec';
 import { FLEET_DEFAULTS, runFleet } from './scenarios/fleet';
 import { runHilScenario } from './scenarios/hil';
+import { runHistoryScenario } from './scenarios/history';
 import { runPush } from './scenarios/push';
 import { runRtt } from './scenarios/rtt';
 
@@ -64,6 +65,10 @@ if (want('hil')) {
         `${z.shutdownMs?.toFixed(0) ?? '-'} ms from the summary line to process exit.`,
     );
   }
+}
+if (want('history')) {
+  say('6 hil history on 365 nights x 60 tests x 4 benches');
+  report.rows.push(...(await runHistoryScenario()).rows);
 }
 report.rows.sort((a, b) => a.scenario.localeCompare(b.scenario, 'en', { numeric: true }));
 report.durationS = (performance.now() - started) / 1000;

@@ -20,6 +20,7 @@ export const USAGE = `usage: hil [run] [--bench FILE] [--suite NAME...] [--suite
                [--shard i/n] [--sim-fault NAME[:ARG]...] [--latency zero|wifi|wifi-powersave]
        hil doctor [--bench FILE] [--out DIR]
        hil ports [--json]
+       hil history <report.json | folder | glob>... --out DIR [--nights N]   (nightly history page)
 
 With no --bench, runs the simulated bench (hil/benches/sim.json).
 Exit codes: 0 all passed, 1 a DUT test failed, 2 bench/infrastructure error.`;

@@ -1,5 +1,6 @@
 import { guessBoard, listPorts } from '@esphil/serial';
 import { EXIT_BENCH_ERROR, EXIT_OK, errorMessage, isHilError } from '../errors';
+import { historyCli } from '../history/cli';
 import { createProgress, type ProgressStream } from '../run/progress';
 import { runHil } from '../run/run-hil';
 import { parseCliArgs, USAGE } from './args';
@@ -11,6 +12,7 @@ export interface CliIO {
 
 /** The `hil` command; returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'history') return historyCli(argv.slice(1), io);
   let args: ReturnType<typeof parseCliArgs>;
   try {
     args = parseCliArgs(argv);

@@ -2,7 +2,8 @@ import { escapeXml as esc } from './junit';
 import type { HilReport, TestRecord } from './model';
 import { latencyHistogram, sweepChart } from './svg';
 
-const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse;margin:8px 0}
+/** The reports' look; the nightly history page (hil/src/history) extends it. */
+export const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse;margin:8px 0}
 td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}.passed{color:#2a7}.failed{color:#d33}.flaky{color:#c80}
 .skipped{color:#888}pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:320px;font-size:12px}details{margin:4px 0}
 .badge{display:inline-block;padding:2px 8px;border-radius:4px;color:#fff}.b0{background:#2a7}.b1{background:#d33}.b2{background:#a3c}`;

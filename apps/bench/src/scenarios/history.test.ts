@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { expectSaneRows } from '../sane';
+import { runHistoryScenario } from './history';
+
+describe('history scenario (smoke)', () => {
+  it('times a small history build against parsing the same files', async () => {
+    const r = await runHistoryScenario({ nights: 5, testsPerBench: 6, benches: 2 });
+    expect(r.buildMs).toBeGreaterThan(0);
+    expect(r.parseMs).toBeGreaterThan(0);
+    expect(r.pageBytes).toBeGreaterThan(1000);
+    expectSaneRows(r.rows);
+  });
+});
