@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     simFaults: args.simFaults,
     ...(args.latency ? { latency: args.latency } : {}),
     progress,
+    args: argv,
   });
   const r = result.report;
   const s = r.summary;

@@ -23,7 +23,7 @@ export interface ReportRunMeta {
   endedAt: string;
 }
 
-export type ReportWithRun = Omit<HilReport, 'tests'> & {
+export type ReportWithRun = Omit<HilReport, 'tests' | 'run'> & {
   tests: (Omit<TestRecord, 'state'> & { state: RunTestState })[];
   run?: ReportRunMeta;
 };

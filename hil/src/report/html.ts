@@ -1,3 +1,4 @@
+import { runMetaRows } from './run-meta';
 import { escapeXml as esc } from './junit';
 import type { HilReport, TestRecord } from './model';
 import { latencyHistogram, sweepChart } from './svg';
@@ -62,10 +63,17 @@ export function renderHtml(report: HilReport): string {
   const fw = report.fw
     ? ` · firmware ${esc(report.fw.version)} on ${esc(report.fw.board)} (${esc(report.fw.device)})`
     : '';
+  const files = `<p>files: <a href="report.json">report.json</a> · <a href="junit.xml">junit.xml</a> · <a href="serial.log">serial.log</a></p>`;
+  const run = `<details><summary>Run: ${esc(report.run.commit?.slice(0, 12) ?? 'no commit')}${report.run.dirty ? ' (dirty)' : ''} on ${esc(report.run.host)}</summary><table>${runMetaRows(
+    report.run,
+  )
+    .map(([n, v]) => `<tr><td>${esc(n)}</td><td>${esc(v)}</td></tr>`)
+    .join('')}</table></details>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>esphil HIL report: ${esc(report.bench.name)}</title><style>${STYLE}</style></head>
 <body><h1>esphil HIL ${report.command}: ${esc(report.bench.name)} <span class="badge b${report.exitCode}">exit ${report.exitCode}</span></h1>
 <p>${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s · ${s.total} tests: <span class="passed">${s.passed} passed</span>, <span class="failed">${s.failed} failed</span>, <span class="flaky">${s.flaky} flaky</span>, <span class="skipped">${s.skipped} skipped</span>${report.shard ? ` · shard ${report.shard.index}/${report.shard.count}` : ''}${fw}</p>
+${files}${run}
 ${benchErr}<h2>Stages</h2>${stages}${wiring}<h2>Tests</h2>${report.tests.map((t) => testDetails(t, base)).join('\n')}
 ${sweep}${lat}</body></html>
 `;

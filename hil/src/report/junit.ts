@@ -1,3 +1,4 @@
+import { runMetaRows } from './run-meta';
 import type { HilReport, TestRecord } from './model';
 
 export function escapeXml(s: string): string {
@@ -45,15 +46,19 @@ export function renderJunit(report: HilReport): string {
   const bySuite = new Map<string, TestRecord[]>();
   for (const t of report.tests) bySuite.set(t.suite, [...(bySuite.get(t.suite) ?? []), t]);
   const suites: string[] = [];
+  // Run metadata on every suite: CI readers show suite properties, and a merged (sharded) file keeps each one's.
+  const props = `    <properties>${runMetaRows(report.run)
+    .map(([n, v]) => `<property name="${escapeXml(n)}" value="${escapeXml(v)}"/>`)
+    .join('')}</properties>\n`;
   if (report.benchError) {
     suites.push(
-      `  <testsuite name="${escapeXml(`${prefix}bench`)}" tests="1" failures="0" errors="1" skipped="0" time="${secs(report.durationMs)}">\n    <testcase classname="${escapeXml(`${prefix}bench`)}" name="bench setup" time="0"><error message="${escapeXml(report.benchError.message)}" type="${escapeXml(report.benchError.code)}">${escapeXml(`${report.benchError.message}${report.benchError.hint ? `\nhint: ${report.benchError.hint}` : ''}`)}</error></testcase>\n  </testsuite>`,
+      `  <testsuite name="${escapeXml(`${prefix}bench`)}" tests="1" failures="0" errors="1" skipped="0" time="${secs(report.durationMs)}">\n${props}    <testcase classname="${escapeXml(`${prefix}bench`)}" name="bench setup" time="0"><error message="${escapeXml(report.benchError.message)}" type="${escapeXml(report.benchError.code)}">${escapeXml(`${report.benchError.message}${report.benchError.hint ? `\nhint: ${report.benchError.hint}` : ''}`)}</error></testcase>\n  </testsuite>`,
     );
   }
   for (const [suite, tests] of bySuite) {
     const time = tests.reduce((a, t) => a + t.durationMs, 0);
     suites.push(
-      `  <testsuite name="${escapeXml(prefix + suite)}" tests="${tests.length}" failures="${tests.filter((t) => t.state === 'failed').length}" errors="0" skipped="${tests.filter((t) => t.state === 'skipped').length}" time="${secs(time)}" timestamp="${escapeXml(report.startedAt)}">\n${tests.map((t) => testcase(t, prefix)).join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${escapeXml(prefix + suite)}" tests="${tests.length}" failures="${tests.filter((t) => t.state === 'failed').length}" errors="0" skipped="${tests.filter((t) => t.state === 'skipped').length}" time="${secs(time)}" timestamp="${escapeXml(report.startedAt)}">\n${props}${tests.map((t) => testcase(t, prefix)).join('\n')}\n  </testsuite>`,
     );
   }
   const s = report.summary;

@@ -78,9 +78,33 @@ export interface LatencyStats {
   p99: number;
 }
 
+/** The run's overall outcome, as the nightly history reads it. */
+export type RunOutcome = 'passed' | 'failed' | 'bench_error';
+
+/** Run metadata: enough to tell which build, bench and arguments produced this report (hil/README.md). */
+export interface RunMeta {
+  /** Random UUID; the nightly history deduplicates runs by it. */
+  id: string;
+  status: RunOutcome;
+  /** `git rev-parse HEAD` where the bench file lives (or the working directory); null outside a repository. */
+  commit: string | null;
+  /** Tracked files modified; null when there is no repository. */
+  dirty: boolean | null;
+  benchFile: string | null;
+  benchSha256: string | null;
+  /** The CLI arguments as given (empty for the Node API). */
+  args: string[];
+  simFaults: string[];
+  host: string;
+  versions: { node: string; pnpm: string | null; esphil: string };
+  startedAt: string;
+  endedAt: string;
+}
+
 export interface HilReport {
   tool: 'esphil-hil';
   version: 1;
+  run: RunMeta;
   bench: { name: string; kind: string; file: string | null };
   command: 'run' | 'doctor';
   startedAt: string;

@@ -24,6 +24,20 @@ function report(tests: TestRecord[], over: Partial<HilReport> = {}): HilReport {
   return {
     tool: 'esphil-hil',
     version: 1,
+    run: {
+      id: '5b0c1f3e-0000-4000-8000-000000000001',
+      status: 'failed',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      dirty: true,
+      benchFile: '/benches/sim.json',
+      benchSha256: 'ab'.repeat(32),
+      args: ['--sim-fault', 'led-stuck:low'],
+      simFaults: ['led-stuck:low'],
+      host: 'bench-host',
+      versions: { node: 'v20.20.2', pnpm: '12.4.2', esphil: '0.1.0' },
+      startedAt: new Date(T0).toISOString(),
+      endedAt: new Date(T0 + 5000).toISOString(),
+    },
     bench: { name: 'sim', kind: 'sim', file: null },
     command: 'run',
     startedAt: new Date(T0).toISOString(),
@@ -90,6 +104,10 @@ describe('junit', () => {
     expect(xml).toContain('<property name="flaky" value="true"/>');
     expect(xml).toContain('<property name="retries" value="2"/>');
     expect(xml).toContain('<property name="measured.fan @ 50 %" value="600 (expected 512 ±32 counts)"/>');
+    // Run metadata as suite properties, on every suite (a merged shard file keeps each run's).
+    expect(xml.match(/<property name="git.commit" value="0123456789abcdef0123456789abcdef01234567"\/>/g)).toHaveLength(2);
+    expect(xml).toContain('<property name="git.dirty" value="true"/>');
+    expect(xml).toContain('<property name="args" value="--sim-fault led-stuck:low"/>');
   });
 
   it('a bench error is an <error> testcase', () => {
@@ -134,6 +152,10 @@ describe('html', () => {
     expect(html).toContain('aria-label="actuation latency histogram"');
     expect(html).toContain('p99 10.0');
     expect(html).toContain('status LED');
+    expect(html).toContain('<a href="serial.log">serial.log</a>');
+    expect(html).toContain('<a href="junit.xml">junit.xml</a>');
+    expect(html).toContain('<summary>Run: 0123456789ab (dirty) on bench-host</summary>');
+    expect(html).toContain('<tr><td>bench.sha256</td><td>' + 'ab'.repeat(32) + '</td></tr>');
   });
 });
 

@@ -10,6 +10,7 @@ import {
   summarize,
   type WiringFinding,
 } from '../report/model';
+import { collectRunMeta } from '../report/run-meta';
 import { type WrittenReports, writeReports } from '../report/write';
 import { openSession } from '../session/open';
 import { setSession } from '../session/registry';
@@ -47,6 +48,8 @@ export interface RunHilOptions {
   progress?: ProgressSink;
   lockDir?: string;
   testTimeoutMs?: number;
+  /** The command line as given, recorded in report.json's run metadata (the CLI passes its argv). */
+  args?: readonly string[];
 }
 
 export interface RunHilResult {
@@ -72,6 +75,13 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   // Uncaught exceptions / unhandled rejections anywhere in the run are verdicts, never silently passed (or a crash).
   const stopCatching = catchProcessEscapes();
   takeOrphans();
+  const benchFileForMeta = opts.bench?.file ?? resolve(opts.benchFile ?? defaultBenchFile());
+  const meta = collectRunMeta({
+    benchFile: benchFileForMeta,
+    args: opts.args ?? [],
+    simFaults: opts.simFaults ?? [],
+    startedAt: started,
+  });
 
   try {
     if (!bench) {
@@ -157,6 +167,11 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   const report: HilReport = {
     tool: 'esphil-hil',
     version: 1,
+    run: {
+      ...(await meta),
+      status: benchError || doctorSuspects ? 'bench_error' : exitCode === EXIT_OK ? 'passed' : 'failed',
+      endedAt: new Date().toISOString(),
+    },
     bench: {
       name: bench?.name ?? opts.benchFile ?? 'sim',
       kind: bench?.kind ?? 'unknown',

@@ -32,7 +32,14 @@ describe('runHil on the simulated bench (zero latency)', () => {
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|<link|src="http/);
-    expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).exitCode).toBe(0);
+    const json = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(json.exitCode).toBe(0);
+    // The checkout under test is a git repository: the run names its commit and the default bench's hash.
+    expect(json.run.status).toBe('passed');
+    expect(json.run.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(json.run.benchFile).toMatch(/benches\/sim\.json$/);
+    expect(json.run.benchSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(json.run.endedAt)).toBeGreaterThanOrEqual(Date.parse(json.run.startedAt));
     expect(await readFile(join(out, 'serial.log'), 'utf8')).toContain('@esphil {"t":"ready"');
   });
 
