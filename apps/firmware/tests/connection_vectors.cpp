@@ -108,21 +108,7 @@ std::string runVector(const JValue& file, const JValue& v) {
 }  // namespace
 
 int runConnectionFile(const std::string& path, int& total) {
-  std::string text;
-  std::optional<Parsed> loaded;
-  if (!loadVectorFile(path, text, loaded)) return 1;
-  int failed = 0, ran = 0;
-  for (JValue v = loaded->root().get("vectors").first(); v.valid(); v = v.next()) {
-    ++ran;
-    std::string r = runVector(loaded->root(), v);
-    if (!r.empty()) {
-      ++failed;
-      std::printf("FAIL vector \"%s\" (%s): %s\n", v.get("name").asString().c_str(), path.c_str(), r.c_str());
-    }
-  }
-  std::printf("vectors %s: %d run, %d failed\n", path.c_str(), ran, failed);
-  total += ran;
-  return failed;
+  return runEachVector(path, total, [](const JValue& root, const JValue& v) { return runVector(root, v); });
 }
 
 }  // namespace vt

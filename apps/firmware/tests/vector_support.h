@@ -1,5 +1,6 @@
 // Helpers the vector runners share (defined in vectors.cpp).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,11 @@ struct Parsed {
 
 // Reads and parses one vector file; says why and returns false when it cannot.
 bool loadVectorFile(const std::string& path, std::string& text, std::optional<Parsed>& doc);
+
+// Runs `one(root, vector)` over every vector of a file, prints each failure and the file's tally; returns the
+// number failed (1 when the file cannot be read). `one` returns "" for a pass, else why it failed.
+int runEachVector(const std::string& path, int& total,
+                  const std::function<std::string(const esphil::JValue&, const esphil::JValue&)>& one);
 
 // device-model/vectors/connection.json against the core's Device (tests/connection_vectors.cpp).
 int runConnectionFile(const std::string& path, int& total);

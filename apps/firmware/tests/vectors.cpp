@@ -143,6 +143,25 @@ bool loadVectorFile(const std::string& path, std::string& text, std::optional<Pa
   return true;
 }
 
+int runEachVector(const std::string& path, int& total,
+                  const std::function<std::string(const JValue&, const JValue&)>& one) {
+  std::string text;
+  std::optional<Parsed> loaded;
+  if (!loadVectorFile(path, text, loaded)) return 1;
+  int failed = 0, ran = 0;
+  for (JValue v = loaded->root().get("vectors").first(); v.valid(); v = v.next()) {
+    ++ran;
+    std::string r = one(loaded->root(), v);
+    if (!r.empty()) {
+      ++failed;
+      std::printf("FAIL vector \"%s\" (%s): %s\n", v.get("name").asString().c_str(), path.c_str(), r.c_str());
+    }
+  }
+  std::printf("vectors %s: %d run, %d failed\n", path.c_str(), ran, failed);
+  total += ran;
+  return failed;
+}
+
 }  // namespace vt
 
 using namespace vt;
@@ -418,22 +437,7 @@ std::string runStateVector(const JValue& file, const JValue& v) {
 }
 
 int runStateFile(const std::string& path, int& total) {
-  std::string text;
-  std::optional<Parsed> loaded;
-  if (!loadVectorFile(path, text, loaded)) return 1;
-  const Parsed& doc = *loaded;
-  int failed = 0, ran = 0;
-  for (JValue v = doc.root().get("vectors").first(); v.valid(); v = v.next()) {
-    ++ran;
-    std::string r = runStateVector(doc.root(), v);
-    if (!r.empty()) {
-      ++failed;
-      std::printf("FAIL vector \"%s\" (%s): %s\n", v.get("name").asString().c_str(), path.c_str(), r.c_str());
-    }
-  }
-  std::printf("vectors %s: %d run, %d failed\n", path.c_str(), ran, failed);
-  total += ran;
-  return failed;
+  return runEachVector(path, total, [](const JValue& root, const JValue& v) { return runStateVector(root, v); });
 }
 
 }  // namespace

@@ -4,24 +4,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type HilReport, latencyStats, summarize, type TestRecord } from '../report/model';
+import { type HilReport, latencyStats, type RunMeta, summarize, type TestRecord } from '../report/model';
 import type { RunStatus, RunTestState } from './model';
 
-/** The report.json `run` member (issue 11); optional in older reports. */
-export interface ReportRunMeta {
-  id: string;
-  status: RunStatus;
-  commit: string | null;
-  dirty: boolean | null;
-  benchFile: string | null;
-  benchSha256: string | null;
-  args: string[];
-  simFaults: string[];
-  host: string;
-  versions: { node: string; pnpm: string | null; esphil: string };
-  startedAt: string;
-  endedAt: string;
-}
+/**
+ * The report.json `run` member as the history reads it: the runner's RunMeta, with the wider status set a future
+ * runner (aborts) may write; optional because older reports lack it.
+ */
+export type ReportRunMeta = Omit<RunMeta, 'status'> & { status: RunStatus };
 
 export type ReportWithRun = Omit<HilReport, 'tests' | 'run'> & {
   tests: (Omit<TestRecord, 'state'> & { state: RunTestState })[];
