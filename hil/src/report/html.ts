@@ -1,6 +1,6 @@
-import { runMetaRows } from './run-meta';
 import { escapeXml as esc } from './junit';
 import type { HilReport, TestRecord } from './model';
+import { runMetaRows } from './run-meta';
 import { latencyHistogram, sweepChart } from './svg';
 
 /** The reports' look; the nightly history page (hil/src/history) extends it. */

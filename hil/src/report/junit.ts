@@ -1,5 +1,5 @@
-import { runMetaRows } from './run-meta';
 import type { HilReport, TestRecord } from './model';
+import { runMetaRows } from './run-meta';
 
 export function escapeXml(s: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped: drop them.

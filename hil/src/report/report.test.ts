@@ -105,7 +105,9 @@ describe('junit', () => {
     expect(xml).toContain('<property name="retries" value="2"/>');
     expect(xml).toContain('<property name="measured.fan @ 50 %" value="600 (expected 512 ±32 counts)"/>');
     // Run metadata as suite properties, on every suite (a merged shard file keeps each run's).
-    expect(xml.match(/<property name="git.commit" value="0123456789abcdef0123456789abcdef01234567"\/>/g)).toHaveLength(2);
+    expect(
+      xml.match(/<property name="git.commit" value="0123456789abcdef0123456789abcdef01234567"\/>/g),
+    ).toHaveLength(2);
     expect(xml).toContain('<property name="git.dirty" value="true"/>');
     expect(xml).toContain('<property name="args" value="--sim-fault led-stuck:low"/>');
   });
@@ -155,7 +157,7 @@ describe('html', () => {
     expect(html).toContain('<a href="serial.log">serial.log</a>');
     expect(html).toContain('<a href="junit.xml">junit.xml</a>');
     expect(html).toContain('<summary>Run: 0123456789ab (dirty) on bench-host</summary>');
-    expect(html).toContain('<tr><td>bench.sha256</td><td>' + 'ab'.repeat(32) + '</td></tr>');
+    expect(html).toContain(`<tr><td>bench.sha256</td><td>${'ab'.repeat(32)}</td></tr>`);
   });
 });
 

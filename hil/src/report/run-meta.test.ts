@@ -32,16 +32,30 @@ describe('collectRunMeta', () => {
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'bench');
     const head = git(repo, 'rev-parse', 'HEAD').trim();
-    const clean = await collectRunMeta({ benchFile: bench, args: ['--out', 'x'], simFaults: [], startedAt: 0 });
+    const clean = await collectRunMeta({
+      benchFile: bench,
+      args: ['--out', 'x'],
+      simFaults: [],
+      startedAt: 0,
+    });
     expect(clean.commit).toBe(head);
     expect(clean.dirty).toBe(false);
-    expect(clean.benchSha256).toBe(createHash('sha256').update(await readFile(bench)).digest('hex'));
+    expect(clean.benchSha256).toBe(
+      createHash('sha256')
+        .update(await readFile(bench))
+        .digest('hex'),
+    );
     expect(clean.args).toEqual(['--out', 'x']);
     expect(clean.startedAt).toBe('1970-01-01T00:00:00.000Z');
     expect(clean.id).toMatch(/^[0-9a-f-]{36}$/);
 
     await writeFile(bench, '{"name":"b2","kind":"sim"}\n');
-    const dirty = await collectRunMeta({ benchFile: bench, args: [], simFaults: ['led-stuck:low'], startedAt: 0 });
+    const dirty = await collectRunMeta({
+      benchFile: bench,
+      args: [],
+      simFaults: ['led-stuck:low'],
+      startedAt: 0,
+    });
     expect(dirty.dirty).toBe(true);
     expect(dirty.simFaults).toEqual(['led-stuck:low']);
     expect(dirty.id).not.toBe(clean.id);
@@ -60,7 +74,9 @@ describe('collectRunMeta', () => {
 
 describe('pnpmVersion', () => {
   it('reads pnpm from npm_config_user_agent, null when another client or none ran the command', () => {
-    expect(pnpmVersion({ npm_config_user_agent: 'pnpm/12.4.2 npm/? node/v20.20.2 linux x64' })).toBe('12.4.2');
+    expect(pnpmVersion({ npm_config_user_agent: 'pnpm/12.4.2 npm/? node/v20.20.2 linux x64' })).toBe(
+      '12.4.2',
+    );
     expect(pnpmVersion({ npm_config_user_agent: 'npm/11.1.0 node/v20.20.2 linux x64' })).toBeNull();
     expect(pnpmVersion({})).toBeNull();
   });

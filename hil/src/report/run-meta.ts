@@ -58,7 +58,9 @@ export function pnpmVersion(env: NodeJS.ProcessEnv): string | null {
 /** The version of @esphil/hil that ran, from its own package.json (null if it cannot be read). */
 async function esphilVersion(): Promise<string | null> {
   try {
-    const pkg = JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : null;
   } catch {
     return null;
