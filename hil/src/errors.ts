@@ -13,6 +13,7 @@ export type HilErrorCode =
   | 'probe_failed'
   | 'wiring_crossed'
   | 'suite_not_found'
+  | 'no_suites'
   | 'bad_args'
   | 'internal';
 

@@ -20,3 +20,6 @@ export const DEFAULT_TOLERANCES: Required<TolerancesSection> = {
 };
 /** Largest bench file we read: anything bigger is not a bench description. */
 export const MAX_BENCH_FILE_BYTES = 256 * 1024;
+
+/** Longest delay a Node timer honours: setTimeout fires at once (with a warning) for anything larger. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

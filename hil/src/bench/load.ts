@@ -31,8 +31,18 @@ export async function loadBench(file: string, opts: LoadBenchOptions = {}): Prom
 async function readLimited(path: string, maxBytes: number, what: string): Promise<string> {
   let size: number;
   try {
-    size = (await stat(path)).size;
-  } catch {
+    const st = await stat(path);
+    // A FIFO or a device (/dev/zero) would hang or stream for ever: only a regular file is a bench description.
+    if (!st.isFile()) {
+      throw new HilError(
+        'bench_invalid',
+        `${what} ${path} is not a regular file`,
+        'point at the bench file itself (not a folder, pipe or device)',
+      );
+    }
+    size = st.size;
+  } catch (e) {
+    if (e instanceof HilError) throw e;
     throw new HilError(
       'bench_not_found',
       `${what} ${path} does not exist`,

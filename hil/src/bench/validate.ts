@@ -1,7 +1,13 @@
 import { resolve as resolvePath } from 'node:path';
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
 import { unknownKeyHint, validateConfig } from '@esphil/device-model';
-import { DEFAULT_DUT_BAUD, DEFAULT_PROBE_BAUD, DEFAULT_TIMEOUTS, DEFAULT_TOLERANCES } from './defaults';
+import {
+  DEFAULT_DUT_BAUD,
+  DEFAULT_PROBE_BAUD,
+  DEFAULT_TIMEOUTS,
+  DEFAULT_TOLERANCES,
+  MAX_TIMER_MS,
+} from './defaults';
 import { resolveSimProbe } from './sim-probe';
 import type {
   BenchIssue,
@@ -204,7 +210,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   const tolerances = { ...DEFAULT_TOLERANCES };
   numberSection(input.tolerances, 'tolerances', tolerances, issue);
   const timeouts: Required<TimeoutsSection> = { ...DEFAULT_TIMEOUTS };
-  numberSection(input.timeouts, 'timeouts', timeouts, issue);
+  numberSection(input.timeouts, 'timeouts', timeouts, issue, MAX_TIMER_MS);
 
   // device config
   let device: DeviceConfig | null = null;
@@ -357,6 +363,8 @@ function numberSection<T extends Record<string, number>>(
   path: string,
   target: T,
   issue: IssueFn,
+  /** Timeouts: (0, max]; without it, any non-negative number. */
+  timerMax?: number,
 ): void {
   if (v === undefined) return;
   if (!isObj(v)) {
@@ -371,6 +379,13 @@ function numberSection<T extends Record<string, number>>(
         `${path}.${k}`,
         `${JSON.stringify(x)} is not a non-negative number`,
         'milliseconds / counts as a plain number',
+      );
+    } else if (timerMax !== undefined && (x <= 0 || x > timerMax)) {
+      issue(
+        `${path}.${k}`,
+        `${x} ms is outside (0, ${timerMax}]`,
+        // Node timers fire at once for 0 and past 2^31-1 ms (with a warning): neither is what a bench means.
+        'give a positive number of milliseconds up to 2147483647 (about 24.8 days)',
       );
     } else (target as Record<string, number>)[k] = x;
   }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FAULT_NAMES, parseFault } from '@esphil/sim';
 import type { LatencyProfile } from '../bench/types';
 import { HilError } from '../errors';
 import { parseShard, type Shard } from '../run/shard';
@@ -54,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       USAGE,
     );
   }
+  for (const f of values['sim-fault'] ?? []) checkSimFault(f);
   return {
     command: values.help ? 'help' : (cmd as CliArgs['command']),
     ...(values.bench ? { bench: values.bench } : {}),
@@ -86,4 +88,17 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** A bad --sim-fault is a usage error at once, not a bench error after the bench has been set up. */
+function checkSimFault(spec: string): void {
+  try {
+    parseFault(spec);
+  } catch (e) {
+    throw new HilError(
+      'bad_args',
+      `--sim-fault ${spec}: ${(e as Error).message}`,
+      `known faults: ${FAULT_NAMES.join(', ')} (e.g. --sim-fault pwm-offset:5)`,
+    );
+  }
 }

@@ -111,6 +111,15 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     );
     // Keep discovery order (numeric prefixes) within the shard.
     const ordered = selected.map((s) => s.file).filter((f) => files.includes(f));
+    // Checked before any port is opened: a shard or filter that selects nothing is a CI wiring mistake (exit 2).
+    if (command === 'run' && ordered.length === 0)
+      throw new HilError(
+        'no_suites',
+        opts.shard
+          ? `shard ${opts.shard.index}/${opts.shard.count} selects none of the ${selected.length} suites`
+          : 'no suite selected',
+        'use fewer shards than suites, or check --suite and --suite-dir',
+      );
 
     const opened = await openSession({
       bench: b,
@@ -126,17 +135,15 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     serialLog = session.serialLog.entries;
 
     if (command === 'run') {
-      if (ordered.length === 0) stages.skip('suites', 'no suites in this shard');
-      else
-        await stages.run(
-          'suites',
-          async () => {
-            await runSuites(ordered, session!, reporter, opts);
-            // Whatever escaped between tests (hooks, timers outliving their test) fails the run as a DUT failure.
-            reporter.addEscaped(takeOrphans());
-          },
-          () => `${reporter.tests.length} tests`,
-        );
+      await stages.run(
+        'suites',
+        async () => {
+          await runSuites(ordered, session!, reporter, opts);
+          // Whatever escaped between tests (hooks, timers outliving their test) fails the run as a DUT failure.
+          reporter.addEscaped(takeOrphans());
+        },
+        () => `${reporter.tests.length} tests`,
+      );
     }
   } catch (e) {
     const err = toHilError(e);
