@@ -40,6 +40,9 @@ describe('bounded inputs', () => {
     const shipped = JSON.parse(readFileSync(new URL('../../benches/sim.json', import.meta.url), 'utf8'));
     const sim = (timeouts: Record<string, number>) => resolveBench({ ...shipped, timeouts });
     expect(sim({ readyMs: MAX_TIMER_MS }).issues).toEqual([]);
+    // lockMs is a wait: its default 0 means "do not wait", so 0 stays valid there.
+    expect(sim({ lockMs: 0 }).issues).toEqual([]);
+    expect(sim({ lockMs: MAX_TIMER_MS + 1 }).issues).toHaveLength(1);
     for (const bad of [0, MAX_TIMER_MS + 1, 1e300]) {
       const { bench, issues } = sim({ readyMs: bad });
       expect(bench).toBeUndefined();

@@ -358,6 +358,9 @@ function portMatch(v: unknown, path: string, issue: IssueFn): PortMatch | undefi
   return undefined;
 }
 
+/** Waits, not timeouts: 0 means "do not wait" (the default), so it is a meaningful value there. */
+const ZERO_MEANS_NO_WAIT: ReadonlySet<string> = new Set(['lockMs']);
+
 function numberSection<T extends Record<string, number>>(
   v: unknown,
   path: string,
@@ -380,10 +383,10 @@ function numberSection<T extends Record<string, number>>(
         `${JSON.stringify(x)} is not a non-negative number`,
         'milliseconds / counts as a plain number',
       );
-    } else if (timerMax !== undefined && (x <= 0 || x > timerMax)) {
+    } else if (timerMax !== undefined && ((x === 0 && !ZERO_MEANS_NO_WAIT.has(k)) || x > timerMax)) {
       issue(
         `${path}.${k}`,
-        `${x} ms is outside (0, ${timerMax}]`,
+        `${x} ms is outside (0, ${timerMax}]${ZERO_MEANS_NO_WAIT.has(k) ? ' (0 = do not wait)' : ''}`,
         // Node timers fire at once for 0 and past 2^31-1 ms (with a warning): neither is what a bench means.
         'give a positive number of milliseconds up to 2147483647 (about 24.8 days)',
       );
