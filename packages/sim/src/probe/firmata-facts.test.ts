@@ -1,36 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
+import { FakeProbeIO } from '../testing/fake-probe-io';
 import { hostReader } from '../testing/host-reader';
 import { firmataBootSchedule } from './boot';
 import { ManualClock } from './clock';
-import type { ProbeDrive, ProbeIO } from './probe-io';
+import type { ProbeDrive } from './probe-io';
 import { type ProbeBootMode, VirtualProbe } from './virtual-probe';
 
 // One test per row of shared/reference/firmata-facts.md ("Differences") that a HIL user can observe: the
 // virtual probe must behave like the real StandardFirmata 2.5.9 on an ATmega328P.
 
 /** Stand-in wiring that timestamps every drive, so pin waveforms can be checked against the clock. */
-class RecordingIO implements ProbeIO {
-  digital = new Map<number, 0 | 1>();
+class RecordingIO extends FakeProbeIO {
   drives: Array<{ t: number; pin: number; drive: ProbeDrive }> = [];
-  private listeners = new Set<() => void>();
-  constructor(private readonly clock: ManualClock) {}
-  probeDigital(pin: number) {
-    return this.digital.get(pin) ?? null;
-  }
-  probeAnalog() {
-    return null;
+  constructor(private readonly clock: ManualClock) {
+    super();
   }
   setProbeOutput(pin: number, drive: ProbeDrive) {
     this.drives.push({ t: this.clock.now(), pin, drive });
-  }
-  onProbeInputChange(listener: () => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  setDigital(pin: number, level: 0 | 1) {
-    this.digital.set(pin, level);
-    for (const l of this.listeners) l();
   }
   lastDrive(pin: number): ProbeDrive | undefined {
     return this.drives.filter((d) => d.pin === pin).at(-1)?.drive;

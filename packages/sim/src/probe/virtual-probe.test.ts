@@ -1,34 +1,18 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualBinding, type VirtualPortBinding } from '../binding/virtual-binding';
+import { FakeProbeIO } from '../testing/fake-probe-io';
 import { hostReader } from '../testing/host-reader';
 import { ManualClock } from './clock';
 import { type FirmataHostMessage, FirmataParser } from './firmata-parser';
-import type { ProbeDrive, ProbeIO } from './probe-io';
+import type { ProbeDrive } from './probe-io';
 import { VirtualProbe } from './virtual-probe';
 
 /** Unit-level stand-in for the wiring: settable inputs, recorded outputs. */
-class TestIO implements ProbeIO {
-  digital = new Map<number, 0 | 1>();
-  analog = new Map<number, number>();
+class TestIO extends FakeProbeIO {
   drives: Array<[number, ProbeDrive]> = [];
-  private listeners = new Set<() => void>();
-  probeDigital(pin: number) {
-    return this.digital.get(pin) ?? null;
-  }
-  probeAnalog(channel: number) {
-    return this.analog.get(channel) ?? null;
-  }
   setProbeOutput(pin: number, drive: ProbeDrive) {
     this.drives.push([pin, drive]);
-  }
-  onProbeInputChange(listener: () => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  setDigital(pin: number, level: 0 | 1) {
-    this.digital.set(pin, level);
-    for (const l of this.listeners) l();
   }
 }
 

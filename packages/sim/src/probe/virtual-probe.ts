@@ -43,9 +43,10 @@ import {
   servoPulseUs,
 } from './servo';
 
-/** StandardFirmata's default samplingInterval, ms. */
+/** StandardFirmata's default samplingInterval, ms (firmata/arduino StandardFirmata.ino `samplingInterval = 19`;
+ * measured 18.99 ms in shared/reference/firmata-facts.md, "analog sampling"). */
 export const DEFAULT_SAMPLING_INTERVAL_MS = 19;
-/** StandardFirmata's MINIMUM_SAMPLING_INTERVAL, ms. */
+/** StandardFirmata's MINIMUM_SAMPLING_INTERVAL, ms (firmata/arduino StandardFirmata.ino `#define MINIMUM_SAMPLING_INTERVAL`). */
 export const MIN_SAMPLING_INTERVAL_MS = 1;
 export const DEFAULT_FIRMWARE_NAME = 'StandardFirmata.ino';
 /**
@@ -53,7 +54,7 @@ export const DEFAULT_FIRMWARE_NAME = 'StandardFirmata.ino';
  * 10 us ones (shared/reference/firmata-facts.md, "digital reporting").
  */
 export const DEFAULT_LOOP_PASS_MS = 0.008;
-/** HardwareSerial's 64-byte RX ring holds 63 bytes: what a host can queue while the board is still booting. */
+/** HardwareSerial's 64-byte RX ring (arduino/ArduinoCore-avr HardwareSerial.h SERIAL_RX_BUFFER_SIZE) holds 63 bytes: what a host can queue while the board is still booting. */
 export const SERIAL_RX_BUFFER_BYTES = 63;
 /** Servo SYSEX: SERVO_CONFIG (pin, min pulse, max pulse). */
 const SERVO_CONFIG = 0x70;
