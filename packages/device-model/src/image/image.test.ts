@@ -116,7 +116,8 @@ describe('hostile input', () => {
     for (const data of mutations(buildAppImage('esp32', identity), 300)) {
       codes.add(codeOf(() => parseImage(data, { requireAppDesc: true })));
     }
-    for (const data of mutations(buildPartitionTable(), 300)) codes.add(codeOf(() => parsePartitionTable(data)));
+    for (const data of mutations(buildPartitionTable(), 300))
+      codes.add(codeOf(() => parsePartitionTable(data)));
     for (const data of mutations(buildOtadata(1), 100)) codes.add(codeOf(() => parseOtadata(data)));
     // The mutations reach both the clean path and several distinct defects.
     expect(codes.has('no error')).toBe(true);
