@@ -94,6 +94,37 @@ describe('app images', () => {
   });
 });
 
+describe('hostile input', () => {
+  /** Deterministic byte mutations (a fixed-seed LCG) of good files: every outcome is a result or an ImageError. */
+  function mutations(good: Uint8Array, rounds: number): Uint8Array[] {
+    let seed = 0x2545f491;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    const out: Uint8Array[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const copy = good.slice(0, next() % (good.length + 1));
+      for (let k = next() % 8; k > 0 && copy.length > 0; k--) copy[next() % copy.length] = next() & 0xff;
+      out.push(copy);
+    }
+    return out;
+  }
+
+  it('never throws anything but an ImageError on truncated or corrupted files', () => {
+    const codes = new Set<string>();
+    for (const data of mutations(buildAppImage('esp32', identity), 300)) {
+      codes.add(codeOf(() => parseImage(data, { requireAppDesc: true })));
+    }
+    for (const data of mutations(buildPartitionTable(), 300))
+      codes.add(codeOf(() => parsePartitionTable(data)));
+    for (const data of mutations(buildOtadata(1), 100)) codes.add(codeOf(() => parseOtadata(data)));
+    // The mutations reach both the clean path and several distinct defects.
+    expect(codes.has('no error')).toBe(true);
+    expect(codes.size).toBeGreaterThan(4);
+  });
+});
+
 describe('partition tables and otadata', () => {
   it('parses the default table and its MD5 row', () => {
     const table = parsePartitionTable(buildPartitionTable());

@@ -325,7 +325,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.ws.setHung(hung);
   }
 
-  /** Host -> DUT bytes on UART0 RX. Ignored unless the app runs (the ROM download loop is not emulated). */
+  /**
+   * Host -> DUT bytes on UART0 RX: in download mode with the flash model, to the ROM loader; otherwise to the app
+   * (ignored unless it runs).
+   */
   serialWrite(data: Uint8Array): void {
     if (this.closed) return;
     if (this._phase === 'download' && this.flash?.feed(data)) return;

@@ -141,17 +141,22 @@ export class RomLoader {
         return {};
       case CMD.SPI_ATTACH:
       case CMD.SPI_SET_PARAMS:
+        // Accepted and ignored: esptool.py sends them, esptool-js never does (esptool-facts.md). Whether the real
+        // ROM needs SPI_ATTACH before a flash write is a guess to confirm against a --trace capture.
         return {};
       case CMD.MEM_BEGIN:
         this.memEntry = null;
         return {};
       case CMD.MEM_DATA:
+        // Payload: size, seq, 0, 0 (u32 each), then data; the checksum covers the data only (esptool docs
+        // serial-protocol "Checksum", esptool-js memBlock).
         return this.checkBlock(payload, checksum) ? {} : { error: this.errors().crc };
       case CMD.MEM_END:
         // (no-entry flag, entry address): flag 0 = jump to the entry (esptool-js memFinish).
         this.memEntry = u32(0) === 0 ? u32(4) : null;
         return {};
       case CMD.CHANGE_BAUDRATE:
+        // Payload: new baud, old baud (0 from the ROM) (esptool-facts.md, esptool-js changeBaud).
         return u32(0) > 0 ? {} : { error: this.errors().invalid };
       case CMD.FLASH_BEGIN:
       case CMD.FLASH_DEFL_BEGIN:
@@ -243,13 +248,7 @@ export class RomLoader {
    * Which byte the ROM puts there is a guess (0x00).
    */
   private answerUnsupported(): void {
-    const statusBytes = this.stub ? 2 : this.opts.rom.romStatusBytes;
-    const body = new Uint8Array(8 + statusBytes);
-    new DataView(body.buffer).setUint16(2, statusBytes, true);
-    body[0] = 0x01;
-    body[8] = 1;
-    body[9] = ROM_ERR.invalid;
-    this.opts.send(slipEncode(body));
+    this.answer(0x00, { error: ROM_ERR.invalid });
   }
 
   /** The uploaded stub starts and greets the host with a SLIP frame holding "OHAI" (esptool-js runStub). */
