@@ -46,7 +46,8 @@ export function mapNodeError(err: NodeError, opened: boolean, url: string): Devi
 }
 
 /**
- * arduinoWebSockets answers 400 when the firmware's header validator refuses the upgrade; esphil's validator refuses
+ * arduinoWebSockets answers 400 when the firmware's header validator refuses the upgrade (not 403: shared/reference/
+ * arduinowebsockets-facts.md §2, S.cpp:790, S.h:141-149); esphil's validator refuses
  * only an Origin outside `websocket.allowedOrigins` (PROTOCOL.md 2.3), and this client's upgrade is otherwise valid.
  */
 export const ORIGIN_REFUSED_HINT =

@@ -4,12 +4,14 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 
-/** The exact bytes arduinoWebSockets 2.7 sends on failed basic auth: no blank line before the body. */
-/** arduinoWebSockets' refusal when a header validator (the firmware's Origin check) returns false. */
+/** arduinoWebSockets' refusal when a header validator (the firmware's Origin check) returns false
+ * (shared/reference/arduinowebsockets-facts.md §1.3 and §2, S.h:141-149). */
 export const LIBRARY_400 =
   'HTTP/1.1 400 Bad Request\r\nServer: arduino-WebSocket-Server\r\nContent-Type: text/plain\r\n' +
   'Content-Length: 32\r\nConnection: close\r\nSec-WebSocket-Version: 13\r\n\r\nThis is a Websocket server only!';
 
+/** The exact bytes arduinoWebSockets 2.7 sends on failed basic auth: no blank line before the body
+ * (shared/reference/arduinowebsockets-facts.md §1.3, S.h:158-170). */
 export const MALFORMED_401 =
   'HTTP/1.1 401 Unauthorized\r\n' +
   'Server: arduino-WebSocket-Server\r\n' +

@@ -310,7 +310,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   private async softRestart(gen: number): Promise<void> {
     if (gen !== this.gen || this.closed) return;
     this.log('I', 'main.cpp:77', 'restart(): rebooting');
-    // PROTOCOL.md 5.1: the firmware calls the library's disconnect() (close 1000, no reason) before ESP.restart().
+    // PROTOCOL.md 5.1: the firmware calls the library's disconnect() (close 1000, no reason) before ESP.restart()
+    // (shared/reference/arduinowebsockets-facts.md §6, W.cpp:71-78).
     await this.ws.closeAll(CloseCode.normal, '');
     if (gen !== this.gen || this.closed) return;
     this.holdInReset();

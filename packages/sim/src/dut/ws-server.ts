@@ -328,7 +328,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       client.authTimer = setTimeout(() => {
         client.authTimer = null;
         if (client.authorized) return;
-        // PROTOCOL.md 8.1: the reason goes in a message; the library's disconnect() can only close with 1000.
+        // PROTOCOL.md 8.1: the reason goes in a message; the library's disconnect() can only close with 1000
+        // (shared/reference/arduinowebsockets-facts.md §6, S.cpp:336-358, W.cpp:71-78).
         this.refuse(client, errorFrame(null, 'unauthorized', 'auth deadline passed'));
       }, deadlineMs);
     }
