@@ -172,11 +172,16 @@ export const hilTest = test.extend<HilFixtures>({
   ],
   escapeGuard: [
     async ({ task }, use) => {
-      // The next test's scope replaces this one even if use() throws, so nothing stays attributed to it.
+      // Closed on every path: a scope left open (say the last test's) would swallow later escapes instead of
+      // letting them fail the run as orphans.
       const close = openEscapeScope((task as { name: string }).name);
-      await use(undefined);
-      await settleEscapes();
-      const escaped = close();
+      let escaped: ReturnType<typeof close>;
+      try {
+        await use(undefined);
+        await settleEscapes();
+      } finally {
+        escaped = close();
+      }
       if (escaped.length > 0) throw escapeFailure(escaped);
     },
     { auto: true },

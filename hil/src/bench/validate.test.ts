@@ -1,10 +1,21 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HilError } from '../errors';
 import { loadBench } from './load';
 import { formatIssues, resolveBench } from './validate';
+
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+/** A fresh temp folder, removed after the test whatever its outcome. */
+async function tempDir(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 const HW = {
   name: 'desk',
@@ -136,7 +147,7 @@ describe('resolveBench: the sim section', () => {
 
 describe('loadBench', () => {
   it('reads YAML and a device config referenced by path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+    const dir = await tempDir('bench-');
     await writeFile(join(dir, 'device.json'), JSON.stringify(HW.device));
     await writeFile(
       join(dir, 'b.yaml'),
@@ -149,7 +160,7 @@ describe('loadBench', () => {
   });
 
   it('malformed JSON, a missing file and an oversize file are bench errors that say what to fix', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+    const dir = await tempDir('bench-');
     await writeFile(join(dir, 'bad.json'), '{ "dut": ');
     await writeFile(join(dir, 'big.json'), `{"name":"${'x'.repeat(300 * 1024)}"}`);
     const err = (p: Promise<unknown>) =>

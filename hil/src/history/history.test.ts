@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
 import { parseHistoryArgs, writeHistory } from './command';
+import { expandInputs } from './inputs';
 import type { GroupView, HistoryFile } from './model';
 import { type SyntheticRun, type SyntheticTest, writeSyntheticRun } from './synthetic';
 
@@ -213,6 +214,16 @@ describe('hil history: inputs', () => {
     const all = await build([join(dir, '**', 'report.json')]);
     expect(all.history.runs).toHaveLength(3);
     await expect(build([join(dir, 'nope')])).rejects.toMatchObject({ code: 'input_not_found' });
+  });
+
+  it('more report.json files than the limit, by folder or by glob, is a clear error', async () => {
+    await writeNights([0, 1, 2]);
+    const limits = { maxFiles: 2, maxDepth: 8 };
+    await expect(expandInputs([dir], limits)).rejects.toMatchObject({ code: 'too_many_inputs' });
+    await expect(expandInputs([join(dir, '**', 'report.json')], limits)).rejects.toMatchObject({
+      code: 'too_many_inputs',
+    });
+    expect(await expandInputs([dir], { ...limits, maxFiles: 3 })).toHaveLength(3);
   });
 });
 

@@ -35,14 +35,14 @@ export async function expandInputs(
   };
   for (const input of inputs) {
     if (GLOB_CHARS.test(input)) {
-      for (const f of await expandGlob(input, limits.maxDepth)) add(f);
+      await expandGlob(input, limits.maxDepth, add);
       continue;
     }
     const path = resolve(input);
     const st = await stat(path).catch(() => null);
     if (!st)
       throw new HistoryError('input_not_found', `${input} does not exist`, 'name a report.json or a folder');
-    if (st.isDirectory()) for (const f of await walk(path, limits.maxDepth, isReportJson)) add(f);
+    if (st.isDirectory()) await walk(path, limits.maxDepth, isReportJson, add);
     else add(path);
   }
   return [...found].sort();
@@ -50,19 +50,25 @@ export async function expandInputs(
 
 const isReportJson = (rel: string) => rel === 'report.json' || rel.endsWith(`${sep}report.json`);
 
-/** Files under `dir` (relative path accepted by `keep`), at most `maxDepth` folders deep; symlinks not followed. */
-async function walk(dir: string, maxDepth: number, keep: (rel: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Hands `found` each file under `dir` whose relative path `keep` accepts, at most `maxDepth` folders deep; symlinks
+ * not followed. `found` may throw (the file limit) to stop the walk at once rather than after the whole tree.
+ */
+async function walk(
+  dir: string,
+  maxDepth: number,
+  keep: (rel: string) => boolean,
+  found: (file: string) => void,
+): Promise<void> {
   const visit = async (abs: string, rel: string, depth: number): Promise<void> => {
     const entries = await readdir(abs, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       const childRel = rel ? `${rel}${sep}${e.name}` : e.name;
       if (e.isDirectory() && depth < maxDepth) await visit(join(abs, e.name), childRel, depth + 1);
-      else if (e.isFile() && keep(childRel)) out.push(join(abs, e.name));
+      else if (e.isFile() && keep(childRel)) found(join(abs, e.name));
     }
   };
   await visit(dir, '', 0);
-  return out;
 }
 
 /** A glob as a regular expression over the path relative to its fixed leading folders. */
@@ -90,17 +96,18 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-async function expandGlob(pattern: string, maxDepth: number): Promise<string[]> {
+async function expandGlob(pattern: string, maxDepth: number, found: (file: string) => void): Promise<void> {
   const parts = pattern.split(/[\\/]/);
   const firstGlob = parts.findIndex((p) => GLOB_CHARS.test(p));
   const base = resolve(parts.slice(0, firstGlob).join('/') || '.');
   const re = globToRegExp(parts.slice(firstGlob).join('/'));
   // A glob naming folders (e.g. `runs/*`) takes the report.json inside each of them.
-  const files = await walk(base, maxDepth, (rel) => {
+  const keep = (rel: string) => {
     const posix = rel.split(sep).join('/');
     return (
-      re.test(posix) || (posix.endsWith('/report.json') && re.test(posix.slice(0, -'/report.json'.length)))
+      posix.endsWith('.json') &&
+      (re.test(posix) || (posix.endsWith('/report.json') && re.test(posix.slice(0, -'/report.json'.length))))
     );
-  });
-  return files.filter((f) => f.endsWith('.json'));
+  };
+  await walk(base, maxDepth, keep, found);
 }

@@ -1,11 +1,22 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { renderHtml } from './html';
 import { mergeJunit, renderJunit } from './junit';
 import { type HilReport, latencyStats, summarize, type TestRecord } from './model';
 import { writeReports } from './write';
+
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+/** A fresh temp folder, removed after the test whatever its outcome. */
+async function tempDir(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 const T0 = Date.parse('2026-11-25T22:00:00Z');
 const test = (over: Partial<TestRecord>): TestRecord => ({
@@ -163,7 +174,7 @@ describe('html', () => {
 
 describe('writeReports', () => {
   it('writes junit.xml, report.json, report.html and serial.log', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'rep-'));
+    const dir = await tempDir('rep-');
     const r = report([FAILED]);
     const files = await writeReports(dir, r, [{ at: T0 + 1500, text: 'rst:0x1 (POWERON_RESET),boot:0x13' }]);
     expect(JSON.parse(await readFile(files.json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(r)));

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../run/paths';
@@ -77,6 +77,8 @@ function git(args: string[], cwd: string): Promise<string | null> {
 
 async function sha256OfFile(file: string): Promise<string | null> {
   try {
+    // Sized before it is read: an oversize file is never loaded just to be refused.
+    if ((await stat(file)).size > MAX_HASHED_BENCH_BYTES) return null;
     const data = await readFile(file);
     if (data.length > MAX_HASHED_BENCH_BYTES) return null;
     return createHash('sha256').update(data).digest('hex');

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createVitest } from 'vitest/node';
+import { createVitest, type Vitest } from 'vitest/node';
 import { loadBench } from '../bench/load';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
 import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, HilError, toHilError } from '../errors';
@@ -72,9 +72,6 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   let fw: HilReport['fw'] = null;
   let benchError: HilReport['benchError'] = null;
   const reporter = new HilReporter(() => session, progress);
-  // Uncaught exceptions / unhandled rejections anywhere in the run are verdicts, never silently passed (or a crash).
-  const stopCatching = catchProcessEscapes();
-  takeOrphans();
   const benchFileForMeta = opts.bench?.file ?? resolve(opts.benchFile ?? defaultBenchFile());
   const meta = collectRunMeta({
     benchFile: benchFileForMeta,
@@ -82,6 +79,10 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     simFaults: opts.simFaults ?? [],
     startedAt: started,
   });
+  // Uncaught exceptions / unhandled rejections anywhere in the run are verdicts, never silently passed (or a crash).
+  // Installed right before the try whose finally removes them, so nothing in between can leave them installed.
+  const stopCatching = catchProcessEscapes();
+  takeOrphans();
 
   try {
     if (!bench) {
@@ -234,40 +235,46 @@ async function runSuites(
   setSession(session);
   const restore = guardProcessGlobals();
   const rejectionListeners = new Set(process.listeners('unhandledRejection'));
-  const vitest = await createVitest(
-    'test',
-    {
-      root: packageRoot(),
-      config: false,
-      watch: false,
-      include: ['**/*.hil.{ts,mts,js,mjs}'],
-      pool: inProcessPool,
-      isolate: false,
-      fileParallelism: false,
-      maxWorkers: 1,
-      reporters: [reporter],
-      retry: opts.retries ?? 0,
-      testTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
-      hookTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
-      disableConsoleIntercept: true,
-      passWithNoTests: true,
-      // Suites run in discovery order (numeric prefixes; the reset suite last), not vitest's duration-cached order.
-      sequence: { shuffle: false, concurrent: false, sequencer: KeepOrderSequencer },
-      // Fake timers in a suite must not freeze the bench's real I/O timers by default.
-      fakeTimers: { toFake: [] },
-    },
-    { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
-  );
   // vitest's CLI logger handles an unhandled rejection by printing it and calling process.exit(). Here the runner's
-  // own handler (vitest/escapes) fails the test it came from instead, so that listener must go.
-  for (const l of process.listeners('unhandledRejection'))
-    if (!rejectionListeners.has(l)) process.off('unhandledRejection', l);
+  // own handler (vitest/escapes) fails the test it came from instead, so that listener must go — before the suites
+  // run, and again on every way out (createVitest may have added it before throwing).
+  const dropVitestRejectionListeners = () => {
+    for (const l of process.listeners('unhandledRejection'))
+      if (!rejectionListeners.has(l)) process.off('unhandledRejection', l);
+  };
+  let vitest: Vitest | undefined;
   try {
+    vitest = await createVitest(
+      'test',
+      {
+        root: packageRoot(),
+        config: false,
+        watch: false,
+        include: ['**/*.hil.{ts,mts,js,mjs}'],
+        pool: inProcessPool,
+        isolate: false,
+        fileParallelism: false,
+        maxWorkers: 1,
+        reporters: [reporter],
+        retry: opts.retries ?? 0,
+        testTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+        hookTimeout: opts.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+        disableConsoleIntercept: true,
+        passWithNoTests: true,
+        // Suites run in discovery order (numeric prefixes; the reset suite last), not vitest's duration-cached order.
+        sequence: { shuffle: false, concurrent: false, sequencer: KeepOrderSequencer },
+        // Fake timers in a suite must not freeze the bench's real I/O timers by default.
+        fakeTimers: { toFake: [] },
+      },
+      { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
+    );
+    dropVitestRejectionListeners();
     const project = vitest.getRootProject();
     const specs = files.map((f) => project.createSpecification(f));
     await vitest.runTestSpecifications(specs, true);
   } finally {
-    await vitest.close();
+    await vitest?.close();
+    dropVitestRejectionListeners();
     restore();
   }
 }

@@ -1,8 +1,19 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type IsolatedRunner, startIsolatedRunner } from '../testing/isolated';
+
+const tempDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+/** A fresh temp folder, removed after the test whatever its outcome. */
+async function tempDir(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 let runner: IsolatedRunner;
 beforeAll(async () => {
@@ -14,7 +25,7 @@ afterAll(async () => {
 
 describe('runHil on the simulated bench (zero latency)', () => {
   it('runs every built-in suite, passes, and writes the three reports and the serial log', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'hil-out-'));
+    const out = await tempDir('hil-out-');
     const { exitCode, report } = await runner.run({ out });
     const failed = report.tests
       .filter((t) => t.state !== 'passed')
@@ -61,7 +72,7 @@ describe('runHil on the simulated bench (zero latency)', () => {
 
   it('a test that fails and then passes on retry is reported as flaky (exit 0), never hidden', async () => {
     const dir = new URL('../testing/suites', import.meta.url).pathname;
-    const out = await mkdtemp(join(tmpdir(), 'hil-flaky-'));
+    const out = await tempDir('hil-flaky-');
     const { exitCode, report } = await runner.run({ out, suiteDirs: [dir], noBuiltin: true, retries: 1 });
     expect(report.tests.map((t) => [t.name, t.state, t.retries])).toEqual([
       ['passes on the second attempt', 'flaky', 1],
