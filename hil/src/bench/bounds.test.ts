@@ -1,20 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../cli/args';
 import { HilError } from '../errors';
 import { runHil } from '../run/run-hil';
+import { useTempDirs } from '../testing/temp-dirs';
 import { MAX_TIMER_MS } from './defaults';
 import { loadBench } from './load';
 import { resolveBench } from './validate';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const tempDir = useTempDirs();
 
 const rejection = (p: Promise<unknown>) =>
   p.then(
@@ -24,8 +20,7 @@ const rejection = (p: Promise<unknown>) =>
 
 describe('bounded inputs', () => {
   it('a FIFO, a device and a folder are refused as bench files before any read (no hang, no endless stream)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bench-bounds-'));
-    dirs.push(dir);
+    const dir = await tempDir('bench-bounds-');
     const fifo = join(dir, 'bench.json');
     execFileSync('mkfifo', [fifo]);
     for (const path of [fifo, '/dev/zero', dir]) {

@@ -1,21 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HilError } from '../errors';
+import { useTempDirs } from '../testing/temp-dirs';
 import { loadBench } from './load';
 import { formatIssues, resolveBench } from './validate';
 
-const tempDirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-/** A fresh temp folder, removed after the test whatever its outcome. */
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs();
 
 const HW = {
   name: 'desk',

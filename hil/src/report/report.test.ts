@@ -1,22 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs';
 import { renderHtml } from './html';
 import { mergeJunit, renderJunit } from './junit';
 import { type HilReport, latencyStats, summarize, type TestRecord } from './model';
 import { writeReports } from './write';
 
-const tempDirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-/** A fresh temp folder, removed after the test whatever its outcome. */
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs();
 
 const T0 = Date.parse('2026-11-25T22:00:00Z');
 const test = (over: Partial<TestRecord>): TestRecord => ({

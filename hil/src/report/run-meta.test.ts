@@ -1,21 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../testing/temp-dirs';
 import { collectRunMeta, pnpmVersion } from './run-meta';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'run-meta-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs();
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
@@ -25,7 +16,7 @@ const git = (cwd: string, ...args: string[]) =>
 
 describe('collectRunMeta', () => {
   it('records the commit, the dirty flag and the bench hash of the repository holding the bench file', async () => {
-    const repo = await tempDir();
+    const repo = await tempDir('run-meta-');
     const bench = join(repo, 'bench.json');
     await writeFile(bench, '{"name":"b","kind":"sim"}\n');
     git(repo, 'init', '-q');
@@ -62,7 +53,7 @@ describe('collectRunMeta', () => {
   });
 
   it('outside a repository and without a bench file, the unknown parts are null rather than guessed', async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('run-meta-');
     const meta = await collectRunMeta({ benchFile: null, args: [], simFaults: [], startedAt: 0, cwd: dir });
     expect(meta.commit).toBeNull();
     expect(meta.dirty).toBeNull();

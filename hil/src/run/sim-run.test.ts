@@ -1,19 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IsolatedRunner, startIsolatedRunner } from '../testing/isolated';
+import { useTempDirs } from '../testing/temp-dirs';
 
-const tempDirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-/** A fresh temp folder, removed after the test whatever its outcome. */
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs();
 
 let runner: IsolatedRunner;
 beforeAll(async () => {
