@@ -20,6 +20,20 @@ export function createScratchProject(
   extraDependencies: Record<string, string>,
 ): ScratchProject {
   const dir = mkdtempSync(join(tmpdir(), 'esphil-consumer-'));
+  try {
+    return setUp(dir, packageDirs, extraDependencies);
+  } catch (err) {
+    // A failed pack or install leaves no project for the caller to remove.
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function setUp(
+  dir: string,
+  packageDirs: string[],
+  extraDependencies: Record<string, string>,
+): ScratchProject {
   const run = (command: string, args: string[], cwd = dir) => {
     try {
       return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

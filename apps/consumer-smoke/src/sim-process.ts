@@ -8,10 +8,13 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `esphil-sim --port 0 --latency zero` from `projectDir` and waits for the JSON line with its URL. */
+/**
+ * Starts `esphil-sim --port 0 --http-port off --latency zero` from `projectDir` and waits for the JSON line with
+ * its URL. No board page: its default port (8080) would clash between runs side by side.
+ */
 export function startSimProcess(projectDir: string): Promise<SimProcess> {
   const bin = join(projectDir, 'node_modules/.bin/esphil-sim');
-  const child: ChildProcess = spawn(bin, ['--port', '0', '--latency', 'zero'], {
+  const child: ChildProcess = spawn(bin, ['--port', '0', '--http-port', 'off', '--latency', 'zero'], {
     cwd: projectDir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
