@@ -22,7 +22,15 @@ afterEach(async () => {
 async function bench(opts: { flash?: boolean } = {}): Promise<SimBench> {
   const b = await startSimBench({
     latency: 'zero',
-    ...(opts.flash ? { flash: { model: flashWithImages(defaultImageSet('esp32', { version: 'v1' })) } } : {}),
+    ...(opts.flash
+      ? {
+          flash: {
+            model: flashWithImages(
+              defaultImageSet('esp32', { projectName: 'esphil-firmware', version: 'v1' }),
+            ),
+          },
+        }
+      : {}),
   });
   cleanup.push(() => b.close());
   return b;
@@ -79,7 +87,7 @@ describe('esptool resets on the simulated auto-reset circuit', () => {
       const report = await flashImages({
         binding: b.binding,
         path: b.dutPath,
-        images: defaultImageSet('esp32', { version: 'v2' }),
+        images: defaultImageSet('esp32', { projectName: 'esphil-firmware', version: 'v2' }),
         chip: 'esp32',
         reset,
       });
