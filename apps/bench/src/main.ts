@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: every scenario, each interleaved against its baselines in this one process run, then the
  * table on stdout and bench-results/{results.json,BENCHMARKS.md} at the repository root.
- * `node dist/main.mjs rtt push` runs a subset (names: rtt push fleet codec hil history).
+ * `node dist/main.mjs rtt push` runs a subset (names: rtt push fleet codec hil history flash).
  */
 import { fileURLToPath } from 'node:url';
 import { forkDeviceProcess } from './apart/device-process';
@@ -10,6 +10,7 @@ import { cliRunner } from './hil/cli-runner';
 import { machineInfo } from './machine';
 import { type BenchReport, markdownTable, writeReport } from './report';
 import { runCodec } from './scenarios/codec';
+import { runFlashBench } from './scenarios/flash';
 import { FLEET_DEFAULTS, runFleet } from './scenarios/fleet';
 import { runHilScenario } from './scenarios/hil';
 import { runHistoryScenario } from './scenarios/history';
@@ -69,6 +70,16 @@ if (want('hil')) {
 if (want('history')) {
   say('6 hil history on 365 nights x 60 tests x 4 benches');
   report.rows.push(...(await runHistoryScenario()).rows);
+}
+if (want('flash')) {
+  say('7 flashing throughput on the sim (esptool-js, ~1 MB app, 460800 baud)');
+  const r = await runFlashBench();
+  report.rows.push(...r.rows);
+  report.notes.push(
+    `flash: ${r.imageBytes} B app deflated to ${r.compressedBytes} B; ${r.wireBytesPerSecond.toFixed(0)} B/s on ` +
+      `the wire vs the ${r.limitBytesPerSecond} B/s UART limit. The virtual binding does not pace bytes by baud, so ` +
+      'this measures esptool-js, the adapter and the ROM model, not a wire.',
+  );
 }
 report.rows.sort((a, b) => a.scenario.localeCompare(b.scenario, 'en', { numeric: true }));
 report.durationS = (performance.now() - started) / 1000;

@@ -24,7 +24,7 @@ export * from './dut/backend';
 export { type BackendVectorResult, runBackendVector, runBackendVectors } from './dut/backend-vectors';
 export * from './dut/native-backend';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
-export { type ControlLines, type StrapLevels, strapLevels } from './dut/reset-circuit';
+export { type ControlLines, EN_RELEASE_MS, type StrapLevels, strapLevels } from './dut/reset-circuit';
 export { dutSerialDevice } from './dut/serial-adapter';
 export { type DownloadHooks, SimFlash, type SimFlashOptions } from './dut/sim-flash';
 export { createTsBackend, TsBackend, type TsBackendOptions, tsBackendFactory } from './dut/ts-backend';

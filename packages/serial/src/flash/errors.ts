@@ -8,6 +8,8 @@ export type FlashErrorCode =
   | 'flash_write_failed'
   /** The MD5 of what is in flash differs from the file. */
   | 'flash_verify_failed'
+  /** A native-USB port left during the reset and did not come back within reenumerateTimeoutMs. */
+  | 'flash_port_gone'
   /** The caller's AbortSignal fired; the port is closed and the board released to run mode. */
   | 'flash_aborted'
   | 'flash_invalid_options';

@@ -4,36 +4,25 @@
  * - it never checks images against the chip: the caller validates first (@esphil/device-model checkImageSet), and we
  *   refuse when the detected chip is not the expected one, before anything is written;
  * - without the stub its MD5 check always fails: we keep the stub (its default) and compute the file MD5 ourselves;
- * - its hard reset leaves GPIO0 low on the classic circuit: we pass after "no_reset" and play our own run-mode
- *   sequence (RTS pulse with DTR released) through the same port;
- * - a port without modem lines (a pty) cannot take default_reset: use reset "none" there.
+ * - its hard reset leaves GPIO0 low on the classic circuit: we never call its after(); we play our own run-mode
+ *   sequence (RTS pulse with DTR released, esptool HardReset) through the same port;
+ * - its connect resets are replaced by esptool's (./reset-hook.ts): tight/classic 50/550 ms cycling, USB-Serial/JTAG
+ *   for 303a:1001, re-open of a port that drops out; a port without modem lines (a pty) is warned about, not fatal.
  */
-import { ESPLoader, type LoaderOptions, Transport } from 'esptool-js';
+import { ESPLoader, type LoaderOptions, type Transport } from 'esptool-js';
 import type { BindingInterface } from '../binding';
-import { runModeSequence, runResetSequence } from '../reset';
+import {
+  connectResetPlan,
+  RESET_STRATEGIES,
+  type ResetStrategyName,
+  runModeSequence,
+  runResetSequence,
+} from '../reset';
 import { FlashError } from './errors';
 import { md5Hex } from './md5';
+import { installResetPlan } from './reset-hook';
+import { RunnerTransport } from './runner-transport';
 import { BindingSerialPort } from './web-serial-port';
-
-/**
- * esptool-js's Transport, made abortable (after abort every read/write throws at once instead of esploader
- * retrying reads for minutes) and quiet (its readLoop traces to console.log even with tracing off).
- */
-class RunnerTransport extends Transport {
-  aborted = false;
-  onTrace: ((line: string) => void) | undefined;
-  override trace(message: string): void {
-    this.onTrace?.(message);
-  }
-  override async read(timeout: number): Promise<Uint8Array> {
-    if (this.aborted) throw new Error('aborted');
-    return super.read(timeout);
-  }
-  override async write(data: Uint8Array): Promise<void> {
-    if (this.aborted) throw new Error('aborted');
-    return super.write(data);
-  }
-}
 
 /** esptool-js CHIP_NAME for each board-profile chip. */
 const CHIP_NAMES: Record<FlashChip, string> = {
@@ -74,6 +63,8 @@ export interface FlashReport {
   files: FlashedFile[];
   totalMs: number;
   baudRate: number;
+  /** The connect resets played, in order ('tight-unix 50 ms', ...); empty with reset 'none'. */
+  resets: string[];
 }
 
 export interface FlashImagesOptions {
@@ -84,8 +75,14 @@ export interface FlashImagesOptions {
   chip: FlashChip;
   /** Baud after the stub is up. Default 460800 (esptool's usual). ROM baud is always 115200. */
   baudRate?: number;
-  /** 'classic': DTR/RTS into download mode, then our run-mode reset. 'none': the board is already in download mode. */
-  reset?: 'classic' | 'none';
+  /**
+   * How to get into download mode (../reset/strategy.ts). Default 'auto': USB-Serial/JTAG for 303a:1001 (give
+   * usbVendorId/usbProductId), else esptool's tight-unix/classic cycle with 50/550 ms. 'none': the board is
+   * already in download mode and is not reset afterwards either. Every other choice ends with our run-mode reset.
+   */
+  reset?: ResetStrategyName;
+  /** A native-USB port that leaves during the reset is waited for this long. Default 5000 ms. */
+  reenumerateTimeoutMs?: number;
   usbVendorId?: number;
   usbProductId?: number;
   signal?: AbortSignal;
@@ -114,6 +111,13 @@ function check(options: FlashImagesOptions): void {
       'flash_invalid_options',
       'no images to flash',
       'resolve the bench firmware section first',
+    );
+  }
+  if (options.reset !== undefined && !RESET_STRATEGIES.includes(options.reset)) {
+    throw new FlashError(
+      'flash_invalid_options',
+      `unknown reset "${String(options.reset)}"`,
+      `use one of ${RESET_STRATEGIES.join(', ')}`,
     );
   }
   const baud = options.baudRate ?? 460800;
@@ -151,6 +155,20 @@ export async function flashImages(options: FlashImagesOptions): Promise<FlashRep
     romBaudrate: 115200,
     terminal: terminal(options.onLog),
   });
+  const strategy = options.reset ?? 'auto';
+  const lines = port.asControlLines();
+  const played: { label: string; outcome: 'reset' | 'no-modem-lines' }[] = [];
+  installResetPlan(loader, {
+    path: options.path,
+    plan: connectResetPlan(strategy, { vendorId: options.usbVendorId, productId: options.usbProductId }),
+    transport,
+    lines,
+    romBaudrate: 115200,
+    reenumerateTimeoutMs: options.reenumerateTimeoutMs,
+    signal: options.signal,
+    onLog: options.onLog,
+    played,
+  });
   const started = Date.now();
   let rejectAbort: (e: Error) => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -169,7 +187,7 @@ export async function flashImages(options: FlashImagesOptions): Promise<FlashRep
     if (options.signal?.aborted)
       throw new FlashError('flash_aborted', 'aborted before connecting', 'run again');
     const chip = await Promise.race([
-      loader.main(options.reset === 'none' ? 'no_reset' : 'default_reset'),
+      loader.main(strategy === 'none' ? 'no_reset' : 'default_reset'),
       aborted,
     ]);
     const detected = loader.chip.CHIP_NAME;
@@ -182,12 +200,19 @@ export async function flashImages(options: FlashImagesOptions): Promise<FlashRep
     }
     stage = 'write';
     const files = await Promise.race([writeAll(loader, options), aborted]);
-    return { chip: detected, files, totalMs: Date.now() - started, baudRate };
+    return {
+      chip: detected,
+      files,
+      totalMs: Date.now() - started,
+      baudRate,
+      resets: played.map((p) => p.label),
+    };
   } catch (error) {
     throw classify(error, stage, options.signal);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await releaseAndClose(port, transport, options.reset !== 'none');
+    const hasLines = strategy !== 'none' && !played.some((p) => p.outcome === 'no-modem-lines');
+    await releaseAndClose(port, transport, hasLines);
   }
 }
 

@@ -80,9 +80,15 @@ export class BindingSerialPort {
     await this.port.update({ baudRate });
   }
 
-  /** The port as a ControlLineTarget, for the reset sequences in ../reset.ts. */
-  asControlLines(): { set(lines: { dtr: boolean; rts: boolean }): Promise<void> } {
-    return { set: (lines) => this.setSignals({ dataTerminalReady: lines.dtr, requestToSend: lines.rts }) };
+  /** The port as a ControlLineTarget for the reset sequences in ../reset, with the lines' last written state. */
+  asControlLines(): {
+    set(lines: { dtr: boolean; rts: boolean }): Promise<void>;
+    current(): { dtr: boolean; rts: boolean };
+  } {
+    return {
+      set: (lines) => this.setSignals({ dataTerminalReady: lines.dtr, requestToSend: lines.rts }),
+      current: () => ({ dtr: this.lines.dtr, rts: this.lines.rts }),
+    };
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ export interface FakePortOptions {
   onWrite?: (bytes: Uint8Array, port: FakePort) => void;
   /** Make set()/get() fail like a pseudo-terminal. */
   noModemLines?: boolean;
+  /** Called before every set() is recorded; throwing fails that set() (a device leaving the bus). */
+  onSet?: (flags: SetOptions, port: FakePort) => void;
 }
 
 class CanceledError extends Error {
@@ -105,6 +107,7 @@ export class FakePort implements BindingPortInterface {
 
   async set(flags: SetOptions): Promise<void> {
     if (this.opts.noModemLines) throw new Error('Error: Inappropriate ioctl for device, cannot set');
+    this.opts.onSet?.(flags, this);
     this.setCalls.push({ at: Date.now(), flags: { ...flags } });
   }
 
@@ -168,6 +171,12 @@ export class FakeBinding implements BindingInterface {
     );
     this.opened.set(options.path, port);
     return port;
+  }
+
+  /** The device leaves the bus: its path is gone until addPort() again. */
+  removePort(path: string): this {
+    this.ports.delete(path);
+    return this;
   }
 
   port(path: string): FakePort {

@@ -18,3 +18,13 @@ export interface StrapLevels {
 export function strapLevels({ dtr, rts }: ControlLines): StrapLevels {
   return { en: !(rts && !dtr), gpio0: !(dtr && !rts) };
 }
+
+/**
+ * How long after the host releases EN the chip really leaves reset and latches GPIO0. Dev boards put an RC on EN
+ * (a pull-up and a capacitor to ground: the reason esptool needs its 50/550 ms variants, esptool-facts.md), so a
+ * line state shorter than this does not start a boot. esptool's ClassicReset depends on it: writing one line at a
+ * time it passes through DTR=1 RTS=1 (EN released, GPIO0 high) for one write before RTS=0 pulls GPIO0 low
+ * (esptool v5.1.0 reset.py:102-103). The value is a guess (the board's RC is not in our sources), kept well below
+ * esptool's 50 ms boot hold so every esptool sequence still lands where it does on hardware.
+ */
+export const EN_RELEASE_MS = 2;

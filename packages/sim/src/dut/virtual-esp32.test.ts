@@ -345,8 +345,9 @@ describe('VirtualEsp32 serial console', () => {
     await set({ dtr: false, rts: true });
     expect(h.dut.phase).toBe('reset');
     await set({ dtr: true, rts: false });
-    await set({ dtr: false, rts: false });
+    // GPIO0 is latched when EN has been high for EN_RELEASE_MS (the board's EN RC), so it is held until then.
     await h.dut.waitForPhase('download');
+    await set({ dtr: false, rts: false });
     while (!rx.includes('waiting for download')) await new Promise((r) => port.once('data', r));
     expect(rx).toContain('boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))');
     expect((await expectRefused(h.dut.url)).opened).toBe(false);

@@ -48,7 +48,7 @@ import {
 } from './console-text';
 import { improvError, improvResult, improvState } from './improv-device';
 import { type DutPinBus, type Level, PinBank } from './pins';
-import { type ControlLines, strapLevels } from './reset-circuit';
+import { type ControlLines, EN_RELEASE_MS, strapLevels } from './reset-circuit';
 import { SerialInput, type SerialInputItem } from './serial-input';
 import { SimFlash, type SimFlashOptions } from './sim-flash';
 import { DEFAULT_WIFI_NETWORK, joinWifi, type WifiCredentials, type WifiNetwork } from './wifi-env';
@@ -370,7 +370,13 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     const after = strapLevels(this.lines);
     if (this._phase === 'off') return;
     if (before.en && !after.en) this.holdInReset();
-    else if (!before.en && after.en) this.powerOn('poweron', after.gpio0 ? 'flash' : 'download');
+    else if (!before.en && after.en) this.later(EN_RELEASE_MS, () => this.leaveReset());
+  }
+
+  /** EN has been high for EN_RELEASE_MS (holdInReset cancels the timer): boot, in the mode GPIO0 says now. */
+  private leaveReset(): void {
+    const now = strapLevels(this.lines);
+    if (now.en) this.powerOn('poweron', now.gpio0 ? 'flash' : 'download');
   }
 
   async close(): Promise<void> {

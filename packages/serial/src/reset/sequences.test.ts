@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openSerialPort } from './open';
-import { bootloaderSequence, resetToBootloader, resetToRunMode, runModeSequence } from './reset';
-import { FakeBinding } from './test/fake-binding';
+import { openSerialPort } from '../open';
+import { FakeBinding } from '../test/fake-binding';
+import { bootloaderSequence, resetToBootloader, resetToRunMode, runModeSequence } from './sequences';
 
 /** EN and GPIO0 levels of the two-transistor auto-reset circuit for host-side DTR/RTS (true = asserted). */
 function pins(dtr: boolean, rts: boolean): { en: 'high' | 'low'; io0: 'high' | 'low' } {

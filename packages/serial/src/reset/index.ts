@@ -1,0 +1,4 @@
+export * from './attempt';
+export * from './reopen';
+export * from './sequences';
+export * from './strategy';
