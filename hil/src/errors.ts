@@ -3,6 +3,8 @@ export type HilErrorCode =
   | 'bench_invalid'
   | 'bench_not_found'
   | 'lock_held'
+  | 'lock_failed'
+  | 'aborted'
   | 'port_missing'
   | 'port_busy'
   | 'flash_failed'

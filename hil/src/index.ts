@@ -31,8 +31,12 @@ export { fleetHistory, type SyntheticRun, syntheticReport, writeSyntheticRun } f
 export {
   acquireLock,
   type BenchLock,
+  canonicalPort,
   DEFAULT_LOCK_DIR,
+  describeHolder,
+  LOCK_POLL_MS,
   type LockHolder,
+  type LockOptions,
   lockFileFor,
   readHolder,
 } from './lock/lock';

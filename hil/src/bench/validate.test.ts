@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { realpath, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HilError } from '../errors';
@@ -68,6 +68,38 @@ describe('resolveBench', () => {
     );
     for (const i of issues) expect(i.hint.length).toBeGreaterThan(5);
     expect(formatIssues(issues, 'b.json')).toMatch(/^bench file b\.json is invalid:\n {2}\S+: .+ -> .+/);
+  });
+
+  it('the DUT and the probe on one serial port is a bench-file error naming both fields', async () => {
+    const same = resolveBench({
+      ...HW,
+      dut: { port: '/dev/ttyUSB0' },
+      probe: { ...HW.probe, port: '/dev/ttyUSB0' },
+    });
+    expect(same.bench).toBeUndefined();
+    expect(same.issues).toEqual([
+      {
+        path: 'probe.port',
+        message: 'dut.port and probe.port are the same serial port: "/dev/ttyUSB0"',
+        hint: expect.stringMatching(/own USB serial port/),
+      },
+    ]);
+    // A by-id symlink and its target are one port too.
+    const d = await tempDir('bench-ports-');
+    const target = join(d, 'ttyUSB0');
+    const link = join(d, 'usb-Silicon_Labs_CP2102-if00-port0');
+    await writeFile(target, '');
+    await symlink(target, link);
+    const linked = resolveBench({
+      ...HW,
+      dut: { port: { path: link } },
+      probe: { ...HW.probe, port: target },
+    });
+    expect(linked.issues.map((i) => i.path)).toEqual(['probe.port']);
+    expect(linked.issues[0]?.message).toContain(`"${link}" and "${target}" (both ${await realpath(target)})`);
+    // Different ports, or ports matched by USB ids, are fine.
+    expect(resolveBench({ ...HW, dut: { port: '/dev/ttyUSB0' } }).issues).toEqual([]);
+    expect(resolveBench(HW).issues).toEqual([]);
   });
 
   it('validates an inline device config through device-model and prefixes its paths', () => {

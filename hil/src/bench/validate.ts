@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
 import { unknownKeyHint, validateConfig } from '@esphil/device-model';
+import { canonicalPort } from '../lock/canonical';
 import {
   DEFAULT_DUT_BAUD,
   DEFAULT_PROBE_BAUD,
@@ -80,6 +81,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   // dut
   const dutIn = input.dut;
   let dut: ResolvedBench['dut'] | undefined;
+  let dutPort: PortMatch | undefined;
   if (!isObj(dutIn)) {
     issue(
       'dut',
@@ -88,6 +90,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     );
   } else {
     const port = portMatch(dutIn.port, 'dut.port', issue);
+    dutPort = port;
     const baud = positiveInt(
       dutIn.baud ?? DEFAULT_DUT_BAUD,
       'dut.baud',
@@ -140,6 +143,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     );
   } else {
     const port = portMatch(probeIn.port, 'probe.port', issue);
+    samePort(dutPort, port, issue);
     const board = oneOf(probeIn.board, PROBE_BOARDS, 'probe.board', issue);
     let vref: number | null = null;
     if (probeIn.vref !== undefined) {
@@ -315,6 +319,23 @@ function positiveInt(v: unknown, path: string, issue: IssueFn, hint: string): nu
   if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
   issue(path, `${JSON.stringify(v)} is not a positive integer`, hint);
   return undefined;
+}
+
+/**
+ * The DUT and the probe on one serial port is a bench-file mistake (a copy-paste), not a lock held "by pid <self>"
+ * at run time. Paths are compared canonically (a /dev/serial/by-id/ link and its /dev/ttyUSB target are one port);
+ * ports matched by USB ids are resolved only at run time and are not compared here.
+ */
+function samePort(dut: PortMatch | undefined, probe: PortMatch | undefined, issue: IssueFn): void {
+  if (!dut?.path || !probe?.path) return;
+  const a = canonicalPort(dut.path);
+  if (a !== canonicalPort(probe.path)) return;
+  const shown = dut.path === probe.path ? `"${dut.path}"` : `"${dut.path}" and "${probe.path}" (both ${a})`;
+  issue(
+    'probe.port',
+    `dut.port and probe.port are the same serial port: ${shown}`,
+    'the DUT and the probe each need their own USB serial port: `hil ports` lists them',
+  );
 }
 
 const HEX4 = /^[0-9a-fA-F]{4}$/;

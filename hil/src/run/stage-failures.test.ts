@@ -47,7 +47,10 @@ describe('bench/infrastructure failures end with exit 2 and a message that says 
 
   it('lock held by another run', async () => {
     const dir = await tmp();
-    const other = acquireLock('/dev/esphil-test-no-such-port', { dir, owner: 'hil nightly (other run)' });
+    const other = await acquireLock('/dev/esphil-test-no-such-port', {
+      dir,
+      owner: 'hil nightly (other run)',
+    });
     try {
       const { bench } = resolveBench(HW);
       const { exitCode, report } = await runHil({ bench: bench!, out: null, lockDir: dir });

@@ -129,12 +129,12 @@ export async function openSession(opts: OpenSessionOptions): Promise<OpenedSessi
       const locks: BenchLock[] = await stages.run(
         'lock',
         async () => {
-          const a = acquireLock(dutPath, {
+          const a = await acquireLock(dutPath, {
             owner: `hil ${bench.name}`,
             ...(opts.lockDir ? { dir: opts.lockDir } : {}),
           });
           cleanup.fns.push(() => a.release());
-          const b = acquireLock(probePath, {
+          const b = await acquireLock(probePath, {
             owner: `hil ${bench.name}`,
             ...(opts.lockDir ? { dir: opts.lockDir } : {}),
           });
