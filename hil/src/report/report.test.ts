@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../testing/temp-dirs';
 import { findAll, parseXmlStrict, type XmlElement } from '../testing/xml-check';
+import { errorContext, withContext } from './attach';
 import { renderHtml } from './html';
 import { visibleLines } from './html-serial';
 import { mergeJunit, renderJunit } from './junit';
@@ -454,5 +455,19 @@ describe('writeReports for a bench error', () => {
       '<a href="report.json">report.json</a> · <a href="junit.xml">junit.xml</a> · <a href="serial.log">serial.log</a>',
     );
     expect(html).toContain('class="crash head"');
+  });
+});
+
+describe('bench-error context a stage attaches to its error', () => {
+  it('carries the serial log and wiring findings; anything malformed or thrown is ignored', () => {
+    const findings = [{ wire: 'fan PWM', status: 'crossed' as const, detail: 'd', otherWire: 'status LED' }];
+    const err = withContext(new Error('wiring check failed'), {
+      findings,
+      serialLog: [{ at: 1, text: 'x' }],
+    });
+    expect(errorContext(err)).toEqual({ findings, serialLog: [{ at: 1, text: 'x' }] });
+    expect(errorContext(Object.assign(new Error('e'), { findings: 'no', serialLog: 3 }))).toEqual({});
+    expect(errorContext('thrown string')).toEqual({});
+    expect(errorContext(null)).toEqual({});
   });
 });

@@ -3,6 +3,7 @@ import { createVitest, type Vitest } from 'vitest/node';
 import { loadBench } from '../bench/load';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
 import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, HilError, toHilError } from '../errors';
+import { errorContext } from '../report/attach';
 import {
   type HilReport,
   latencyStats,
@@ -10,7 +11,6 @@ import {
   summarize,
   type WiringFinding,
 } from '../report/model';
-import { errorContext } from '../report/attach';
 import { findCrashes } from '../report/panic';
 import { collectRunMeta } from '../report/run-meta';
 import { type WrittenReports, writeReports } from '../report/write';

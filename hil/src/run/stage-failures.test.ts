@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveBench } from '../bench/validate';
+import { main } from '../cli/main';
 import { acquireLock } from '../lock/lock';
 import type { HilReport } from '../report/model';
 import { useTempDirs } from '../testing/temp-dirs';
@@ -85,6 +86,19 @@ describe('bench/infrastructure failures end with exit 2 and a message that says 
     expect(html).toContain('<mark>Backtrace: 0x');
     const junit = parseXmlStrict(await readFile(files!.junit, 'utf8'));
     expect(JSON.stringify(junit)).toContain('Guru Meditation Error');
+  });
+
+  it('the CLI names the crash under the bench error line', async () => {
+    const out = await tmp();
+    const err: string[] = [];
+    const code = await main(['run', '--sim-fault', 'reboot-loop', '--out', out], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => err.push(s) },
+    });
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(
+      /hil: bench error \(never_ready\)[^\n]*\n {2}what to do: [^\n]*\n {2}serial log: Guru Meditation Error: Core {2}1 panic'ed \(LoadProhibited\)\. Exception was unhandled\. \(serial\.log:\d+-\d+\)\n$/,
+    );
   });
 
   it("hil doctor writes its own folder and leaves the last run's reports alone", async () => {
