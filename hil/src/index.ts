@@ -41,11 +41,14 @@ export {
   readHolder,
 } from './lock/lock';
 export { type Board, ProbeMonitor } from './probe/monitor';
-export { renderHtml } from './report/html';
+export { type BenchErrorContext, errorContext, withContext } from './report/attach';
+export { type RenderHtmlOptions, renderHtml } from './report/html';
 export { escapeXml, mergeJunit, renderJunit } from './report/junit';
 export type * from './report/model';
 export { latencyStats, percentile, summarize } from './report/model';
+export { crashFindings, findCrashes } from './report/panic';
 export { writeReports } from './report/write';
+export { reportDir } from './run/paths';
 export { createProgress, type ProgressSink, silentProgress } from './run/progress';
 export { DEFAULT_OUT_DIR, type RunHilOptions, type RunHilResult, runHil } from './run/run-hil';
 export { parseShard, type Shard, shardSuites } from './run/shard';

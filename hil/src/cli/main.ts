@@ -1,6 +1,7 @@
 import { guessBoard, listPorts } from '@esphil/serial';
 import { EXIT_BENCH_ERROR, EXIT_OK, errorMessage, isHilError } from '../errors';
 import { historyCli } from '../history/cli';
+import { crashFindings } from '../report/panic';
 import { createProgress, type ProgressStream } from '../run/progress';
 import { runHil } from '../run/run-hil';
 import { parseCliArgs, USAGE } from './args';
@@ -50,10 +51,17 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   );
   if (result.files)
     io.stdout.write(`reports: ${result.files.html} ${result.files.junit} ${result.files.json}\n`);
-  if (r.benchError)
+  if (r.benchError) {
     io.stderr.write(
       `hil: bench error (${r.benchError.code}): ${r.benchError.message}\n${r.benchError.hint ? `  what to do: ${r.benchError.hint}\n` : ''}`,
     );
+    // The first crash the serial log shows is usually the why: name it and where serial.log has it.
+    const crash = crashFindings(r.crashes)[0];
+    if (crash)
+      io.stderr.write(
+        `  serial log: ${crash.title} (serial.log:${crash.firstLine + 1}-${crash.lastLine + 1})\n`,
+      );
+  }
   return result.exitCode;
 }
 

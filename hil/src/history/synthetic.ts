@@ -85,6 +85,7 @@ export function syntheticReport(r: SyntheticRun): ReportWithRun {
         ],
     latency: r.latencyMs ? latencyStats(r.latencyMs) : null,
     wiring: [],
+    crashes: [],
     fw: null,
   };
   if (r.legacy) return report;

@@ -1,5 +1,9 @@
 /** The run's report: what junit.xml, report.json and report.html are written from. */
 
+import type { CrashBlock } from './panic';
+
+export type { Backtrace, BacktraceFrame, CrashBlock, CrashKind } from './panic';
+
 export type StageName =
   | 'bench'
   | 'lock'
@@ -46,6 +50,21 @@ export interface SerialLogEntry {
 
 export type TestState = 'passed' | 'failed' | 'flaky' | 'skipped';
 
+/** An error as the reports keep it. */
+export interface TestErrorRecord {
+  message: string;
+  stack?: string;
+  /** The error's class, with its stable code when it has one: `AssertionError`, `DeviceClientError.timeout`. */
+  type?: string;
+}
+
+/** The serial lines logged while a test ran (its `<system-out>` in junit.xml), bounded. */
+export interface SerialOut {
+  entries: SerialLogEntry[];
+  /** Earlier lines left out by the limit (the latest ones are kept). */
+  omitted: number;
+}
+
 export interface TestRecord {
   /** Suite = test file name without extension, e.g. "led". */
   suite: string;
@@ -56,12 +75,19 @@ export interface TestRecord {
   /** How many retries ran (0 = passed or failed first time). */
   retries: number;
   startedAt: number;
-  error?: { message: string; stack?: string };
+  error?: TestErrorRecord;
+  /**
+   * Errors of the other attempts when retries ran: for a flaky test every failed attempt's (junit `<flakyFailure>`),
+   * for a failed test those after the first (`<rerunFailure>`).
+   */
+  attemptErrors?: TestErrorRecord[];
   hint?: string;
   measurements: Measurement[];
   /** Only kept for failures: the context around them. */
   serialExcerpt?: SerialLogEntry[];
   transcript?: TranscriptEntry[];
+  /** Every serial line from the test's start to its end (all attempts), for every test that ran. */
+  serialOut?: SerialOut;
 }
 
 export interface SweepPoint {
@@ -119,6 +145,8 @@ export interface HilReport {
   pwmSweep: SweepPoint[];
   latency: LatencyStats | null;
   wiring: WiringFinding[];
+  /** Crash output found in the serial log (report/panic.ts): panics, aborts, watchdogs, brownouts, reset lines. */
+  crashes: CrashBlock[];
   fw: { version: string; board: string; device: string } | null;
 }
 

@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../testing/temp-dirs';
+import { findAll, parseXmlStrict, type XmlElement } from '../testing/xml-check';
+import { errorContext, withContext } from './attach';
 import { renderHtml } from './html';
+import { visibleLines } from './html-serial';
 import { mergeJunit, renderJunit } from './junit';
-import { type HilReport, latencyStats, summarize, type TestRecord } from './model';
+import { type HilReport, latencyStats, type SerialLogEntry, summarize, type TestRecord } from './model';
+import { findCrashes } from './panic';
 import { writeReports } from './write';
 
 const tempDir = useTempDirs();
@@ -55,6 +59,7 @@ function report(tests: TestRecord[], over: Partial<HilReport> = {}): HilReport {
     ],
     latency: latencyStats([3, 1, 2, 10, 4]),
     wiring: [{ wire: 'status LED', status: 'silent', detail: 'never moved' }],
+    crashes: [],
     fw: { version: '0.1.0', board: 'esp32-doit-devkit-v1', device: 'esphil-a1' },
     ...over,
   };
@@ -64,7 +69,11 @@ const FAILED = test({
   name: 'sweep <50%> & "more"',
   suite: 'pwm',
   state: 'failed',
-  error: { message: 'expected 600 to be close to 512', stack: 'AssertionError: expected 600\n at x' },
+  error: {
+    message: 'expected 600 to be close to 512',
+    stack: 'AssertionError: expected 600\n at x',
+    type: 'AssertionError',
+  },
   hint: 'run `hil doctor`',
   measurements: [
     { name: 'fan @ 50 %', expected: 512, measured: 600, tolerance: 32, unit: 'counts', ok: false },
@@ -115,10 +124,16 @@ describe('junit', () => {
 
   it('a bench error is an <error> testcase', () => {
     const xml = renderJunit(
-      report([], { benchError: { code: 'lock_held', message: 'port busy', hint: 'wait' }, exitCode: 2 }),
+      report([], {
+        benchError: { code: 'lock_held', message: 'port busy', hint: 'wait' },
+        exitCode: 2,
+        wiring: [],
+      }),
     );
     expect(xml).toContain('errors="1"');
-    expect(xml).toContain('<error message="port busy" type="lock_held">port busy\nhint: wait</error>');
+    expect(xml).toContain(
+      '<error message="port busy" type="HilError.lock_held">port busy\nhint: wait</error>',
+    );
   });
 
   it('control characters from a device never make invalid XML', () => {
@@ -171,5 +186,288 @@ describe('writeReports', () => {
     expect(await readFile(files.serialLog, 'utf8')).toBe('    1.500 rst:0x1 (POWERON_RESET),boot:0x13\n');
     expect(await readFile(files.junit, 'utf8')).toContain('<testsuite name="hil.sim.pwm"');
     expect(await readFile(files.html, 'utf8')).toContain('</html>');
+  });
+});
+
+const child = (el: XmlElement, name: string) => el.children.find((c) => c.name === name);
+
+describe('junit for CI readers (parsed with a strict XML check)', () => {
+  it('the checker itself rejects what an XML parser would', () => {
+    expect(() => parseXmlStrict('<a><b></a></b>')).toThrow(/mismatched/);
+    expect(() => parseXmlStrict('<a x="1" x="2"/>')).toThrow(/duplicate/);
+    expect(() => parseXmlStrict('<a>]]></a>')).toThrow(/]]>/);
+    expect(() => parseXmlStrict('<a>&nbsp;</a>')).toThrow(/unknown entity/);
+    expect(() => parseXmlStrict('<a>\u0007</a>')).toThrow(/XML Char/);
+    expect(() => parseXmlStrict('<a>\ud800</a>')).toThrow(/XML Char/);
+    expect(() => parseXmlStrict('<a/><b/>')).toThrow(/root/);
+    expect(parseXmlStrict('<a k="x&#10;y">t&amp;<![CDATA[<c>]]></a>')).toMatchObject({
+      attrs: { k: 'x\ny' },
+      text: 't&<c>',
+    });
+  });
+
+  it('a retried-then-passed test is a passing testcase with one <flakyFailure> per failed attempt (Surefire form)', () => {
+    const flaky = test({
+      name: 'reconnects',
+      state: 'flaky',
+      retries: 2,
+      attemptErrors: [
+        {
+          message: 'led.set: timed out',
+          stack: 'DeviceClientError: led.set: timed out\n    at a',
+          type: 'DeviceClientError.timeout',
+        },
+        { message: 'expected false to be true', type: 'AssertionError' },
+      ],
+      serialOut: { entries: [{ at: T0 + 1001, text: 'I (5) ws: client 1 connected' }], omitted: 0 },
+    });
+    const doc = parseXmlStrict(renderJunit(report([flaky])));
+    const tc = findAll(doc, 'testcase')[0]!;
+    // Element order as in surefire-test-report-3.0.xsd (properties first, as Jenkins/pytest write them).
+    expect(tc.children.map((c) => c.name)).toEqual([
+      'properties',
+      'flakyFailure',
+      'flakyFailure',
+      'system-out',
+    ]);
+    const [a, b] = tc.children.filter((c) => c.name === 'flakyFailure');
+    expect(a!.attrs).toEqual({ message: 'led.set: timed out', type: 'DeviceClientError.timeout' });
+    expect(child(a!, 'stackTrace')?.text).toBe('DeviceClientError: led.set: timed out\n    at a');
+    expect(b!.attrs.type).toBe('AssertionError');
+    expect(child(b!, 'stackTrace')?.text).toBe('expected false to be true');
+    expect(child(tc, 'system-out')?.text).toBe('    1.001 I (5) ws: client 1 connected');
+    expect(findAll(doc, 'failure')).toEqual([]);
+    expect(findAll(doc, 'testsuite')[0]!.attrs.failures).toBe('0');
+  });
+
+  it('a test that failed every attempt: <failure> with the real error type, then <rerunFailure>s', () => {
+    const failed = test({
+      state: 'failed',
+      retries: 1,
+      error: {
+        message: 'sweep points outside tolerance',
+        stack: 'AssertionError: sweep points outside tolerance\n    at s',
+        type: 'AssertionError',
+      },
+      attemptErrors: [{ message: 'connection lost', type: 'DeviceClientError.connection_lost' }],
+    });
+    const tc = findAll(parseXmlStrict(renderJunit(report([failed]))), 'testcase')[0]!;
+    expect(tc.children.map((c) => c.name)).toEqual(['properties', 'failure', 'rerunFailure']);
+    expect(child(tc, 'failure')?.attrs).toEqual({
+      message: 'sweep points outside tolerance',
+      type: 'AssertionError',
+    });
+    expect(child(tc, 'failure')?.text).toBe('AssertionError: sweep points outside tolerance\n    at s');
+    expect(child(tc, 'rerunFailure')?.attrs.type).toBe('DeviceClientError.connection_lost');
+    // An error recorded without a type (an older report.json) still gets the required attribute.
+    const untyped = findAll(
+      parseXmlStrict(renderJunit(report([test({ state: 'failed', error: { message: 'x' } })]))),
+      'failure',
+    );
+    expect(untyped[0]!.attrs.type).toBe('Error');
+  });
+
+  it('per-test <system-out> carries the serial lines of that test and says how many the limit left out', () => {
+    const t = test({
+      serialOut: {
+        entries: [
+          { at: T0 + 1500, text: 'I (1500) app: led status on' },
+          { at: T0 + 1510, text: 'I (1510) app: led status off' },
+        ],
+        omitted: 42,
+      },
+    });
+    const out = child(findAll(parseXmlStrict(renderJunit(report([t]))), 'testcase')[0]!, 'system-out');
+    expect(out?.text.split('\n')).toEqual([
+      '… 42 earlier serial lines left out (serial.log has them)',
+      '    1.500 I (1500) app: led status on',
+      '    1.510 I (1510) app: led status off',
+    ]);
+  });
+
+  it('stays well-formed for any text a device or suite produces', () => {
+    const nasty = 'a]]>b <x> & "q" \'s\' \u0000\u0007\u001b[31m \ud83d\ude00 lone:\ud800 \ufffe tab\tend';
+    const t = test({
+      name: nasty,
+      state: 'failed',
+      error: { message: `line 1 ${nasty}\nline 2`, stack: nasty, type: nasty },
+      hint: nasty,
+      measurements: [{ name: nasty, expected: nasty, measured: nasty, ok: false }],
+      serialOut: { entries: [{ at: T0, text: nasty }], omitted: 0 },
+      attemptErrors: [{ message: nasty, stack: nasty, type: nasty }],
+    });
+    const doc = parseXmlStrict(renderJunit(report([t], { bench: { name: nasty, kind: 'sim', file: null } })));
+    const failure = findAll(doc, 'failure')[0]!;
+    // Line breaks in attributes survive as character references; control characters are gone; emoji intact.
+    expect(failure.attrs.message).toBe(
+      'line 1 a]]>b <x> & "q" \'s\' [31m \ud83d\ude00 lone:\ufffd  tab\tend\nline 2',
+    );
+    expect(child(findAll(doc, 'testcase')[0]!, 'system-out')?.text).toContain('a]]>b <x>');
+  });
+
+  it('a bench error names the crash lines, the backtrace and the suspect wires in its <error>', () => {
+    const serial = BOOT_LOOP.map((text, i) => ({ at: T0 + i, text }));
+    const r = report([], {
+      benchError: { code: 'never_ready', message: 'the DUT rebooted: boot loop', hint: 'read the panic' },
+      exitCode: 2,
+      crashes: findCrashes(serial),
+      wiring: [{ wire: 'fan PWM', status: 'crossed', detail: 'moved status LED', otherWire: 'status LED' }],
+    });
+    const err = findAll(parseXmlStrict(renderJunit(r)), 'error')[0]!;
+    expect(err.attrs.type).toBe('HilError.never_ready');
+    expect(err.text.split('\n')).toEqual([
+      'the DUT rebooted: boot loop',
+      'hint: read the panic',
+      "serial.log:5-9: Guru Meditation Error: Core  1 panic'ed (LoadProhibited). Exception was unhandled.",
+      '  Backtrace: 0x400d1a2c:0x3ffb1f50 0x400d2b3f:0x3ffb1f70',
+      "wire 'fan PWM': crossed: moved status LED",
+    ]);
+  });
+});
+
+// What the sim prints in its reboot-loop fault (packages/sim/src/dut/console-text.ts), as a boot loop looks.
+const BOOT_LOOP = [
+  'ets Jun  8 2016 00:22:57',
+  'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+  'entry 0x400805e4',
+  '@esphil {"t":"ready","fw":"0.1.0"}',
+  "Guru Meditation Error: Core  1 panic'ed (LoadProhibited). Exception was unhandled.",
+  '',
+  'Backtrace: 0x400d1a2c:0x3ffb1f50 0x400d2b3f:0x3ffb1f70',
+  '',
+  'Rebooting...',
+  'ets Jun  8 2016 00:22:57',
+  'rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+];
+
+describe('report.html for a bench error is complete', () => {
+  const serial: SerialLogEntry[] = BOOT_LOOP.map((text, i) => ({ at: T0 + 100 + i, text }));
+  const bootLoop = () =>
+    report([], {
+      benchError: {
+        code: 'never_ready',
+        message: 'the DUT rebooted within 1000 ms of its ready line (reset reason "panic"): boot loop',
+        hint: 'read the panic in the serial log (report.html / serial.log): the firmware crashes right after boot',
+      },
+      exitCode: 2,
+      stages: [
+        { name: 'bench', status: 'ok', startedAt: T0, durationMs: 3 },
+        { name: 'reset', status: 'ok', startedAt: T0, durationMs: 120 },
+        { name: 'ready', status: 'failed', startedAt: T0, durationMs: 1500, detail: 'boot loop' },
+      ],
+      wiring: [],
+      crashes: findCrashes(serial),
+    });
+
+  it('stages, the hint, the panic with its backtrace highlighted, and the serial log numbered like serial.log', () => {
+    const html = renderHtml(bootLoop(), { serialLog: serial });
+    expect(html).toContain('<h2 class="failed">Bench error (never_ready)</h2>');
+    expect(html).toContain('<b>what to do:</b> read the panic in the serial log');
+    expect(html).toContain(
+      '<tr><td>ready</td><td class="failed">failed</td><td>1500 ms</td><td>boot loop</td></tr>',
+    );
+    expect(html).toContain('<h2 class="failed">Crash output in the serial log (1)</h2>');
+    expect(html).toContain('<b>panic</b> (LoadProhibited) — <a href="#L5">serial.log:5-9</a>');
+    expect(html).toContain('<mark>Backtrace: 0x400d1a2c:0x3ffb1f50 0x400d2b3f:0x3ffb1f70</mark>');
+    expect(html).toContain('backtrace: <code>0x400d1a2c</code> <code>0x400d2b3f</code>');
+    // The serial log section is open for a bench error; the panic's lines are marked, line numbers match serial.log.
+    expect(html).toContain('<details open><summary><b>Serial log</b> (11 lines)</summary>');
+    expect(html).toMatch(/<span id="L5" class="crash head">\s+5 \+0\.104s Guru Meditation Error/);
+    expect(html).toMatch(/<span id="L7" class="crash bt">\s+7 \+0\.106s Backtrace: 0x400d1a2c/);
+    expect(html).toMatch(/<span id="L11" class="rst">\s+11 \+0\.110s rst:0xc \(SW_CPU_RESET\)/);
+    expect(html).toContain('<p>no test ran</p>');
+  });
+
+  it('crossed wires: the wiring table with each wire, its status and detail', () => {
+    const html = renderHtml(
+      report([], {
+        benchError: { code: 'wiring_crossed', message: 'wiring check failed', hint: 'see the wiring table' },
+        exitCode: 2,
+        wiring: [
+          { wire: 'status LED', status: 'crossed', detail: "moved wire 'fan PWM'", otherWire: 'fan PWM' },
+          { wire: 'fan PWM', status: 'crossed', detail: "moved wire 'status LED'", otherWire: 'status LED' },
+          { wire: 'button', status: 'untested', detail: 'not reached' },
+          { wire: 'sensor', status: 'ok', detail: 'followed' },
+        ],
+      }),
+    );
+    expect(html).toContain(
+      '<tr><td>status LED</td><td class="crossed">crossed</td><td>moved wire &apos;fan PWM&apos; (other wire: fan PWM)</td></tr>',
+    );
+    expect(html).toContain('<tr><td>button</td><td class="untested">untested</td><td>not reached</td></tr>');
+    expect(html).toContain('<tr><td>sensor</td><td class="passed">ok</td><td>followed</td></tr>');
+  });
+
+  it('a wiring stage that failed without findings says so instead of showing no table', () => {
+    const html = renderHtml(
+      report([], {
+        wiring: [],
+        stages: [{ name: 'wiring', status: 'failed', startedAt: T0, durationMs: 5, detail: 'probe lost' }],
+      }),
+    );
+    expect(html).toContain('the wiring check stopped before it reported per-wire findings: probe lost');
+  });
+
+  it('links only the sibling files it is told exist', () => {
+    const html = renderHtml(report([]), { links: ['report.json'] });
+    expect(html).toContain('<p>files: <a href="report.json">report.json</a></p>');
+    expect(html).not.toContain('href="junit.xml"');
+  });
+
+  it('a long log shows its crash blocks with context and its end, within the named limit', () => {
+    const entries = Array.from({ length: 5000 }, (_, i) => ({ at: i, text: `I (${i}) app: tick` }));
+    entries[2000] = {
+      at: 2000,
+      text: "Guru Meditation Error: Core  0 panic'ed (StoreProhibited). Exception was unhandled.",
+    };
+    entries[2001] = { at: 2001, text: 'Rebooting...' };
+    const show = visibleLines(entries.length, findCrashes(entries), 100);
+    expect(show.filter(Boolean)).toHaveLength(100);
+    expect(show[1990] && show[2000] && show[2011]).toBe(true);
+    expect(show[1989] || show[2012]).toBe(false);
+    expect(show[4999]).toBe(true);
+    expect(show[0]).toBe(false);
+  });
+});
+
+describe('writeReports for a bench error', () => {
+  it('report.json carries the crash blocks; their lines index serial.log; report.html shows them', async () => {
+    const dir = await tempDir('rep-crash-');
+    const serial = BOOT_LOOP.map((text, i) => ({ at: T0 + i, text }));
+    const r = report([], {
+      benchError: { code: 'never_ready', message: 'boot loop' },
+      exitCode: 2,
+      crashes: findCrashes(serial),
+    });
+    const files = await writeReports(dir, r, serial);
+    const json = JSON.parse(await readFile(files.json, 'utf8')) as HilReport;
+    const panic = json.crashes.find((c) => c.kind === 'panic')!;
+    const log = (await readFile(files.serialLog, 'utf8')).split('\n');
+    expect(log[panic.firstLine]).toMatch(/^\s+0\.004 Guru Meditation Error/);
+    expect(log[panic.backtraces[0]!.line]).toMatch(/Backtrace: 0x400d1a2c/);
+    expect(json.crashes.map((c) => [c.kind, c.severity])).toEqual([
+      ['reset', 'info'],
+      ['panic', 'error'],
+      ['reset', 'info'],
+    ]);
+    const html = await readFile(files.html, 'utf8');
+    expect(html).toContain(
+      '<a href="report.json">report.json</a> · <a href="junit.xml">junit.xml</a> · <a href="serial.log">serial.log</a>',
+    );
+    expect(html).toContain('class="crash head"');
+  });
+});
+
+describe('bench-error context a stage attaches to its error', () => {
+  it('carries the serial log and wiring findings; anything malformed or thrown is ignored', () => {
+    const findings = [{ wire: 'fan PWM', status: 'crossed' as const, detail: 'd', otherWire: 'status LED' }];
+    const err = withContext(new Error('wiring check failed'), {
+      findings,
+      serialLog: [{ at: 1, text: 'x' }],
+    });
+    expect(errorContext(err)).toEqual({ findings, serialLog: [{ at: 1, text: 'x' }] });
+    expect(errorContext(Object.assign(new Error('e'), { findings: 'no', serialLog: 3 }))).toEqual({});
+    expect(errorContext('thrown string')).toEqual({});
+    expect(errorContext(null)).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
 import type { HilReport, SerialLogEntry } from './model';
@@ -27,7 +27,10 @@ export async function writeReports(
   await Promise.all([
     writeFile(out.junit, renderJunit(report)),
     writeFile(out.json, `${JSON.stringify(report, null, 2)}\n`),
-    writeFile(out.html, renderHtml(report)),
+    writeFile(
+      out.html,
+      renderHtml(report, { serialLog, links: [out.json, out.junit, out.serialLog].map((f) => basename(f)) }),
+    ),
     writeFile(
       out.serialLog,
       `${serialLog.map((l) => `${((l.at - base) / 1000).toFixed(3).padStart(9)} ${l.text}`).join('\n')}\n`,

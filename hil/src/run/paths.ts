@@ -1,5 +1,17 @@
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_OUT_DIR = 'hil-results';
+
+/**
+ * The folder a command writes its reports to: a run writes `--out` (default hil-results/), `hil doctor` its own
+ * `doctor/` folder inside it, so checking the bench never overwrites the last run's reports.
+ */
+export function reportDir(out: string | undefined, command: 'run' | 'doctor'): string {
+  const base = resolve(out ?? DEFAULT_OUT_DIR);
+  return command === 'doctor' ? join(base, 'doctor') : base;
+}
 
 /** The package root (holds benches/ and suites/), found from both src/ (tests) and dist/ (built CLI). */
 export function packageRoot(): string {

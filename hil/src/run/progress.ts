@@ -1,15 +1,24 @@
 /** Where the runner reports what it is doing: a TTY status line or plain lines (CI logs). */
 export interface ProgressSink {
   stage(name: string, status: 'start' | 'ok' | 'failed' | 'skipped', detail?: string, ms?: number): void;
-  /** `error`: why a test failed (its own message, then the stack); printed under the FAIL line. */
+  /**
+   * `error`: why a test failed: its own message's first line on the FAIL line; under it the `reasons` (measured vs
+   * expected of what was out of tolerance), the rest of the message and the first stack frames.
+   */
   test(
     state: 'passed' | 'failed' | 'flaky' | 'skipped' | 'aborted',
     name: string,
     ms: number,
-    error?: { message: string; stack?: string },
+    error?: TestFailureWhy,
   ): void;
   info(line: string): void;
   done(): void;
+}
+
+export interface TestFailureWhy {
+  message: string;
+  stack?: string;
+  reasons?: readonly string[];
 }
 
 export const silentProgress: ProgressSink = {
@@ -87,10 +96,10 @@ function firstLine(s: string): string {
   return s.split('\n')[0] ?? '';
 }
 
-function indentedDetail(error: { message: string; stack?: string }): string {
+function indentedDetail(error: TestFailureWhy): string {
   const rest = error.message.split('\n').slice(1);
   const frames = (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
-  return [...rest, ...frames]
+  return [...(error.reasons ?? []), ...rest, ...frames]
     .slice(0, FAIL_DETAIL_LINES)
     .map((l) => `      ${l.trim()}`)
     .join('\n');

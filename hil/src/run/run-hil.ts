@@ -3,6 +3,7 @@ import { createVitest, type Vitest } from 'vitest/node';
 import { loadBench } from '../bench/load';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
 import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, HilError, toHilError } from '../errors';
+import { errorContext } from '../report/attach';
 import {
   type HilReport,
   latencyStats,
@@ -10,6 +11,7 @@ import {
   summarize,
   type WiringFinding,
 } from '../report/model';
+import { findCrashes } from '../report/panic';
 import { collectRunMeta } from '../report/run-meta';
 import { type WrittenReports, writeReports } from '../report/write';
 import { openSession } from '../session/open';
@@ -18,13 +20,13 @@ import type { HilSession } from '../session/types';
 import { catchProcessEscapes, takeOrphans } from '../vitest/escapes';
 import { guardProcessGlobals, inProcessPool } from '../vitest/in-process-pool';
 import { HilReporter } from '../vitest/reporter';
-import { builtinSuiteDir, defaultBenchFile, packageRoot, suiteAliases } from './paths';
+import { builtinSuiteDir, defaultBenchFile, packageRoot, reportDir, suiteAliases } from './paths';
 import { type ProgressSink, silentProgress } from './progress';
 import { type Shard, shardSuites } from './shard';
 import { StageRunner } from './stage-runner';
 import { discoverSuites, selectSuites } from './suites';
 
-export const DEFAULT_OUT_DIR = 'hil-results';
+export { DEFAULT_OUT_DIR } from './paths';
 /** Per-test budget inside suites; bench timeouts bound the waits inside. */
 export const DEFAULT_TEST_TIMEOUT_MS = 15_000;
 
@@ -149,8 +151,9 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   } catch (e) {
     const err = toHilError(e);
     benchError = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
-    const attached = (e as { serialLog?: SerialLogEntry[] }).serialLog;
-    if (attached) serialLog = attached;
+    const attached = errorContext(e);
+    serialLog = attached.serialLog ?? serialLog;
+    findings = attached.findings ?? findings;
     // Printed once by the caller (the CLI: on stderr); the failed stage line already shows where it stopped.
   } finally {
     setSession(null);
@@ -197,11 +200,12 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     pwmSweep: reporter.sweep,
     latency: reporter.latencyMs.length > 0 ? latencyStats(reporter.latencyMs) : null,
     wiring: findings,
+    crashes: findCrashes(serialLog),
     fw,
   };
   let files: WrittenReports | null = null;
   if (opts.out !== null) {
-    const dir = resolve(opts.out ?? DEFAULT_OUT_DIR);
+    const dir = reportDir(opts.out, command);
     const t = performance.now();
     files = await writeReports(dir, report, serialLog);
     report.stages.push({

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IsolatedRunner, startIsolatedRunner } from '../testing/isolated';
 import { useTempDirs } from '../testing/temp-dirs';
+import { findAll, parseXmlStrict } from '../testing/xml-check';
 
 const tempDir = useTempDirs();
 
@@ -31,6 +32,14 @@ describe('runHil on the simulated bench (zero latency)', () => {
     expect(report.latency?.samplesMs.length).toBe(30);
     const junit = await readFile(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain(`tests="${report.tests.length}" failures="0"`);
+    // A whole real run is well-formed XML, and the reset test's <system-out> holds the reboot it caused.
+    const resetCases = findAll(parseXmlStrict(junit), 'testcase').filter((t) =>
+      t.attrs.classname?.endsWith('.reset'),
+    );
+    const resetOut = resetCases.flatMap((t) =>
+      t.children.filter((c) => c.name === 'system-out').map((c) => c.text),
+    );
+    expect(resetOut.join('\n')).toMatch(/rst:0x[0-9a-f]+ \(/);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|<link|src="http/);
@@ -70,7 +79,17 @@ describe('runHil on the simulated bench (zero latency)', () => {
     ]);
     expect(report.summary).toMatchObject({ passed: 0, flaky: 1, failed: 0 });
     expect(exitCode).toBe(0);
-    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<property name="flaky" value="true"/>');
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<property name="flaky" value="true"/>');
+    // The Surefire form CI readers understand: the failed attempt inside the passing testcase, with its real type.
+    const tc = findAll(parseXmlStrict(junit), 'testcase')[0]!;
+    // No <system-out>: the sim prints nothing on serial during a ping.
+    expect(tc.children.map((c) => c.name)).toEqual(['properties', 'flakyFailure']);
+    const ff = tc.children[1]!;
+    expect(ff.attrs.type).toBe('AssertionError');
+    expect(ff.attrs.message).toMatch(/^first attempt fails on purpose: expected 1 to be greater than 1/);
+    expect(ff.children.map((c) => c.name)).toEqual(['stackTrace']);
+    expect(report.tests[0]?.serialOut).toEqual({ entries: [], omitted: 0 });
   });
 
   it('a DUT reboot nobody announced fails exactly the test it happened in', async () => {

@@ -1,9 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveBench } from '../bench/validate';
+import { main } from '../cli/main';
 import { acquireLock } from '../lock/lock';
+import type { HilReport } from '../report/model';
+import { useTempDirs } from '../testing/temp-dirs';
+import { parseXmlStrict } from '../testing/xml-check';
+import { reportDir } from './paths';
 import { runHil } from './run-hil';
 
 // Every case stops before the suites, so runHil runs in-process here (no nested vitest).
@@ -17,9 +21,8 @@ const HW = {
   device: { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'status', pin: 2 }] },
 };
 
-async function tmp() {
-  return mkdtemp(join(tmpdir(), 'hil-stage-'));
-}
+const tempDir = useTempDirs();
+const tmp = () => tempDir('hil-stage-');
 
 describe('bench/infrastructure failures end with exit 2 and a message that says what to fix', () => {
   it('malformed bench file', async () => {
@@ -63,12 +66,60 @@ describe('bench/infrastructure failures end with exit 2 and a message that says 
     }
   });
 
-  it('a board that never boots (boot loop)', async () => {
-    const { exitCode, report } = await runHil({ out: null, simFaults: ['reboot-loop'] });
+  it('a board that never boots (boot loop): the reports show the panic the hint points to', async () => {
+    const out = await tmp();
+    const { exitCode, report, files } = await runHil({ out, simFaults: ['reboot-loop'] });
     expect(exitCode).toBe(2);
     expect(report.benchError?.code).toBe('never_ready');
     expect(report.benchError?.message).toMatch(/boot loop/);
+    expect(report.benchError?.hint).toMatch(/read the panic in the serial log \(report\.html/);
     expect(report.tests).toEqual([]);
+    // The sim's panic output (packages/sim/src/dut/console-text.ts panicLines) found, with its backtrace.
+    const panic = report.crashes.find((c) => c.kind === 'panic');
+    expect(panic).toMatchObject({ reason: 'LoadProhibited', severity: 'error' });
+    expect(panic?.backtraces[0]?.frames.length).toBeGreaterThan(0);
+    const json = JSON.parse(await readFile(files!.json, 'utf8')) as HilReport;
+    expect(json.crashes).toEqual(report.crashes);
+    const serialLines = (await readFile(files!.serialLog, 'utf8')).split('\n');
+    expect(serialLines[panic!.firstLine]).toMatch(/Guru Meditation Error/);
+    const html = await readFile(files!.html, 'utf8');
+    expect(html).toContain('<h2>Stages</h2>');
+    expect(html).toMatch(/<td>ready<\/td><td class="failed">failed<\/td>/);
+    expect(html).toContain(`<a href="#L${panic!.firstLine + 1}">serial.log:${panic!.firstLine + 1}-`);
+    expect(html).toContain('<mark>Backtrace: 0x');
+    const junit = parseXmlStrict(await readFile(files!.junit, 'utf8'));
+    expect(JSON.stringify(junit)).toContain('Guru Meditation Error');
+  });
+
+  it('the CLI names the crash under the bench error line', async () => {
+    const out = await tmp();
+    const err: string[] = [];
+    const code = await main(['run', '--sim-fault', 'reboot-loop', '--out', out], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => err.push(s) },
+    });
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(
+      /hil: bench error \(never_ready\)[^\n]*\n {2}what to do: [^\n]*\n {2}serial log: Guru Meditation Error: Core {2}1 panic'ed \(LoadProhibited\)\. Exception was unhandled\. \(serial\.log:\d+-\d+\)\n$/,
+    );
+  });
+
+  it("hil doctor writes its own folder and leaves the last run's reports alone", async () => {
+    const out = await tmp();
+    await writeFile(join(out, 'report.json'), '{"the last run":true}\n');
+    const { report, files } = await runHil({ command: 'doctor', out });
+    expect(report.command).toBe('doctor');
+    expect(files?.json).toBe(join(out, 'doctor', 'report.json'));
+    expect(reportDir(out, 'doctor')).toBe(join(out, 'doctor'));
+    expect(reportDir(out, 'run')).toBe(out);
+    expect((await readdir(join(out, 'doctor'))).sort()).toEqual([
+      'junit.xml',
+      'report.html',
+      'report.json',
+      'serial.log',
+    ]);
+    expect(await readFile(join(out, 'report.json'), 'utf8')).toBe('{"the last run":true}\n');
+    expect(report.wiring.length).toBeGreaterThan(0);
   });
 
   it('a DUT that never prints its ready line (no reset, ready already gone by)', async () => {

@@ -16,8 +16,13 @@ export class BoundedLog<T extends { at: number }> {
   }
   /** Entries in [from, to], at most `limit` of the latest. */
   window(from: number, to: number, limit = 60): T[] {
+    return this.between(from, to, limit).entries;
+  }
+  /** Entries in [from, to]: at most `limit` of the latest, and how many earlier ones in the range were left out. */
+  between(from: number, to: number, limit: number): { entries: T[]; omitted: number } {
     const hits = this.entries.filter((e) => e.at >= from && e.at <= to);
-    return hits.slice(-limit);
+    const keep = Math.max(0, Math.floor(limit));
+    return { entries: keep > 0 ? hits.slice(-keep) : [], omitted: Math.max(0, hits.length - keep) };
   }
 }
 
