@@ -88,6 +88,24 @@ describe('image set resolution', () => {
     );
   });
 
+  it('a build file removed after resolution is firmware_file_missing, not a bare ENOENT', () => {
+    writePioBuild();
+    const source = parseFirmwareSection({ platformio: { dir: 'fw/.pio/build', env: 'esp32dev-core3' } });
+    const images = resolveImageSet(source, { benchDir: dir, chip: 'esp32', platformioHome: dir });
+    const app = images.find((i) => i.role === 'app')!;
+    rmSync(app.path);
+    expect(codeOf(() => loadImageSet(images, { chip: 'esp32' }))).toBe('firmware_file_missing');
+  });
+
+  it('a file larger than the flash is refused before it is read', () => {
+    writePioBuild();
+    const source = parseFirmwareSection({ platformio: { dir: 'fw/.pio/build', env: 'esp32dev-core3' } });
+    const images = resolveImageSet(source, { benchDir: dir, chip: 'esp32', platformioHome: dir });
+    expect(codeOf(() => loadImageSet(images, { chip: 'esp32', flashSize: 16 }))).toBe(
+      'firmware_file_too_large',
+    );
+  });
+
   it('refuses a wrong-chip app before anything is written', () => {
     writePioBuild(buildAppImage('esp32-s3', identity));
     const source = parseFirmwareSection({ platformio: { dir: 'fw/.pio/build', env: 'esp32dev-core3' } });
