@@ -232,6 +232,27 @@ int main(int argc, char** argv) {
     DeviceConfig c2;
     std::vector<Diagnostic> d2;
     parseConfigText(in, c2, d2);
+    // An esp_app_desc_t read from flash that holds anything: bounded, valid UTF-8 (cleaning it again is a no-op),
+    // and the `app` member is JSON.
+    {
+      char desc[3 * APP_DESC_TEXT_BYTES] = {};
+      std::memcpy(desc, in.data(), in.size() < sizeof desc ? in.size() : sizeof desc);
+      AppIdentity a = appIdentityFromDesc(desc, APP_DESC_TEXT_BYTES, desc + APP_DESC_TEXT_BYTES, APP_DESC_TEXT_BYTES,
+                                          reinterpret_cast<const uint8_t*>(desc + 2 * APP_DESC_TEXT_BYTES), APP_ELF_SHA256_BYTES);
+      if (a.project.size() > MAX_APP_TEXT || a.version.size() > MAX_APP_TEXT) die("app identity text over 31 bytes", in);
+      char again[APP_DESC_TEXT_BYTES] = {};
+      std::memcpy(again, a.project.data(), a.project.size());
+      if (appIdentityFromDesc(again, sizeof again, again, sizeof again, nullptr, 0).project != a.project) {
+        die("app identity text not clean after cleaning", in);
+      }
+      std::string member;
+      JsonWriter mw(member);
+      mw.beginObject();
+      writeAppMember(mw, a);
+      mw.endObject();
+      JsonDoc md;
+      if (md.parse(member) != JsonError::None) die("app member is not JSON", in);
+    }
     // Improv decoder and the whole device.
     improv::Decoder dec;
     std::string text;

@@ -4,6 +4,7 @@
 #include <WebSocketsServer.h>
 
 #include "../core/device.h"
+#include "app_desc.h"
 #include "arduino_hal.h"
 #include "device_config.h"
 #include "web_page_server.h"
@@ -57,7 +58,7 @@ void esphilSetup() {
   Serial.setRxBufferSize(4096);  // a config.set line can be several KiB
   Serial.begin(115200);
   analogReadResolution(12);
-  device.begin(ESPHIL_FW_VERSION, ESPHIL_DEVICE_CONFIG_JSON);
+  device.begin(ESPHIL_FW_VERSION, ESPHIL_DEVICE_CONFIG_JSON, esphil::readAppIdentity());
   const esphil::WsCfg& ws = device.config().ws;
   if (ws.maxClients > WEBSOCKETS_SERVER_CLIENT_MAX) {
     device.log(esphil::LogLevel::Warn, "websocket.maxClients is above WEBSOCKETS_SERVER_CLIENT_MAX (" +

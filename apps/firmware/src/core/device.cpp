@@ -12,7 +12,7 @@ std::string hex(uint32_t v, int digits) {
 }
 }  // namespace
 
-bool Device::begin(const char* fwVersion, const char* defaultConfigJson) {
+bool Device::begin(const char* fwVersion, const char* defaultConfigJson, const AppIdentity& app) {
   bootAt_ = hal_.millis();
   DeviceConfig cfg;
   std::vector<Diagnostic> diags;
@@ -40,6 +40,7 @@ bool Device::begin(const char* fwVersion, const char* defaultConfigJson) {
   identity_.board = cfg.board;
   identity_.device = (cfg.name.empty() ? std::string("esphil") : cfg.name) + "-" + hex(hal_.chipId() & 0xFFFFFF, 6);
   identity_.boot = hex(hal_.random32(), 8);
+  identity_.app = app;
 
   std::vector<Effect> effects;
   machine_.init(cfg, effects);
@@ -55,7 +56,9 @@ bool Device::begin(const char* fwVersion, const char* defaultConfigJson) {
   std::string s;
   JsonWriter w(s);
   w.beginObject().key("t").value("boot").key("fw").value(identity_.fw).key("board").value(identity_.board);
-  w.key("device").value(identity_.device).key("boot").value(identity_.boot).key("reason").value(hal_.resetReason());
+  w.key("device").value(identity_.device).key("boot").value(identity_.boot);
+  writeAppMember(w, identity_.app);
+  w.key("reason").value(hal_.resetReason());
   w.endObject();
   serialMachine(s);
   if (!storedProblem.empty()) log(LogLevel::Error, "stored config ignored (" + storedProblem + "); using the compiled default");
@@ -115,6 +118,7 @@ void Device::sendHello(int client) {
   JsonWriter w(s);
   w.beginObject().key("t").value("hello").key("proto").value(PROTOCOL_VERSION).key("fw").value(identity_.fw);
   w.key("board").value(identity_.board).key("device").value(identity_.device).key("boot").value(identity_.boot);
+  writeAppMember(w, identity_.app);
   w.key("caps");
   writeCaps(w, config());
   w.key("state");

@@ -26,8 +26,9 @@ struct DeviceCounters {
 class Device {
  public:
   explicit Device(Hal& hal) : hal_(hal) {}
-  // Boots with the stored config (NVS) or `defaultConfigJson` (device_config.h); prints the boot line.
-  bool begin(const char* fwVersion, const char* defaultConfigJson);
+  // Boots with the stored config (NVS) or `defaultConfigJson` (device_config.h); prints the boot line. `app` is the
+  // booted image's esp_app_desc_t identity (left out of hello and the boot line when not present).
+  bool begin(const char* fwVersion, const char* defaultConfigJson, const AppIdentity& app = AppIdentity());
   void loop();
 
   // Origin allow-list: empty list = any; a client without Origin (non-browser) is always allowed.

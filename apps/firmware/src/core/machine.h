@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app_identity.h"
 #include "config.h"
 #include "protocol.h"
 
@@ -30,6 +31,7 @@ struct Identity {
   std::string board = "esp32-doit-devkit-v1";
   std::string device = "esphil-000000";
   std::string boot = "00000000";
+  AppIdentity app;  // hello's and the boot line's optional `app`
 };
 
 struct StepContext {
