@@ -90,6 +90,8 @@ export interface VirtualEsp32Options {
   heartbeat?: HeartbeatOptions | false;
   /** Model the flash chip and the ROM loader (./sim-flash.ts): download mode flashes, boots check the image. */
   flash?: SimFlashOptions;
+  /** Unsent bytes per WebSocket connection before frames are dropped. Default DEFAULT_MAX_BUFFERED_BYTES. */
+  maxBufferedBytes?: number;
 }
 
 export interface DutEvents {
@@ -185,6 +187,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       replyDelay: () => this.latency.rtt(),
       faults: this.faults,
       rng: this.rng,
+      maxBufferedBytes: opts.maxBufferedBytes,
     });
     this.ws.on('connected', (slot, remote) =>
       this.log('I', 'ws.cpp:41', `onEvent(): client ${slot} connected from ${remote}`),

@@ -44,6 +44,14 @@ export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeout
 export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
 /** arduinoWebSockets' TCP timeout for a handshake. */
 export const TCP_TIMEOUT_MS = 5_000;
+/**
+ * Bytes one connection may hold unsent (frames held back by simulated latency plus the socket's write buffer)
+ * before further frames to it are dropped. Models the device's TCP send buffer: when it is full the library's
+ * write makes no progress, `sendFrame` returns false and the frame is lost, the slot stays connected and nothing
+ * else happens (shared/reference/arduinowebsockets-facts.md §9, W.cpp:291-310, W.cpp:671-712). PROTOCOL.md 7: a
+ * dropped event still uses its seq number.
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
 /** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
 export const GOODBYE_MAX_WAIT_MS = 1_000;
 /**
@@ -111,6 +119,18 @@ export interface WsServerOptions {
   replyDelay?: () => number;
   faults?: WsLinkFaults;
   rng?: Rng;
+  /** Unsent bytes per connection before frames are dropped (see DEFAULT_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
+}
+
+/** What one connection's output did: the bound is never exceeded, overflowing frames are counted. */
+export interface OutputStats {
+  /** Bytes not yet on the wire: latency queue plus socket write buffer. */
+  bufferedBytes: number;
+  /** Highest `bufferedBytes` seen right after a frame was accepted. */
+  peakBufferedBytes: number;
+  /** Frames (responses, events, pongs) dropped because the buffer was full. */
+  droppedFrames: number;
 }
 
 interface Client {
@@ -130,6 +150,7 @@ interface Client {
   sensors: Map<string, ReturnType<typeof setInterval>>;
   remote: string;
   fragments: FragmentTracker;
+  output: { peak: number; dropped: number };
 }
 
 export interface WsServerEvents {
@@ -154,6 +175,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   readonly protocol: string;
   readonly maxClients: number;
   readonly maxPayload: number;
+  readonly maxBufferedBytes: number;
   private readonly opts: WsServerOptions;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -173,6 +195,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.protocol = opts.protocol ?? SUBPROTOCOL;
     this.maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
     this.maxPayload = opts.maxPayload ?? MAX_FRAME_BYTES;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this._host = opts.host ?? '127.0.0.1';
     this.wss = new WebSocketServer({
       noServer: true,
@@ -307,13 +330,15 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       sensors: new Map(),
       remote,
       fragments: this.fragmentsOf.get(ws) ?? new FragmentTracker(),
+      output: { peak: 0, dropped: 0 },
     };
     this.clients.set(slot, client);
     ws.on('error', () => {});
     ws.on('close', (code) => this.cleanup(client, `closed (${code})`));
     ws.on('pong', () => this.onPong(client));
     ws.on('ping', (data) => {
-      if (!this.hung && ws.readyState === ws.OPEN) ws.pong(data);
+      // The library's pong is a sendFrame like any other: lost when the send buffer is full (facts §5.5, §9).
+      if (!this.hung && ws.readyState === ws.OPEN && this.admit(client, data.length)) ws.pong(data);
     });
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
     ws.ping();
@@ -472,7 +497,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     }
     if (this.clients.get(slot) !== client) return;
     const msg: HelloMessage = { ...hello, seq: client.seq };
-    client.outbox.send(JSON.stringify(msg), this.linkDelay());
+    this.queue(client, JSON.stringify(msg), this.linkDelay());
     client.ready = true;
   }
 
@@ -519,6 +544,41 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     }
   }
 
+  /** Unsent bytes of one connection: frames waiting for their simulated latency plus the socket buffer. */
+  private buffered(client: Client): number {
+    return client.outbox.pendingBytes + client.ws.bufferedAmount;
+  }
+
+  /**
+   * Room for a frame of `bytes` payload bytes on this connection? If not, the frame is dropped and counted, as
+   * the library's sendFrame fails on a full send buffer without disconnecting (facts §9, W.cpp:291-310).
+   */
+  private admit(client: Client, bytes: number): boolean {
+    // The frame header is at most 10 bytes from a server (no mask; facts §9, W.cpp:96-102).
+    if (this.buffered(client) + bytes + 10 > this.maxBufferedBytes) {
+      client.output.dropped += 1;
+      return false;
+    }
+    return true;
+  }
+
+  private queue(client: Client, text: string, delayMs: number): void {
+    if (!this.admit(client, Buffer.byteLength(text))) return;
+    client.outbox.send(text, delayMs);
+    client.output.peak = Math.max(client.output.peak, this.buffered(client));
+  }
+
+  /** The output accounting of one connection (null when the slot is free). */
+  outputStats(slot: number): OutputStats | null {
+    const client = this.clients.get(slot);
+    if (!client) return null;
+    return {
+      bufferedBytes: this.buffered(client),
+      peakBufferedBytes: client.output.peak,
+      droppedFrames: client.output.dropped,
+    };
+  }
+
   /** A response (or legacy reply) to one client. */
   reply(slot: number, text: string): void {
     const client = this.clients.get(slot);
@@ -526,7 +586,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     const f = this.opts.faults ?? NO_LINK_FAULTS;
     if (this.dice(f.ackDropRate)) return;
     const d = this.opts.replyDelay ? this.opts.replyDelay() : this.linkDelay();
-    client.outbox.send(this.corrupt(text), d + f.ackDelayMs);
+    this.queue(client, this.corrupt(text), d + f.ackDelayMs);
   }
 
   /** One event to one client, numbered for that connection. */
@@ -536,7 +596,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
     const text = `${body.head}${client.seq}${body.tail}`;
-    client.outbox.send(this.corrupt(text), this.linkDelay());
+    this.queue(client, this.corrupt(text), this.linkDelay());
   }
 
   /** Events to every authorised client that has its hello. Sensor events are per-subscription: not here. */
