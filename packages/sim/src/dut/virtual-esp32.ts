@@ -46,6 +46,7 @@ import {
   resetNoise,
   romBanner,
 } from './console-text';
+import { DeviceLoop } from './device-loop';
 import { improvError, improvResult, improvState } from './improv-device';
 import { type DutPinBus, type Level, PinBank } from './pins';
 import { type ControlLines, strapLevels } from './reset-circuit';
@@ -63,6 +64,9 @@ export const REBOOT_LOOP_MS = 300;
 export const DEFAULT_DEBOUNCE_MS = 30;
 /** Probability per console line that serial-garbage inserts noise. */
 export const SERIAL_GARBAGE_RATE = 0.3;
+/** Device-loop source of the board's own work (serial, inputs, boot); connections are `ws:<slot>`. */
+const DEVICE_SOURCE = 'device';
+const wsSource = (slot: number): string => `ws:${slot}`;
 
 /** `halted`: the bootloader refused the flashed image (flash model only); the app never starts. */
 export type DutPhase = 'off' | 'reset' | 'booting' | 'running' | 'download' | 'halted';
@@ -130,8 +134,9 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   private caps: Capabilities | null = null;
   private identity: DeviceIdentity;
   private bootedAt = 0;
-  private readonly jobs: (() => void)[] = [];
-  private jobRunning = false;
+  private readonly loop = new DeviceLoop();
+  /** Sensor samples queued, `slot:sensor`. */
+  private readonly sensorDue = new Set<string>();
   private wifiUp = false;
   private wifiNetwork: WifiNetwork | null = null;
   private serialSeq = 0;
@@ -170,9 +175,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.ws = new WsServer({
       handler: {
         accepting: () => this._phase === 'running' && this.wifiUp,
-        hello: (slot) => this.enqueue(() => this.hello(slot)),
-        frame: (slot, text) => this.enqueue(() => this.onWsFrame(slot, text)),
-        sensorTick: (slot, sensor) => void this.enqueue(() => this.onSensorTick(slot, sensor)),
+        hello: (slot) => this.enqueue(() => this.hello(slot), false, wsSource(slot)),
+        frame: (slot, text) => this.enqueue(() => this.onWsFrame(slot, text), false, wsSource(slot)),
+        inTurn: (slot, fn) => this.enqueue(fn, false, wsSource(slot)),
+        sensorTick: (slot, sensor) => this.onSensorDue(slot, sensor),
         disconnected: (slot) => void this.onWsDisconnected(slot),
       },
       host: opts.host ?? '127.0.0.1',
@@ -385,8 +391,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await this.ws.close();
     const b = this.backend;
     this.backend = null;
-    // Runs after every job already queued: the loop is drained.
-    await this.enqueue(() => undefined, true);
+    await this.loop.idle();
     await b?.close().catch(() => {});
     this.setPhase('off');
   }
@@ -587,50 +592,21 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.powerOn('panic', 'flash');
   }
 
-  /** Runs device work one call at a time, like the firmware's loop(). */
   /**
-   * The device loop: jobs (frames, inputs, ticks) run one at a time in arrival order, each to completion
-   * (including its awaits) before the next starts. An idle loop starts a job at once instead of a microtask
-   * later; that hop and its promises were most of the sim's own cost per request (BENCHMARKS.md).
+   * Device work, one job at a time (./device-loop.ts). `source` is the connection a job belongs to
+   * (`ws:<slot>`) or `device` for the board's own work (serial, inputs, boot), so sources take turns.
    */
-  private enqueue<T>(fn: () => Promise<T> | T, ignoreGen = false): Promise<T> {
+  private enqueue<T>(fn: () => Promise<T> | T, ignoreGen = false, source = DEVICE_SOURCE): Promise<T> {
     const gen = this.gen;
-    return new Promise<T>((resolve, reject) => {
-      const job = (): void => {
-        let result: Promise<T>;
-        if (!ignoreGen && gen !== this.gen) {
-          result = Promise.reject(new SimError('not_running', 'the DUT was reset'));
-        } else {
-          try {
-            result = Promise.resolve(fn());
-          } catch (err) {
-            result = Promise.reject(err);
-          }
-        }
-        result.then(
-          (v) => {
-            resolve(v);
-            this.nextJob();
-          },
-          (err: unknown) => {
-            reject(err);
-            this.nextJob();
-          },
-        );
-      };
-      // A job enqueued while another runs (even from inside it) waits its turn.
-      if (this.jobRunning) this.jobs.push(job);
-      else {
-        this.jobRunning = true;
-        job();
-      }
+    return this.loop.run(source, () => {
+      if (!ignoreGen && gen !== this.gen) throw new SimError('not_running', 'the DUT was reset');
+      return fn();
     });
   }
 
-  private nextJob(): void {
-    const job = this.jobs.shift();
-    if (job) job();
-    else this.jobRunning = false;
+  /** Jobs the device loop has started (tests count jobs, not milliseconds). */
+  get jobsRun(): number {
+    return this.loop.jobsRun;
   }
 
   private ctx(from: Origin): StepContext {
@@ -723,7 +699,24 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.dispatch({ ...out, events: out.events.filter((e) => e.ev !== 'sensor') });
   }
 
+  /** A sensor timer fired: one sample job per (connection, sensor) at a time, however slow the loop is. */
+  private onSensorDue(slot: number, sensor: string): void {
+    const key = `${slot}:${sensor}`;
+    if (this.sensorDue.has(key)) return;
+    this.sensorDue.add(key);
+    void this.enqueue(
+      () => {
+        this.sensorDue.delete(key);
+        return this.onSensorTick(slot, sensor);
+      },
+      false,
+      wsSource(slot),
+    ).catch(() => this.sensorDue.delete(key));
+  }
+
   private async onWsDisconnected(slot: number): Promise<void> {
+    // What the connection still had queued is never run (and its answer would reach the next client in the slot).
+    this.loop.cancel(wsSource(slot), new SimError('not_running', `client ${slot} disconnected`));
     if (!this.backend) return;
     await this.enqueue(async () => {
       const b = this.backend;

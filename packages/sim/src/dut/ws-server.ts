@@ -52,6 +52,13 @@ export const TCP_TIMEOUT_MS = 5_000;
  * dropped event still uses its seq number.
  */
 export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
+/**
+ * Frames of one connection handed to the device and not yet answered. At the limit the server stops reading
+ * that socket (TCP backpressure, as the library reads one frame per client per loop pass and leaves the rest in
+ * the TCP receive window: facts §5.1, S.cpp:700-710) until half of them are answered. Frames already read past
+ * the limit are answered `busy` in order (PROTOCOL.md 3, rule 5).
+ */
+export const DEFAULT_MAX_QUEUED_FRAMES = 16;
 /** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
 export const GOODBYE_MAX_WAIT_MS = 1_000;
 /**
@@ -71,6 +78,11 @@ export interface WsServerHandler {
   hello(slot: number): Promise<Omit<HelloMessage, 'seq'>>;
   /** A text frame from an authorised client. Replies go back through `WsServer.reply`. */
   frame(slot: number, text: string): Promise<void>;
+  /**
+   * Runs `fn` in `slot`'s turn of the device loop, after what that connection already queued (so an answer it
+   * sends keeps the connection's order). Default: at once.
+   */
+  inTurn?(slot: number, fn: () => void): Promise<void>;
   /** A subscribed sensor is due for `slot`. Send it with `WsServer.sendEvent`. */
   sensorTick(slot: number, sensor: string): void;
   disconnected(slot: number): void;
@@ -121,6 +133,8 @@ export interface WsServerOptions {
   rng?: Rng;
   /** Unsent bytes per connection before frames are dropped (see DEFAULT_MAX_BUFFERED_BYTES). */
   maxBufferedBytes?: number;
+  /** Unanswered frames per connection before reading stops (see DEFAULT_MAX_QUEUED_FRAMES). */
+  maxQueuedFrames?: number;
 }
 
 /** What one connection's output did: the bound is never exceeded, overflowing frames are counted. */
@@ -151,6 +165,10 @@ interface Client {
   remote: string;
   fragments: FragmentTracker;
   output: { peak: number; dropped: number };
+  /** Frames handed to the device and not answered yet. */
+  inflight: number;
+  /** Reading stopped because `inflight` reached the limit. */
+  paused: boolean;
 }
 
 export interface WsServerEvents {
@@ -176,6 +194,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   readonly maxClients: number;
   readonly maxPayload: number;
   readonly maxBufferedBytes: number;
+  readonly maxQueuedFrames: number;
   private readonly opts: WsServerOptions;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -196,6 +215,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
     this.maxPayload = opts.maxPayload ?? MAX_FRAME_BYTES;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.maxQueuedFrames = Math.max(1, opts.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES);
     this._host = opts.host ?? '127.0.0.1';
     this.wss = new WebSocketServer({
       noServer: true,
@@ -331,6 +351,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       remote,
       fragments: this.fragmentsOf.get(ws) ?? new FragmentTracker(),
       output: { peak: 0, dropped: 0 },
+      inflight: 0,
+      paused: false,
     };
     this.clients.set(slot, client);
     ws.on('error', () => {});
@@ -445,13 +467,52 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       this.onPreAuthFrame(client, text);
       return;
     }
-    void this.opts.handler.frame(client.slot, text).catch(() => {
+    if (client.inflight >= this.maxQueuedFrames) {
+      this.answerBusy(client, text);
+      return;
+    }
+    this.toDevice(client, text).catch(() => {
       const d = decodeRequest(text);
       this.reply(
         client.slot,
         errorFrame(d.ok ? d.value.id : d.error.id, 'internal', 'device failed to handle the frame'),
       );
     });
+  }
+
+  /** One frame to the device, counted against the connection's limit; reading stops at the limit. */
+  private toDevice(client: Client, text: string): Promise<void> {
+    client.inflight += 1;
+    if (client.inflight >= this.maxQueuedFrames && !client.paused) {
+      client.paused = true;
+      client.ws.pause();
+    }
+    return this.opts.handler.frame(client.slot, text).finally(() => {
+      client.inflight -= 1;
+      if (client.paused && client.inflight <= this.maxQueuedFrames >> 1) {
+        client.paused = false;
+        if (client.ws.readyState === client.ws.OPEN) client.ws.resume();
+      }
+    });
+  }
+
+  /** A frame read past the limit: `busy` with its id, after the answers to the frames before it. */
+  private answerBusy(client: Client, text: string): void {
+    const d = decodeRequest(text, { maxBytes: this.maxPayload });
+    const res = errorFrame(
+      d.ok ? d.value.id : d.error.id,
+      'busy',
+      `more than ${this.maxQueuedFrames} requests unanswered on this connection: wait for answers, then retry`,
+    );
+    const send = (): void => this.reply(client.slot, res);
+    const inTurn = this.opts.handler.inTurn;
+    if (inTurn) inTurn.call(this.opts.handler, client.slot, send).catch(() => {});
+    else send();
+  }
+
+  /** Frames of one connection the device has not answered yet (null when the slot is free). */
+  queuedFrames(slot: number): number | null {
+    return this.clients.get(slot)?.inflight ?? null;
   }
 
   /** PROTOCOL.md 8.1: only a decodable `auth` request gets past the gate; the id is the decoder's reading. */
@@ -471,8 +532,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     if (client.authTimer !== null) clearTimeout(client.authTimer);
     client.authTimer = null;
     // The backend sees the auth request too (its state records the slot) and answers the ok response.
-    void this.opts.handler
-      .frame(client.slot, text)
+    void this.toDevice(client, text)
       .catch(() => this.reply(client.slot, errorFrame(id, 'internal', 'device failed to handle auth')))
       .then(() => this.sendHello(client.slot));
   }
