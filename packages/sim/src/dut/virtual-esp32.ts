@@ -19,6 +19,7 @@ import {
 import {
   type Capabilities,
   CloseCode,
+  decodeRequest,
   type HelloMessage,
   type ImprovDecodeResult,
   PROTOCOL_VERSION,
@@ -36,7 +37,7 @@ import {
 } from '../latency';
 import { createRng, DEFAULT_SEED, type Rng } from '../rng';
 import { ROM_BAUD } from '../rom';
-import type { BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
+import type { BackendExit, BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
 import {
   appLog,
   type BootMode,
@@ -64,9 +65,17 @@ export const REBOOT_LOOP_MS = 300;
 export const DEFAULT_DEBOUNCE_MS = 30;
 /** Probability per console line that serial-garbage inserts noise. */
 export const SERIAL_GARBAGE_RATE = 0.3;
+/** At most this many stderr lines of a dead native backend are printed (each cut to 200 characters). */
+export const CRASH_STDERR_LINES = 20;
 /** Device-loop source of the board's own work (serial, inputs, boot); connections are `ws:<slot>`. */
 const DEVICE_SOURCE = 'device';
 const wsSource = (slot: number): string => `ws:${slot}`;
+
+function serialInternalError(text: string): SerialMachineLine {
+  const d = decodeRequest(text);
+  const id = d.ok ? d.value.id : d.error.id;
+  return { t: 'res', id, ok: false, error: { code: 'internal', msg: 'device failed to handle the line' } };
+}
 
 /** `halted`: the bootloader refused the flashed image (flash model only); the app never starts. */
 export type DutPhase = 'off' | 'reset' | 'booting' | 'running' | 'download' | 'halted';
@@ -357,7 +366,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
         const at = item.text.indexOf(SERIAL_MACHINE_PREFIX);
         if (at < 0) continue;
         const text = item.text.slice(at + SERIAL_MACHINE_PREFIX.length);
-        void this.enqueue(() => this.onSerialLine(text, gen));
+        void this.enqueue(() => this.onSerialLine(text, gen)).catch(() => {
+          // The device logic failed (a dead backend reboots the board on its own): the line gets `internal`.
+          if (gen === this.gen) this.machine(serialInternalError(text));
+        });
       } else if (item.kind === 'overlong') {
         this.machine({
           t: 'res',
@@ -366,7 +378,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           error: { code: 'too_large', msg: `serial line of ${item.bytes}+ bytes dropped` },
         });
       } else {
-        void this.enqueue(() => this.onImprov(item.result, gen));
+        void this.enqueue(() => this.onImprov(item.result, gen)).catch(() => {});
       }
     }
   }
@@ -496,6 +508,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       return;
     }
     this.backend = backend;
+    backend.onExit?.((exit) => this.backendDied(gen, exit));
     this.caps = started.caps;
     this.applyEffects(started.effects);
     this.setupInputs(config);
@@ -583,6 +596,19 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
         if (gen === this.gen) this.panic(gen);
       });
     }
+  }
+
+  /**
+   * The device logic died by itself (the native process exited or was killed): a firmware crash. The cause goes to
+   * the console (bounded), then the board panics and reboots with a fresh backend, instead of answering `internal`
+   * for ever.
+   */
+  private backendDied(gen: number, exit: BackendExit): void {
+    if (gen !== this.gen || this.closed) return;
+    this.log('E', 'main.cpp:1', `device core ${exit.reason}`);
+    const tail = exit.stderrTail.split('\n').slice(-CRASH_STDERR_LINES);
+    for (const line of tail) if (line.trim() !== '') this.println(`stderr: ${line.slice(0, 200)}`);
+    this.panic(gen);
   }
 
   private panic(gen: number): void {
