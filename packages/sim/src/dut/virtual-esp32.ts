@@ -207,6 +207,13 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.ws.on('connected', (slot, remote) =>
       this.log('I', 'ws.cpp:41', `onEvent(): client ${slot} connected from ${remote}`),
     );
+    this.ws.on('auth-failed', (slot, address, holdMs) =>
+      this.log(
+        'W',
+        'ws.cpp:58',
+        `auth: wrong token from ${address} (client ${slot})${holdMs > 0 ? `, refusal held ${holdMs} ms` : ''}`,
+      ),
+    );
     this.ws.on('disconnected', (slot, reason) =>
       this.log('I', 'ws.cpp:47', `onEvent(): client ${slot} disconnected: ${reason}`),
     );

@@ -29,6 +29,7 @@ import {
 } from '@esphil/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Rng } from '../rng';
+import { AuthThrottle } from './auth-throttle';
 import { FragmentTracker } from './fragment-tracker';
 import { createOutbox, type Outbox } from './outbox';
 
@@ -163,6 +164,10 @@ interface Client {
   hb: HeartbeatOptions | null;
   sensors: Map<string, ReturnType<typeof setInterval>>;
   remote: string;
+  /** The peer's IP address: failed auth attempts are counted per address. */
+  address: string;
+  /** A wrong token's refusal is held (auth-throttle.ts): the connection is closing and reads nothing more. */
+  refuseTimer: ReturnType<typeof setTimeout> | null;
   fragments: FragmentTracker;
   output: { peak: number; dropped: number };
   /** Frames handed to the device and not answered yet. */
@@ -175,6 +180,8 @@ export interface WsServerEvents {
   connected: [slot: number, remote: string];
   disconnected: [slot: number, reason: string];
   refused: [reason: 'not-accepting' | 'origin' | 'full' | 'path', remote: string];
+  /** A wrong token: its refusal leaves after `holdMs` (0 = at once). */
+  'auth-failed': [slot: number, address: string, holdMs: number];
 }
 
 /** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
@@ -203,6 +210,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private readonly reserved = new Map<number, object>();
   private readonly sockets = new Set<Socket>();
   private readonly fragmentsOf = new WeakMap<WebSocket, FragmentTracker>();
+  /** Failed auth attempts per remote address; RAM only, so a reset forgets them (as on the board). */
+  private throttle = new AuthThrottle();
   private closed = false;
   private hung = false;
   private _port = 0;
@@ -320,7 +329,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
         const fragments = new FragmentTracker();
         socket.prependListener('data', (chunk: Buffer) => fragments.feed(chunk));
         this.fragmentsOf.set(ws, fragments);
-        this.onConnection(slot, ws, remote);
+        this.onConnection(slot, ws, remote, socket.remoteAddress ?? '?');
       });
     } catch {
       release();
@@ -328,7 +337,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     }
   }
 
-  private onConnection(slot: number, ws: WebSocket, remote: string): void {
+  private onConnection(slot: number, ws: WebSocket, remote: string, address: string): void {
     if (this.closed) {
       ws.terminate();
       return;
@@ -349,6 +358,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       hb: null,
       sensors: new Map(),
       remote,
+      address,
+      refuseTimer: null,
       fragments: this.fragmentsOf.get(ws) ?? new FragmentTracker(),
       output: { peak: 0, dropped: 0 },
       inflight: 0,
@@ -441,7 +452,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private onMessage(client: Client, data: unknown, isBinary: boolean): void {
     // One flag per message ws emits, taken even when the message is then dropped, to stay in step.
     const fragmented = client.fragments.nextWasFragmented();
-    if (this.closed || this.hung) return;
+    if (this.closed || this.hung || client.refuseTimer !== null) return;
     // PROTOCOL.md 2.4: the library delivers each fragment on its own and the firmware ignores every one.
     if (fragmented) return;
     if (isBinary) {
@@ -524,10 +535,18 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       return;
     }
     const { id, token } = d.value;
-    if (!tokenMatches(token, this.opts.authToken ?? '')) {
-      this.refuse(client, errorFrame(id, 'unauthorized', 'wrong token'));
+    const gate = this.throttle.gate(client.address);
+    if (gate.locked) {
+      // Not checked: while the address is locked a guess tells nothing (PROTOCOL.md 8.1).
+      const msg = `too many failed auth attempts from this address: retry in ${gate.retryInMs} ms`;
+      this.refuse(client, errorFrame(id, 'unauthorized', msg));
       return;
     }
+    if (!tokenMatches(token, this.opts.authToken ?? '')) {
+      this.wrongToken(client, errorFrame(id, 'unauthorized', 'wrong token'));
+      return;
+    }
+    this.throttle.succeeded(client.address);
     client.authorized = true;
     if (client.authTimer !== null) clearTimeout(client.authTimer);
     client.authTimer = null;
@@ -535,6 +554,19 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     void this.toDevice(client, text)
       .catch(() => this.reply(client.slot, errorFrame(id, 'internal', 'device failed to handle auth')))
       .then(() => this.sendHello(client.slot));
+  }
+
+  /** A wrong token: refused at once for the first few per address, then held for the address's lock window. */
+  private wrongToken(client: Client, res: string): void {
+    const holdMs = this.throttle.failed(client.address);
+    this.emit('auth-failed', client.slot, client.address, holdMs);
+    if (holdMs <= 0) {
+      this.refuse(client, res);
+      return;
+    }
+    if (client.authTimer !== null) clearTimeout(client.authTimer);
+    client.authTimer = null;
+    client.refuseTimer = setTimeout(() => this.refuse(client, res), holdMs);
   }
 
   /** The refusal, then the library's `disconnect()`: close 1000 (PROTOCOL.md 2.3, facts §6). */
@@ -733,6 +765,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   /** The board vanished (reset, power loss): every TCP connection dies without a close handshake. */
   dropAll(): void {
+    this.throttle = new AuthThrottle();
     for (const client of [...this.clients.values()]) {
       client.ws.terminate();
       this.cleanup(client, 'dropped');
@@ -744,6 +777,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.clients.delete(client.slot);
     client.outbox.clear();
     if (client.authTimer !== null) clearTimeout(client.authTimer);
+    if (client.refuseTimer !== null) clearTimeout(client.refuseTimer);
     if (client.hbTimer !== null) clearTimeout(client.hbTimer);
     if (client.pongTimer !== null) clearTimeout(client.pongTimer);
     for (const t of client.sensors.values()) clearInterval(t);
