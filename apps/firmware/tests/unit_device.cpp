@@ -94,6 +94,73 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   CHECK_EQ(hal.disconnected.back(), 2);
 }
 
+TEST("device: failed auth slowed per address: free guesses, held refusal, locked address, reset by success") {
+  // PROTOCOL.md 8.1 "failed attempts"; the simulator's auth-throttle.ts pins the same numbers.
+  CHECK_EQ(authBackoffMs(AUTH_FREE_FAILURES), 0u);
+  CHECK_EQ(authBackoffMs(AUTH_FREE_FAILURES + 1), AUTH_BACKOFF_BASE_MS);
+  CHECK_EQ(authBackoffMs(AUTH_FREE_FAILURES + 2), 2 * AUTH_BACKOFF_BASE_MS);
+  CHECK_EQ(authBackoffMs(AUTH_FREE_FAILURES + 6), AUTH_BACKOFF_MAX_MS);
+  CHECK_EQ(authBackoffMs(UINT32_MAX), AUTH_BACKOFF_MAX_MS);
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0",
+          R"({"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"status","pin":2}],)"
+          R"("websocket":{"authToken":"s3cret-token-0123","authDeadlineMs":60000}})");
+  const std::string attacker = "192.168.1.66";
+  for (uint32_t i = 0; i < AUTH_FREE_FAILURES; ++i) {
+    d.onConnect(0, attacker);
+    text(d, 0, R"({"id":1,"op":"auth","token":"guess-guess-guess"})");
+    CHECK(has(hal.to(0).back(), "\"code\":\"unauthorized\""));
+    CHECK_EQ(hal.disconnected.size(), static_cast<size_t>(i + 1));
+  }
+  // The 4th wrong token: no answer and no disconnect until the lock ends; frames meanwhile are not answered.
+  d.onConnect(0, attacker);
+  size_t before = hal.to(0).size();
+  text(d, 0, R"({"id":4,"op":"auth","token":"guess-guess-guess"})");
+  text(d, 0, R"({"id":5,"op":"ping"})");
+  d.onBinary(0);
+  hal.now += AUTH_BACKOFF_BASE_MS - 1;
+  d.loop();
+  CHECK_EQ(hal.to(0).size(), before);
+  CHECK_EQ(hal.disconnected.size(), static_cast<size_t>(AUTH_FREE_FAILURES));
+  // Another connection from the same address, right token: not checked while locked.
+  d.onConnect(1, attacker);
+  text(d, 1, R"({"id":6,"op":"auth","token":"s3cret-token-0123"})");
+  CHECK(has(hal.to(1).back(), "retry in 1 ms"));
+  CHECK_EQ(field(hal.to(1).back(), "id"), std::string("6"));
+  CHECK_EQ(hal.disconnected.back(), 1);
+  // Another address is not locked.
+  d.onConnect(2, "192.168.1.10");
+  text(d, 2, R"({"id":7,"op":"auth","token":"s3cret-token-0123"})");
+  CHECK_EQ(field(hal.to(2).back(), "t"), std::string("hello"));
+  hal.now += 1;
+  d.loop();
+  CHECK_EQ(field(hal.to(0).back(), "id"), std::string("4"));
+  CHECK(has(hal.to(0).back(), "\"code\":\"unauthorized\""));
+  CHECK_EQ(hal.disconnected.back(), 0);
+  CHECK_EQ(d.counters().authFailures, AUTH_FREE_FAILURES + 1);
+  // After the lock: the right token works and clears the address, so the next wrong one is free again.
+  d.onConnect(0, attacker);
+  text(d, 0, R"({"id":8,"op":"auth","token":"s3cret-token-0123"})");
+  CHECK_EQ(field(hal.to(0).back(), "t"), std::string("hello"));
+  d.onConnect(3, attacker);
+  size_t n = hal.disconnected.size();
+  text(d, 3, R"({"id":9,"op":"auth","token":"guess-guess-guess"})");
+  CHECK_EQ(hal.disconnected.size(), n + 1);
+  // A client that closes while its refusal is held just goes away: nothing is sent to the next one in the slot.
+  for (uint32_t i = 0; i < AUTH_FREE_FAILURES; ++i) {
+    d.onConnect(3, attacker);
+    text(d, 3, R"({"id":10,"op":"auth","token":"guess-guess-guess"})");
+  }
+  size_t sent3 = hal.to(3).size();
+  d.onDisconnect(3);
+  d.onConnect(3, "192.168.1.11");
+  hal.now += AUTH_BACKOFF_MAX_MS;
+  d.loop();
+  CHECK_EQ(hal.to(3).size(), sent3 + 1);  // only its own auth_required
+  CHECK_EQ(field(hal.to(3).back(), "t"), std::string("auth_required"));
+}
+
 TEST("device: Origin allow-list; clients without Origin always pass") {
   FakeHal hal;
   Device d(hal);

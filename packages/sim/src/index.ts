@@ -27,6 +27,15 @@ export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins'
 export { type ControlLines, EN_RELEASE_MS, type StrapLevels, strapLevels } from './dut/reset-circuit';
 export { dutSerialDevice } from './dut/serial-adapter';
 export { type DownloadHooks, SimFlash, type SimFlashOptions } from './dut/sim-flash';
+export {
+  ArduinoWsTransport,
+  type ArduinoWsTransportOptions,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  LIBRARY_400,
+  type OutputStats,
+  type RefusalReason,
+  WsConnection,
+} from './dut/transport/arduino-ws-transport';
 export { createTsBackend, TsBackend, type TsBackendOptions, tsBackendFactory } from './dut/ts-backend';
 export {
   ADC_BITS,
@@ -43,6 +52,7 @@ export { wiringPinBus } from './dut/wiring-pins';
 export {
   DEFAULT_AUTH_DEADLINE_MS,
   DEFAULT_HEARTBEAT,
+  DEFAULT_MAX_QUEUED_FRAMES,
   type HeartbeatOptions,
   WsServer,
   type WsServerHandler,

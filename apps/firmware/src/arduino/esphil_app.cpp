@@ -30,7 +30,8 @@ void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
         if (server != nullptr) server->disconnect(num);
         break;
       }
-      device.onConnect(num);
+      // remoteIP() exists on ESP32 (arduinowebsockets-facts.md §11.5, S.h:93-95): failed auth is counted per address.
+      device.onConnect(num, server != nullptr ? std::string(server->remoteIP(num).toString().c_str()) : std::string());
       break;
     }
     case WStype_DISCONNECTED: device.onDisconnect(num); break;

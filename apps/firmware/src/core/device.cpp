@@ -128,7 +128,7 @@ void Device::sendHello(int client) {
   hal_.send(client, s);
 }
 
-void Device::onConnect(int client) {
+void Device::onConnect(int client, const std::string& address) {
   if (client < 0) return;
   if (client >= MAX_CLIENTS || client >= config().ws.maxClients) {
     hal_.disconnect(client);
@@ -138,6 +138,7 @@ void Device::onConnect(int client) {
   sl = Slot();
   sl.connected = true;
   sl.connectedAt = hal_.millis();
+  sl.address = address.substr(0, MAX_ADDRESS_LEN);
   machine_.clientDisconnected(client);  // a reused slot starts clean
   if (config().ws.auth) {
     std::string s;
@@ -155,8 +156,14 @@ void Device::onDisconnect(int client) {
   machine_.clientDisconnected(client);
 }
 
+void Device::closeClient(int client) {
+  hal_.disconnect(client);
+  onDisconnect(client);
+}
+
 void Device::onText(int client, const char* data, size_t len) {
   if (client < 0 || client >= MAX_CLIENTS || !slots_[client].connected) return;
+  if (slots_[client].refuseAt != 0) return;  // closing after a wrong token (PROTOCOL.md 8.1)
   if (len > MAX_FRAME) {
     ++counters_.framesTooLarge;
     DecodeError e;
@@ -197,15 +204,41 @@ void Device::onText(int client, const char* data, size_t len) {
   OriginRef from;
   from.kind = OriginRef::Ws;
   from.client = client;
+  const bool gate = req.op == Op::Auth && machine_.needsAuth(client);
+  Slot& sl = slots_[client];
+  const uint64_t now = hal_.millis();
+  if (gate) {
+    uint32_t locked = authThrottle_.lockedFor(sl.address, now);
+    if (locked > 0) {
+      // The address is locked: the token is not checked (PROTOCOL.md 8.1), refusal and disconnect() at once.
+      DecodeError e;
+      e.code = ErrorCode::Unauthorized;
+      e.hasId = true;
+      e.id = req.id;
+      e.message = "too many failed auth attempts from this address: retry in " + std::to_string(locked) + " ms";
+      hal_.send(client, Machine::errorResponse(e));
+      closeClient(client);
+      return;
+    }
+  }
   StepResult res;
   machine_.step(req.doc.root(), context(from), res);
-  hal_.send(client, res.response);
-  if (req.op == Op::Auth && machine_.needsAuth(client)) {
-    // Wrong token: the refusal above, then the library's disconnect() (close 1000; PROTOCOL.md 8.1 and 2.3).
-    hal_.disconnect(client);
-    onDisconnect(client);
+  if (gate && machine_.needsAuth(client)) {
+    // Wrong token: the refusal, then the library's disconnect() (close 1000; PROTOCOL.md 8.1 and 2.3), at once for
+    // the first few from this address, else held until its lock ends (sent from loop(): never block the loop).
+    ++counters_.authFailures;
+    uint32_t hold = authThrottle_.failed(sl.address, now);
+    if (hold == 0) {
+      hal_.send(client, res.response);
+      closeClient(client);
+    } else {
+      sl.refusal = res.response;
+      sl.refuseAt = now + hold;
+    }
     return;
   }
+  if (gate) authThrottle_.succeeded(sl.address);
+  hal_.send(client, res.response);
   if (req.op == Op::Auth && !slots_[client].helloSent) sendHello(client);
   apply(res.effects);
   deliver(res.events);
@@ -213,6 +246,7 @@ void Device::onText(int client, const char* data, size_t len) {
 
 void Device::onBinary(int client) {
   if (client < 0 || client >= MAX_CLIENTS || !slots_[client].connected) return;
+  if (slots_[client].refuseAt != 0) return;  // closing after a wrong token
   DecodeError e;
   if (machine_.needsAuth(client)) {
     e.code = ErrorCode::Unauthorized;
@@ -516,7 +550,12 @@ void Device::loop() {
   if (config().ws.auth) {
     for (int c = 0; c < MAX_CLIENTS; ++c) {
       Slot& sl = slots_[c];
-      if (sl.connected && !sl.helloSent && now - sl.connectedAt >= config().ws.authDeadlineMs) {
+      if (sl.connected && sl.refuseAt != 0 && now >= sl.refuseAt) {
+        hal_.send(c, sl.refusal);
+        closeClient(c);
+        continue;
+      }
+      if (sl.connected && sl.refuseAt == 0 && !sl.helloSent && now - sl.connectedAt >= config().ws.authDeadlineMs) {
         ++counters_.authTimeouts;
         DecodeError e;
         e.code = ErrorCode::Unauthorized;

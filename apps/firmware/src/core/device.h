@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "auth_throttle.h"
 #include "config.h"
 #include "debounce.h"
 #include "hal.h"
@@ -21,6 +22,7 @@ struct DeviceCounters {
   uint32_t serialBadImprov = 0;
   uint32_t framesTooLarge = 0;
   uint32_t authTimeouts = 0;
+  uint32_t authFailures = 0;
 };
 
 class Device {
@@ -33,7 +35,8 @@ class Device {
 
   // Origin allow-list: empty list = any; a client without Origin (non-browser) is always allowed.
   bool originAllowed(const std::string& origin) const;
-  void onConnect(int client);
+  // `address` is the peer's IP as text (the library's remoteIP(num)): failed auth attempts are counted per address.
+  void onConnect(int client, const std::string& address = std::string());
   void onDisconnect(int client);
   void onText(int client, const char* data, size_t len);
   // A whole binary frame (PROTOCOL.md 2.4): `unauthorized` before auth, else `bad_request`; id null either way.
@@ -59,7 +62,13 @@ class Device {
     uint64_t connectedAt = 0;
     uint32_t seq = 0;
     uint64_t nextSample[MAX_TARGETS] = {};
+    std::string address;
+    // A wrong token's refusal held by the auth throttle: sent (then disconnect) from loop() at refuseAt; the
+    // connection is closing meanwhile and nothing it sends is answered.
+    uint64_t refuseAt = 0;
+    std::string refusal;
   };
+  void closeClient(int client);
   StepContext context(OriginRef from);
   void sendHello(int client);
   void deliver(const std::vector<Event>& events);
@@ -93,6 +102,7 @@ class Device {
   bool rebootPending_ = false;
   uint64_t rebootAt_ = 0;
   uint64_t bootAt_ = 0;
+  AuthThrottle authThrottle_;
   bool usingDefault_ = true;
 };
 

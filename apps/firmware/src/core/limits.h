@@ -31,6 +31,15 @@ constexpr size_t MAX_PASSWORD_LEN = 64;
 // Sensor rates (PROTOCOL.md 5.1): subscriptions and a sensor's maxHz lie in [MIN, MAX], so 1000 / hz is 1..10000 ms.
 constexpr double MIN_SENSOR_HZ = 0.1;
 constexpr double MAX_SENSOR_HZ = 1000.0;
+// Failed auth attempts (PROTOCOL.md 8.1): per remote address, 3 free wrong tokens, then the refusal is held and the
+// address locked for 1 s, doubling up to 30 s; forgotten after 10 min; 8 addresses tracked.
+constexpr uint32_t AUTH_FREE_FAILURES = 3;
+constexpr uint32_t AUTH_BACKOFF_BASE_MS = 1000;
+constexpr uint32_t AUTH_BACKOFF_MAX_MS = 30000;
+constexpr uint64_t AUTH_FAILURE_MEMORY_MS = 600000;
+constexpr size_t AUTH_TRACKED_ADDRESSES = 8;
+// A remote address as text (IPv6 at most 45 characters).
+constexpr size_t MAX_ADDRESS_LEN = 46;
 // APB clock: LEDC feasibility is freq * 2^bits <= 80 MHz.
 constexpr uint64_t LEDC_APB_HZ = 80000000ULL;
 constexpr uint32_t MAX_PWM_FREQ = 40000000UL;

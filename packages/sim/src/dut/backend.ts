@@ -31,12 +31,25 @@ export interface BackendStart {
   effects: Effect[];
 }
 
+/** Why a backend stopped on its own (a native process exited or was killed). */
+export interface BackendExit {
+  /** e.g. `exited (code 3)`, `exited (SIGSEGV)`. */
+  reason: string;
+  /** The last lines it wrote to stderr (bounded), possibly empty. */
+  stderrTail: string;
+}
+
 export interface DeviceBackend {
   start(config: DeviceConfig, identity: DeviceIdentity): Promise<BackendStart>;
   handleFrame(text: string, from: Origin, ctx: StepContext): Promise<BackendOutput>;
   handleInput(input: Input, ctx: StepContext): Promise<BackendOutput>;
   snapshot(): Promise<DeviceStateSnapshot>;
   close(): Promise<void>;
+  /**
+   * Called once if the backend dies by itself after `start` (not after `close`). The DUT treats it as a firmware
+   * crash: the reason and stderr tail go to the console, then the board reboots with a fresh backend.
+   */
+  onExit?(listener: (exit: BackendExit) => void): void;
 }
 
 export type DeviceBackendFactory = () => DeviceBackend;

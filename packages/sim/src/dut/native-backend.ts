@@ -17,14 +17,20 @@ import { fileURLToPath } from 'node:url';
 import type { DeviceConfig, DeviceIdentity, Effect, Input, Origin, StepContext } from '@esphil/device-model';
 import type { Capabilities, DeviceStateSnapshot, UnsequencedEvent } from '@esphil/protocol';
 import { SimError } from '../errors';
-import type { BackendOutput, BackendStart, DeviceBackend, DeviceBackendFactory } from './backend';
+import type {
+  BackendExit,
+  BackendOutput,
+  BackendStart,
+  DeviceBackend,
+  DeviceBackendFactory,
+} from './backend';
 
 /** Environment variable naming the executable (wins over the workspace default). */
 export const NATIVE_BIN_ENV = 'ESPHIL_NATIVE_BIN';
 /** A command that gets no answer in this time means the executable hung. */
 export const DEFAULT_NATIVE_TIMEOUT_MS = 10_000;
-/** stderr kept for error messages. */
-const STDERR_TAIL_BYTES = 4096;
+/** stderr kept for error messages and the crash report (characters, from the end). */
+export const STDERR_TAIL_CHARS = 4096;
 
 export interface NativeBackendOptions {
   /** Path of esphil-native. Default: $ESPHIL_NATIVE_BIN, else apps/firmware/build/esphil-native in this workspace. */
@@ -67,6 +73,8 @@ export class NativeBackend implements DeviceBackend {
   private readonly pending: Pending[] = [];
   private stderr = '';
   private exited: string | null = null;
+  private closing = false;
+  private readonly exitListeners: ((exit: BackendExit) => void)[] = [];
   private readonly executable: string;
   private readonly timeoutMs: number;
 
@@ -87,7 +95,7 @@ export class NativeBackend implements DeviceBackend {
     this.proc = proc;
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (d: string) => {
-      this.stderr = (this.stderr + d).slice(-STDERR_TAIL_BYTES);
+      this.stderr = (this.stderr + d).slice(-STDERR_TAIL_CHARS);
     });
     // EPIPE after the process died is reported through 'exit'.
     proc.stdin.on('error', () => {});
@@ -115,6 +123,14 @@ export class NativeBackend implements DeviceBackend {
         clearTimeout(p.timer);
         p.reject(err);
       }
+      if (this.closing) return;
+      // stderr may still be in the pipe when 'exit' fires: report once it is drained (or at once if it is).
+      const report = (): void => {
+        const exit: BackendExit = { reason: why, stderrTail: this.stderr.trim() };
+        for (const l of this.exitListeners.splice(0)) l(exit);
+      };
+      if (proc.stderr.readableEnded || proc.stderr.destroyed) report();
+      else proc.stderr.once('close', report);
     };
     proc.on('exit', (code, signal) => onGone(`exited (${signal ?? `code ${String(code)}`})`));
     proc.on('error', (e) => onGone(`could not run: ${e.message}`));
@@ -182,7 +198,13 @@ export class NativeBackend implements DeviceBackend {
     return a.state;
   }
 
+  onExit(listener: (exit: BackendExit) => void): void {
+    this.exitListeners.push(listener);
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
+    this.exitListeners.length = 0;
     const proc = this.proc;
     if (!proc || this.exited) return;
     await new Promise<void>((resolve) => {

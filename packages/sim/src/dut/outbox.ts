@@ -6,13 +6,16 @@ export interface Outbox {
   send(text: string, delayMs: number): void;
   /** Frames still waiting for their delay. */
   readonly pending: number;
+  /** UTF-8 bytes of the frames still waiting. */
+  readonly pendingBytes: number;
   /** Resolves once every queued frame has been written (at once when none is queued). */
   whenEmpty(): Promise<void>;
   clear(): void;
 }
 
 export function createOutbox(write: (text: string) => void, now: () => number = Date.now): Outbox {
-  const queue: { text: string; due: number }[] = [];
+  const queue: { text: string; due: number; bytes: number }[] = [];
+  let pendingBytes = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastDue = 0;
   let emptyWaiters: (() => void)[] = [];
@@ -26,7 +29,11 @@ export function createOutbox(write: (text: string) => void, now: () => number = 
   const flush = (): void => {
     timer = null;
     const t = now();
-    while (queue.length > 0 && queue[0]!.due <= t) write(queue.shift()!.text);
+    while (queue.length > 0 && queue[0]!.due <= t) {
+      const item = queue.shift()!;
+      pendingBytes -= item.bytes;
+      write(item.text);
+    }
     arm();
     notifyEmpty();
   };
@@ -43,11 +50,16 @@ export function createOutbox(write: (text: string) => void, now: () => number = 
       }
       const due = Math.max(lastDue, now() + Math.max(0, delayMs));
       lastDue = due;
-      queue.push({ text, due });
+      const bytes = Buffer.byteLength(text);
+      pendingBytes += bytes;
+      queue.push({ text, due, bytes });
       arm();
     },
     get pending() {
       return queue.length;
+    },
+    get pendingBytes() {
+      return pendingBytes;
     },
     whenEmpty() {
       if (queue.length === 0) return Promise.resolve();
@@ -55,6 +67,7 @@ export function createOutbox(write: (text: string) => void, now: () => number = 
     },
     clear() {
       queue.length = 0;
+      pendingBytes = 0;
       if (timer !== null) clearTimeout(timer);
       timer = null;
       notifyEmpty();

@@ -19,6 +19,7 @@ import {
 import {
   type Capabilities,
   CloseCode,
+  decodeRequest,
   type HelloMessage,
   type ImprovDecodeResult,
   PROTOCOL_VERSION,
@@ -36,7 +37,7 @@ import {
 } from '../latency';
 import { createRng, DEFAULT_SEED, type Rng } from '../rng';
 import { ROM_BAUD } from '../rom';
-import type { BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
+import type { BackendExit, BackendOutput, DeviceBackend, DeviceBackendFactory } from './backend';
 import {
   appLog,
   type BootMode,
@@ -46,6 +47,7 @@ import {
   resetNoise,
   romBanner,
 } from './console-text';
+import { DeviceLoop } from './device-loop';
 import { improvError, improvResult, improvState } from './improv-device';
 import { type DutPinBus, type Level, PinBank } from './pins';
 import { type ControlLines, EN_RELEASE_MS, strapLevels } from './reset-circuit';
@@ -63,6 +65,17 @@ export const REBOOT_LOOP_MS = 300;
 export const DEFAULT_DEBOUNCE_MS = 30;
 /** Probability per console line that serial-garbage inserts noise. */
 export const SERIAL_GARBAGE_RATE = 0.3;
+/** At most this many stderr lines of a dead native backend are printed (each cut to 200 characters). */
+export const CRASH_STDERR_LINES = 20;
+/** Device-loop source of the board's own work (serial, inputs, boot); connections are `ws:<slot>`. */
+const DEVICE_SOURCE = 'device';
+const wsSource = (slot: number): string => `ws:${slot}`;
+
+function serialInternalError(text: string): SerialMachineLine {
+  const d = decodeRequest(text);
+  const id = d.ok ? d.value.id : d.error.id;
+  return { t: 'res', id, ok: false, error: { code: 'internal', msg: 'device failed to handle the line' } };
+}
 
 /** `halted`: the bootloader refused the flashed image (flash model only); the app never starts. */
 export type DutPhase = 'off' | 'reset' | 'booting' | 'running' | 'download' | 'halted';
@@ -90,6 +103,8 @@ export interface VirtualEsp32Options {
   heartbeat?: HeartbeatOptions | false;
   /** Model the flash chip and the ROM loader (./sim-flash.ts): download mode flashes, boots check the image. */
   flash?: SimFlashOptions;
+  /** Unsent bytes per WebSocket connection before frames are dropped. Default DEFAULT_MAX_BUFFERED_BYTES. */
+  maxBufferedBytes?: number;
 }
 
 export interface DutEvents {
@@ -128,8 +143,9 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   private caps: Capabilities | null = null;
   private identity: DeviceIdentity;
   private bootedAt = 0;
-  private readonly jobs: (() => void)[] = [];
-  private jobRunning = false;
+  private readonly loop = new DeviceLoop();
+  /** Sensor samples queued, `slot:sensor`. */
+  private readonly sensorDue = new Set<string>();
   private wifiUp = false;
   private wifiNetwork: WifiNetwork | null = null;
   private serialSeq = 0;
@@ -168,9 +184,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.ws = new WsServer({
       handler: {
         accepting: () => this._phase === 'running' && this.wifiUp,
-        hello: (slot) => this.enqueue(() => this.hello(slot)),
-        frame: (slot, text) => this.enqueue(() => this.onWsFrame(slot, text)),
-        sensorTick: (slot, sensor) => void this.enqueue(() => this.onSensorTick(slot, sensor)),
+        hello: (slot) => this.enqueue(() => this.hello(slot), false, wsSource(slot)),
+        frame: (slot, text) => this.enqueue(() => this.onWsFrame(slot, text), false, wsSource(slot)),
+        inTurn: (slot, fn) => this.enqueue(fn, false, wsSource(slot)),
+        sensorTick: (slot, sensor) => this.onSensorDue(slot, sensor),
         disconnected: (slot) => void this.onWsDisconnected(slot),
       },
       host: opts.host ?? '127.0.0.1',
@@ -185,9 +202,17 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       replyDelay: () => this.latency.rtt(),
       faults: this.faults,
       rng: this.rng,
+      maxBufferedBytes: opts.maxBufferedBytes,
     });
     this.ws.on('connected', (slot, remote) =>
       this.log('I', 'ws.cpp:41', `onEvent(): client ${slot} connected from ${remote}`),
+    );
+    this.ws.on('auth-failed', (slot, address, holdMs) =>
+      this.log(
+        'W',
+        'ws.cpp:58',
+        `auth: wrong token from ${address} (client ${slot})${holdMs > 0 ? `, refusal held ${holdMs} ms` : ''}`,
+      ),
     );
     this.ws.on('disconnected', (slot, reason) =>
       this.log('I', 'ws.cpp:47', `onEvent(): client ${slot} disconnected: ${reason}`),
@@ -348,7 +373,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
         const at = item.text.indexOf(SERIAL_MACHINE_PREFIX);
         if (at < 0) continue;
         const text = item.text.slice(at + SERIAL_MACHINE_PREFIX.length);
-        void this.enqueue(() => this.onSerialLine(text, gen));
+        void this.enqueue(() => this.onSerialLine(text, gen)).catch(() => {
+          // The device logic failed (a dead backend reboots the board on its own): the line gets `internal`.
+          if (gen === this.gen) this.machine(serialInternalError(text));
+        });
       } else if (item.kind === 'overlong') {
         this.machine({
           t: 'res',
@@ -357,7 +385,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           error: { code: 'too_large', msg: `serial line of ${item.bytes}+ bytes dropped` },
         });
       } else {
-        void this.enqueue(() => this.onImprov(item.result, gen));
+        void this.enqueue(() => this.onImprov(item.result, gen)).catch(() => {});
       }
     }
   }
@@ -388,8 +416,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     await this.ws.close();
     const b = this.backend;
     this.backend = null;
-    // Runs after every job already queued: the loop is drained.
-    await this.enqueue(() => undefined, true);
+    await this.loop.idle();
     await b?.close().catch(() => {});
     this.setPhase('off');
   }
@@ -494,6 +521,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       return;
     }
     this.backend = backend;
+    backend.onExit?.((exit) => this.backendDied(gen, exit));
     this.caps = started.caps;
     this.applyEffects(started.effects);
     this.setupInputs(config);
@@ -583,6 +611,19 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     }
   }
 
+  /**
+   * The device logic died by itself (the native process exited or was killed): a firmware crash. The cause goes to
+   * the console (bounded), then the board panics and reboots with a fresh backend, instead of answering `internal`
+   * for ever.
+   */
+  private backendDied(gen: number, exit: BackendExit): void {
+    if (gen !== this.gen || this.closed) return;
+    this.log('E', 'main.cpp:1', `device core ${exit.reason}`);
+    const tail = exit.stderrTail.split('\n').slice(-CRASH_STDERR_LINES);
+    for (const line of tail) if (line.trim() !== '') this.println(`stderr: ${line.slice(0, 200)}`);
+    this.panic(gen);
+  }
+
   private panic(gen: number): void {
     if (gen !== this.gen) return;
     for (const l of panicLines()) this.println(l);
@@ -590,50 +631,21 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.powerOn('panic', 'flash');
   }
 
-  /** Runs device work one call at a time, like the firmware's loop(). */
   /**
-   * The device loop: jobs (frames, inputs, ticks) run one at a time in arrival order, each to completion
-   * (including its awaits) before the next starts. An idle loop starts a job at once instead of a microtask
-   * later; that hop and its promises were most of the sim's own cost per request (BENCHMARKS.md).
+   * Device work, one job at a time (./device-loop.ts). `source` is the connection a job belongs to
+   * (`ws:<slot>`) or `device` for the board's own work (serial, inputs, boot), so sources take turns.
    */
-  private enqueue<T>(fn: () => Promise<T> | T, ignoreGen = false): Promise<T> {
+  private enqueue<T>(fn: () => Promise<T> | T, ignoreGen = false, source = DEVICE_SOURCE): Promise<T> {
     const gen = this.gen;
-    return new Promise<T>((resolve, reject) => {
-      const job = (): void => {
-        let result: Promise<T>;
-        if (!ignoreGen && gen !== this.gen) {
-          result = Promise.reject(new SimError('not_running', 'the DUT was reset'));
-        } else {
-          try {
-            result = Promise.resolve(fn());
-          } catch (err) {
-            result = Promise.reject(err);
-          }
-        }
-        result.then(
-          (v) => {
-            resolve(v);
-            this.nextJob();
-          },
-          (err: unknown) => {
-            reject(err);
-            this.nextJob();
-          },
-        );
-      };
-      // A job enqueued while another runs (even from inside it) waits its turn.
-      if (this.jobRunning) this.jobs.push(job);
-      else {
-        this.jobRunning = true;
-        job();
-      }
+    return this.loop.run(source, () => {
+      if (!ignoreGen && gen !== this.gen) throw new SimError('not_running', 'the DUT was reset');
+      return fn();
     });
   }
 
-  private nextJob(): void {
-    const job = this.jobs.shift();
-    if (job) job();
-    else this.jobRunning = false;
+  /** Jobs the device loop has started (tests count jobs, not milliseconds). */
+  get jobsRun(): number {
+    return this.loop.jobsRun;
   }
 
   private ctx(from: Origin): StepContext {
@@ -726,7 +738,24 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     this.dispatch({ ...out, events: out.events.filter((e) => e.ev !== 'sensor') });
   }
 
+  /** A sensor timer fired: one sample job per (connection, sensor) at a time, however slow the loop is. */
+  private onSensorDue(slot: number, sensor: string): void {
+    const key = `${slot}:${sensor}`;
+    if (this.sensorDue.has(key)) return;
+    this.sensorDue.add(key);
+    void this.enqueue(
+      () => {
+        this.sensorDue.delete(key);
+        return this.onSensorTick(slot, sensor);
+      },
+      false,
+      wsSource(slot),
+    ).catch(() => this.sensorDue.delete(key));
+  }
+
   private async onWsDisconnected(slot: number): Promise<void> {
+    // What the connection still had queued is never run (and its answer would reach the next client in the slot).
+    this.loop.cancel(wsSource(slot), new SimError('not_running', `client ${slot} disconnected`));
     if (!this.backend) return;
     await this.enqueue(async () => {
       const b = this.backend;

@@ -1,58 +1,55 @@
 /**
- * The virtual ESP32's WebSocket server: a real `ws` server on its own http server (noServer), so the
- * upgrade is ours and can mimic links2004/arduinoWebSockets where clients can tell the difference
- * (shared/reference/hardware-facts.md): fixed client slots (a client beyond the limit is accepted at TCP level
- * and dropped without handshake), 15 KiB frame limit (close 1009), an empty ping right after the handshake,
- * enableHeartbeat() semantics, and the subprotocol echo quirk. Token auth, the Origin allow-list, hello,
- * per-connection event numbering and per-client sensor rates are the esphil firmware's behaviour on top.
+ * The esphil firmware's connection behaviour on top of the arduinoWebSockets transport
+ * (./transport/arduino-ws-transport.ts): hello or auth_required first, the token gate and its slowdown
+ * (PROTOCOL.md 8.1, ./auth-throttle.ts), the Origin allow-list as the firmware's header validator (8.2),
+ * per-connection event numbering (7), per-client sensor rates, a bounded number of unanswered frames per connection
+ * (3, rule 5), and the sim's link faults and latency.
  *
  * Device logic lives behind `WsServerHandler`; this file only moves frames and never throws on client input.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import {
   type AuthRequiredMessage,
   CloseCode,
-  DEFAULT_MAX_CLIENTS,
   decodeRequest,
   type ErrorCode,
   type ErrorResponse,
   type HelloMessage,
-  MAX_FRAME_BYTES,
   MAX_SENSOR_HZ,
   MIN_SENSOR_HZ,
   PROTOCOL_VERSION,
-  SUBPROTOCOL,
   type UnsequencedEvent,
 } from '@esphil/protocol';
-import { type WebSocket, WebSocketServer } from 'ws';
 import type { Rng } from '../rng';
-import { FragmentTracker } from './fragment-tracker';
-import { createOutbox, type Outbox } from './outbox';
+import { AuthThrottle } from './auth-throttle';
+import {
+  ArduinoWsTransport,
+  type HeartbeatOptions,
+  type OutputStats,
+  type RefusalReason,
+  type WsConnection,
+} from './transport/arduino-ws-transport';
 
-export interface HeartbeatOptions {
-  intervalMs: number;
-  timeoutMs: number;
-  /** Missed pongs in a row before the client is dropped. */
-  failures: number;
-}
+export {
+  DEFAULT_HEARTBEAT,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  type HeartbeatOptions,
+  LIBRARY_400,
+  type OutputStats,
+  TCP_TIMEOUT_MS,
+} from './transport/arduino-ws-transport';
 
-/** enableHeartbeat() values the esphil firmware uses (device-model WebSocketConfig defaults). */
-export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 3_000, failures: 2 };
 export const DEFAULT_AUTH_DEADLINE_MS = 5_000;
-/** arduinoWebSockets' TCP timeout for a handshake. */
-export const TCP_TIMEOUT_MS = 5_000;
-/** How long a software reboot waits for clients to acknowledge its 1001 close frames. */
-export const GOODBYE_MAX_WAIT_MS = 1_000;
 /**
- * What arduinoWebSockets writes when its header validator refuses (the firmware's Origin check): a 400, then TCP
- * stop (shared/reference/arduinowebsockets-facts.md §1.3 and §2, S.h:139-151). PROTOCOL.md 2.3.
+ * Frames of one connection handed to the device and not yet answered. At the limit the server stops reading
+ * that socket (TCP backpressure, as the library reads one frame per client per loop pass and leaves the rest in
+ * the TCP receive window: shared/reference/arduinowebsockets-facts.md §5.1, S.cpp:700-710) until half of them are
+ * answered. Frames already read past the limit are answered `busy` in order (PROTOCOL.md 3, rule 5).
  */
-export const LIBRARY_400 =
-  'HTTP/1.1 400 Bad Request\r\nServer: arduino-WebSocket-Server\r\nContent-Type: text/plain\r\n' +
-  'Content-Length: 32\r\nConnection: close\r\nSec-WebSocket-Version: 13\r\n\r\nThis is a Websocket server only!';
+export const DEFAULT_MAX_QUEUED_FRAMES = 16;
+/** How long a software reboot waits for clients to acknowledge its close frames. */
+export const GOODBYE_MAX_WAIT_MS = 1_000;
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** How the server asks the device for content. Calls for one device must be serialised by the handler. */
@@ -63,6 +60,11 @@ export interface WsServerHandler {
   hello(slot: number): Promise<Omit<HelloMessage, 'seq'>>;
   /** A text frame from an authorised client. Replies go back through `WsServer.reply`. */
   frame(slot: number, text: string): Promise<void>;
+  /**
+   * Runs `fn` in `slot`'s turn of the device loop, after what that connection already queued (so an answer it
+   * sends keeps the connection's order). Default: at once.
+   */
+  inTurn?(slot: number, fn: () => void): Promise<void>;
   /** A subscribed sensor is due for `slot`. Send it with `WsServer.sendEvent`. */
   sensorTick(slot: number, sensor: string): void;
   disconnected(slot: number): void;
@@ -111,31 +113,36 @@ export interface WsServerOptions {
   replyDelay?: () => number;
   faults?: WsLinkFaults;
   rng?: Rng;
+  /** Unsent bytes per connection before frames are dropped (see DEFAULT_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes?: number;
+  /** Unanswered frames per connection before reading stops (see DEFAULT_MAX_QUEUED_FRAMES). */
+  maxQueuedFrames?: number;
 }
 
 interface Client {
   slot: number;
-  ws: WebSocket;
-  outbox: Outbox;
+  conn: WsConnection;
   /** Last event seq used on this connection. */
   seq: number;
   authorized: boolean;
   /** hello sent: events may flow. */
   ready: boolean;
   authTimer: ReturnType<typeof setTimeout> | null;
-  hbTimer: ReturnType<typeof setTimeout> | null;
-  pongTimer: ReturnType<typeof setTimeout> | null;
-  missedPongs: number;
-  hb: HeartbeatOptions | null;
+  /** A wrong token's refusal is held (auth-throttle.ts): the connection is closing and reads nothing more. */
+  refuseTimer: ReturnType<typeof setTimeout> | null;
   sensors: Map<string, ReturnType<typeof setInterval>>;
-  remote: string;
-  fragments: FragmentTracker;
+  /** Frames handed to the device and not answered yet. */
+  inflight: number;
+  /** Reading stopped because `inflight` reached the limit. */
+  paused: boolean;
 }
 
 export interface WsServerEvents {
   connected: [slot: number, remote: string];
   disconnected: [slot: number, reason: string];
-  refused: [reason: 'not-accepting' | 'origin' | 'full' | 'path', remote: string];
+  refused: [reason: RefusalReason, remote: string];
+  /** A wrong token: its refusal leaves after `holdMs` (0 = at once). */
+  'auth-failed': [slot: number, address: string, holdMs: number];
 }
 
 /** Constant-time for equal lengths, so response timing does not reveal how much of a token matched. */
@@ -150,80 +157,58 @@ export function errorFrame(id: number | null, code: ErrorCode, msg: string): str
   return JSON.stringify(res);
 }
 
+const UNAUTHORIZED_FIRST = 'send {"op":"auth","token":...} first';
+
 export class WsServer extends EventEmitter<WsServerEvents> {
-  readonly protocol: string;
-  readonly maxClients: number;
-  readonly maxPayload: number;
+  readonly maxQueuedFrames: number;
   private readonly opts: WsServerOptions;
-  private readonly http: Server;
-  private readonly wss: WebSocketServer;
+  private readonly transport: ArduinoWsTransport;
   private readonly clients = new Map<number, Client>();
-  /** Slots held by handshakes in flight, so two racing upgrades cannot share one. */
-  private readonly reserved = new Map<number, object>();
-  private readonly sockets = new Set<Socket>();
-  private readonly fragmentsOf = new WeakMap<WebSocket, FragmentTracker>();
-  private closed = false;
-  private hung = false;
-  private _port = 0;
-  private _host: string;
+  /** Failed auth attempts per remote address; RAM only, so a reset forgets them (as on the board). */
+  private throttle = new AuthThrottle();
 
   constructor(opts: WsServerOptions) {
     super();
     this.opts = opts;
-    this.protocol = opts.protocol ?? SUBPROTOCOL;
-    this.maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
-    this.maxPayload = opts.maxPayload ?? MAX_FRAME_BYTES;
-    this._host = opts.host ?? '127.0.0.1';
-    this.wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: this.maxPayload,
-      perMessageDeflate: false,
-      clientTracking: false,
-      // Pongs come from the device loop (see setHung), as in arduinoWebSockets.
-      autoPong: false,
-      // arduinoWebSockets answers ANY offered subprotocol with its own name, offered or not.
-      handleProtocols: () => this.protocol,
-      // The library never validates UTF-8 (facts §5.5): the device's decoder answers bad_json instead of 1007.
-      skipUTF8Validation: true,
+    this.maxQueuedFrames = Math.max(1, opts.maxQueuedFrames ?? DEFAULT_MAX_QUEUED_FRAMES);
+    this.transport = new ArduinoWsTransport({
+      host: opts.host,
+      port: opts.port,
+      protocol: opts.protocol,
+      maxClients: opts.maxClients,
+      maxPayload: opts.maxPayload,
+      heartbeat: opts.heartbeat,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      accepting: () => opts.handler.accepting(),
+      validateHeader: (name, value) => this.validateHeader(name, value),
     });
-    this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
-      res.end('WebSocket only\n');
-    });
-    this.http.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-      s.on('error', () => {});
-    });
-    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
-    this.http.on('clientError', (_err, socket) => socket.destroy());
-    // WEBSOCKETS_TCP_TIMEOUT: a TCP client that does not complete its handshake is dropped.
-    this.http.headersTimeout = TCP_TIMEOUT_MS;
-    this.http.requestTimeout = TCP_TIMEOUT_MS;
+    this.transport.on('refused', (reason, remote) => this.emit('refused', reason, remote));
+    this.transport.on('connection', (conn) => this.onConnection(conn));
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(this.opts.port ?? 0, this._host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
-    this._port = (this.http.address() as AddressInfo).port;
+  get protocol(): string {
+    return this.transport.protocol;
   }
-
+  get maxClients(): number {
+    return this.transport.maxClients;
+  }
+  get maxPayload(): number {
+    return this.transport.maxPayload;
+  }
+  get maxBufferedBytes(): number {
+    return this.transport.maxBufferedBytes;
+  }
+  listen(): Promise<void> {
+    return this.transport.listen();
+  }
   get port(): number {
-    return this._port;
+    return this.transport.port;
   }
   get host(): string {
-    return this._host;
+    return this.transport.host;
   }
-  /** Where clients reach the server; a wildcard listen address is announced as loopback. */
   get url(): string {
-    const host = this._host === '0.0.0.0' ? '127.0.0.1' : this._host === '::' ? '::1' : this._host;
-    const h = host.includes(':') ? `[${host}]` : host;
-    return `ws://${h}:${this._port}/`;
+    return this.transport.url;
   }
   get clientCount(): number {
     return this.clients.size;
@@ -232,152 +217,46 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     return [...this.clients.keys()].sort((a, b) => a - b);
   }
 
-  private remoteOf(socket: Socket): string {
-    return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-  }
-
-  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    const remote = this.remoteOf(socket);
-    if (this.closed || !this.opts.handler.accepting()) {
-      this.emit('refused', 'not-accepting', remote);
-      socket.destroy();
-      return;
-    }
-    const origin = req.headers.origin;
+  /** The firmware's Origin check, as its onValidateHttpHeader callback (PROTOCOL.md 8.2). */
+  private validateHeader(name: string, value: string): boolean {
+    if (name.toLowerCase() !== 'origin') return true;
     const allowed = this.opts.allowedOrigins ?? [];
-    if (origin !== undefined && allowed.length > 0 && !allowed.includes(origin)) {
-      this.emit('refused', 'origin', remote);
-      socket.end(LIBRARY_400);
-      return;
-    }
-    let slot = -1;
-    for (let i = 0; i < this.maxClients; i++) {
-      if (!this.clients.has(i) && !this.reserved.has(i)) {
-        slot = i;
-        break;
-      }
-    }
-    if (slot < 0) {
-      // arduinoWebSockets: TCP accepted, no free slot, connection stopped before any HTTP answer.
-      this.emit('refused', 'full', remote);
-      socket.destroy();
-      return;
-    }
-    const hold = {};
-    this.reserved.set(slot, hold);
-    const release = (): void => {
-      if (this.reserved.get(slot) === hold) this.reserved.delete(slot);
-    };
-    // handleUpgrade may abort (bad key/version) without calling back: free the slot when the socket dies.
-    socket.once('close', release);
-    try {
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        release();
-        // ws has attached its own reader by now and re-queued `head`: this listener sees the same bytes first.
-        const fragments = new FragmentTracker();
-        socket.prependListener('data', (chunk: Buffer) => fragments.feed(chunk));
-        this.fragmentsOf.set(ws, fragments);
-        this.onConnection(slot, ws, remote);
-      });
-    } catch {
-      release();
-      socket.destroy();
-    }
+    return allowed.length === 0 || allowed.includes(value);
   }
 
-  private onConnection(slot: number, ws: WebSocket, remote: string): void {
-    if (this.closed) {
-      ws.terminate();
-      return;
-    }
+  private onConnection(conn: WsConnection): void {
     const client: Client = {
-      slot,
-      ws,
-      outbox: createOutbox((text) => {
-        if (ws.readyState === ws.OPEN) ws.send(text);
-      }),
+      slot: conn.slot,
+      conn,
       seq: 0,
       authorized: this.opts.authToken === undefined,
       ready: false,
       authTimer: null,
-      hbTimer: null,
-      pongTimer: null,
-      missedPongs: 0,
-      hb: null,
+      refuseTimer: null,
       sensors: new Map(),
-      remote,
-      fragments: this.fragmentsOf.get(ws) ?? new FragmentTracker(),
+      inflight: 0,
+      paused: false,
     };
-    this.clients.set(slot, client);
-    ws.on('error', () => {});
-    ws.on('close', (code) => this.cleanup(client, `closed (${code})`));
-    ws.on('pong', () => this.onPong(client));
-    ws.on('ping', (data) => {
-      if (!this.hung && ws.readyState === ws.OPEN) ws.pong(data);
-    });
-    ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
-    ws.ping();
-    this.emit('connected', slot, remote);
-    this.startHeartbeat(client);
+    this.clients.set(conn.slot, client);
+    conn.on('disconnected', (reason) => this.cleanup(client, reason));
+    conn.on('text', (data) => this.onText(client, data));
+    conn.on('binary', () => this.onBinary(client));
+    // PROTOCOL.md 2.4: the firmware ignores every fragment.
+    this.emit('connected', conn.slot, conn.remote);
     if (client.authorized) {
-      void this.sendHello(slot);
-    } else {
-      const deadlineMs = this.opts.authDeadlineMs ?? DEFAULT_AUTH_DEADLINE_MS;
-      const msg: AuthRequiredMessage = { t: 'auth_required', proto: PROTOCOL_VERSION, deadlineMs };
-      ws.send(JSON.stringify(msg));
-      client.authTimer = setTimeout(() => {
-        client.authTimer = null;
-        if (client.authorized) return;
-        // PROTOCOL.md 8.1: the reason goes in a message; the library's disconnect() can only close with 1000
-        // (shared/reference/arduinowebsockets-facts.md §6, S.cpp:336-358, W.cpp:71-78).
-        this.refuse(client, errorFrame(null, 'unauthorized', 'auth deadline passed'));
-      }, deadlineMs);
-    }
-  }
-
-  private startHeartbeat(client: Client): void {
-    const hb = this.opts.heartbeat === undefined ? DEFAULT_HEARTBEAT : this.opts.heartbeat;
-    if (hb === false) return;
-    client.hb = hb;
-    this.scheduleHeartbeat(client);
-  }
-
-  private scheduleHeartbeat(client: Client): void {
-    const hb = client.hb;
-    if (!hb || client.hbTimer !== null) return;
-    client.hbTimer = setTimeout(() => {
-      client.hbTimer = null;
-      this.heartbeatPing(client);
-    }, hb.intervalMs);
-  }
-
-  private heartbeatPing(client: Client): void {
-    const hb = client.hb;
-    if (!hb || client.ws.readyState !== client.ws.OPEN) return;
-    if (this.hung) {
-      this.scheduleHeartbeat(client);
+      void this.sendHello(conn.slot);
       return;
     }
-    client.ws.ping();
-    client.pongTimer = setTimeout(() => {
-      client.pongTimer = null;
-      client.missedPongs++;
-      if (client.missedPongs >= hb.failures) {
-        // clientDisconnect(): the library just stops the TCP client.
-        client.ws.terminate();
-        return;
-      }
-      // handleHBPing() forces the next ping right away after a missed pong.
-      this.heartbeatPing(client);
-    }, hb.timeoutMs);
-  }
-
-  private onPong(client: Client): void {
-    if (client.pongTimer === null) return;
-    clearTimeout(client.pongTimer);
-    client.pongTimer = null;
-    client.missedPongs = 0;
-    this.scheduleHeartbeat(client);
+    const deadlineMs = this.opts.authDeadlineMs ?? DEFAULT_AUTH_DEADLINE_MS;
+    const msg: AuthRequiredMessage = { t: 'auth_required', proto: PROTOCOL_VERSION, deadlineMs };
+    conn.send(JSON.stringify(msg));
+    client.authTimer = setTimeout(() => {
+      client.authTimer = null;
+      if (client.authorized) return;
+      // PROTOCOL.md 8.1: the reason goes in a message; the library's disconnect() can only close with 1000
+      // (shared/reference/arduinowebsockets-facts.md §6, S.cpp:336-358, W.cpp:71-78).
+      this.refuse(client, errorFrame(null, 'unauthorized', 'auth deadline passed'));
+    }, deadlineMs);
   }
 
   /**
@@ -385,34 +264,31 @@ export class WsServer extends EventEmitter<WsServerEvents> {
    * ping is answered and no event or heartbeat goes out. Frames that arrive meanwhile are lost.
    */
   setHung(hung: boolean): void {
-    this.hung = hung;
+    this.transport.setHung(hung);
   }
   get isHung(): boolean {
-    return this.hung;
+    return this.transport.isHung;
   }
 
-  private onMessage(client: Client, data: unknown, isBinary: boolean): void {
-    // One flag per message ws emits, taken even when the message is then dropped, to stay in step.
-    const fragmented = client.fragments.nextWasFragmented();
-    if (this.closed || this.hung) return;
-    // PROTOCOL.md 2.4: the library delivers each fragment on its own and the firmware ignores every one.
-    if (fragmented) return;
-    if (isBinary) {
-      this.reply(
-        client.slot,
-        client.authorized
-          ? errorFrame(null, 'bad_request', 'binary frames are not accepted: send JSON text')
-          : errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'),
-      );
-      return;
-    }
+  private onBinary(client: Client): void {
+    if (client.refuseTimer !== null) return;
+    this.reply(
+      client.slot,
+      client.authorized
+        ? errorFrame(null, 'bad_request', 'binary frames are not accepted: send JSON text')
+        : errorFrame(null, 'unauthorized', UNAUTHORIZED_FIRST),
+    );
+  }
+
+  private onText(client: Client, data: Buffer): void {
+    if (client.refuseTimer !== null) return;
     const text = utf8Text(data);
     if (text === null) {
       this.reply(
         client.slot,
         client.authorized
           ? errorFrame(null, 'bad_json', 'not valid UTF-8: a frame must be UTF-8 encoded JSON text')
-          : errorFrame(null, 'unauthorized', 'send {"op":"auth","token":...} first'),
+          : errorFrame(null, 'unauthorized', UNAUTHORIZED_FIRST),
       );
       return;
     }
@@ -420,7 +296,11 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       this.onPreAuthFrame(client, text);
       return;
     }
-    void this.opts.handler.frame(client.slot, text).catch(() => {
+    if (client.inflight >= this.maxQueuedFrames) {
+      this.answerBusy(client, text);
+      return;
+    }
+    this.toDevice(client, text).catch(() => {
       const d = decodeRequest(text);
       this.reply(
         client.slot,
@@ -429,35 +309,90 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     });
   }
 
+  /** One frame to the device, counted against the connection's limit; reading stops at the limit. */
+  private toDevice(client: Client, text: string): Promise<void> {
+    client.inflight += 1;
+    if (client.inflight >= this.maxQueuedFrames && !client.paused) {
+      client.paused = true;
+      client.conn.pause();
+    }
+    return this.opts.handler.frame(client.slot, text).finally(() => {
+      client.inflight -= 1;
+      if (client.paused && client.inflight <= this.maxQueuedFrames >> 1) {
+        client.paused = false;
+        client.conn.resume();
+      }
+    });
+  }
+
+  /** A frame read past the limit: `busy` with its id, after the answers to the frames before it. */
+  private answerBusy(client: Client, text: string): void {
+    const d = decodeRequest(text, { maxBytes: this.maxPayload });
+    const res = errorFrame(
+      d.ok ? d.value.id : d.error.id,
+      'busy',
+      `more than ${this.maxQueuedFrames} requests unanswered on this connection: wait for answers, then retry`,
+    );
+    const send = (): void => this.reply(client.slot, res);
+    const inTurn = this.opts.handler.inTurn;
+    if (inTurn) inTurn.call(this.opts.handler, client.slot, send).catch(() => {});
+    else send();
+  }
+
+  /** Frames of one connection the device has not answered yet (null when the slot is free). */
+  queuedFrames(slot: number): number | null {
+    return this.clients.get(slot)?.inflight ?? null;
+  }
+
   /** PROTOCOL.md 8.1: only a decodable `auth` request gets past the gate; the id is the decoder's reading. */
   private onPreAuthFrame(client: Client, text: string): void {
     const d = decodeRequest(text, { maxBytes: this.maxPayload });
     if (!d.ok || d.value.op !== 'auth') {
       const id = d.ok ? d.value.id : d.error.id;
-      this.reply(client.slot, errorFrame(id, 'unauthorized', 'send {"op":"auth","token":...} first'));
+      this.reply(client.slot, errorFrame(id, 'unauthorized', UNAUTHORIZED_FIRST));
       return;
     }
     const { id, token } = d.value;
-    if (!tokenMatches(token, this.opts.authToken ?? '')) {
-      this.refuse(client, errorFrame(id, 'unauthorized', 'wrong token'));
+    const address = client.conn.address;
+    const gate = this.throttle.gate(address);
+    if (gate.locked) {
+      // Not checked: while the address is locked a guess tells nothing (PROTOCOL.md 8.1).
+      const msg = `too many failed auth attempts from this address: retry in ${gate.retryInMs} ms`;
+      this.refuse(client, errorFrame(id, 'unauthorized', msg));
       return;
     }
+    if (!tokenMatches(token, this.opts.authToken ?? '')) {
+      this.wrongToken(client, errorFrame(id, 'unauthorized', 'wrong token'));
+      return;
+    }
+    this.throttle.succeeded(address);
     client.authorized = true;
     if (client.authTimer !== null) clearTimeout(client.authTimer);
     client.authTimer = null;
     // The backend sees the auth request too (its state records the slot) and answers the ok response.
-    void this.opts.handler
-      .frame(client.slot, text)
+    void this.toDevice(client, text)
       .catch(() => this.reply(client.slot, errorFrame(id, 'internal', 'device failed to handle auth')))
       .then(() => this.sendHello(client.slot));
+  }
+
+  /** A wrong token: refused at once for the first few per address, then held for the address's lock window. */
+  private wrongToken(client: Client, res: string): void {
+    const holdMs = this.throttle.failed(client.conn.address);
+    this.emit('auth-failed', client.slot, client.conn.address, holdMs);
+    if (holdMs <= 0) {
+      this.refuse(client, res);
+      return;
+    }
+    if (client.authTimer !== null) clearTimeout(client.authTimer);
+    client.authTimer = null;
+    client.refuseTimer = setTimeout(() => this.refuse(client, res), holdMs);
   }
 
   /** The refusal, then the library's `disconnect()`: close 1000 (PROTOCOL.md 2.3, facts §6). */
   private refuse(client: Client, res: string): void {
     // The refusal must reach the client before the close, whatever latency is simulated.
-    client.outbox.clear();
-    if (client.ws.readyState === client.ws.OPEN) client.ws.send(res);
-    client.ws.close(CloseCode.normal);
+    client.conn.sendNow(res);
+    client.conn.disconnect(CloseCode.normal);
   }
 
   private async sendHello(slot: number): Promise<void> {
@@ -467,12 +402,12 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     try {
       hello = await this.opts.handler.hello(slot);
     } catch {
-      client.ws.close(CloseCode.normal);
+      client.conn.disconnect(CloseCode.normal);
       return;
     }
     if (this.clients.get(slot) !== client) return;
     const msg: HelloMessage = { ...hello, seq: client.seq };
-    client.outbox.send(JSON.stringify(msg), this.linkDelay());
+    client.conn.send(JSON.stringify(msg), this.linkDelay());
     client.ready = true;
   }
 
@@ -498,45 +433,29 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     return chars.join('');
   }
 
-  /**
-   * Runs `fn` with every client socket corked, so the frames one request produces (its response and the events
-   * every client gets) leave in one write per socket instead of one each. Node counts corks, so ws's own
-   * cork/uncork around each frame nests inside this one.
-   */
+  /** Runs `fn` with every client socket corked: the frames one request produces leave in one write per socket. */
   corked<T>(fn: () => T): T {
-    const sockets: Socket[] = [];
-    for (const c of this.clients.values()) {
-      const socket = (c.ws as unknown as { _socket?: Socket })._socket;
-      if (socket && !socket.destroyed) {
-        socket.cork();
-        sockets.push(socket);
-      }
-    }
-    try {
-      return fn();
-    } finally {
-      for (const socket of sockets) socket.uncork();
-    }
+    return this.transport.corked(fn);
   }
 
   /** A response (or legacy reply) to one client. */
   reply(slot: number, text: string): void {
     const client = this.clients.get(slot);
-    if (!client || this.hung) return;
+    if (!client || this.isHung) return;
     const f = this.opts.faults ?? NO_LINK_FAULTS;
     if (this.dice(f.ackDropRate)) return;
     const d = this.opts.replyDelay ? this.opts.replyDelay() : this.linkDelay();
-    client.outbox.send(this.corrupt(text), d + f.ackDelayMs);
+    client.conn.send(this.corrupt(text), d + f.ackDelayMs);
   }
 
   /** One event to one client, numbered for that connection. */
   sendEvent(slot: number, event: UnsequencedEvent, body: EventBody = eventBody(event)): void {
     const client = this.clients.get(slot);
-    if (!client?.ready || this.hung) return;
+    if (!client?.ready || this.isHung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
     const text = `${body.head}${client.seq}${body.tail}`;
-    client.outbox.send(this.corrupt(text), this.linkDelay());
+    client.conn.send(this.corrupt(text), this.linkDelay());
   }
 
   /** Events to every authorised client that has its hello. Sensor events are per-subscription: not here. */
@@ -570,7 +489,12 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   /** Frames still held back by simulated latency or ack-delay for one client. */
   pendingFrames(slot: number): number {
-    return this.clients.get(slot)?.outbox.pending ?? 0;
+    return this.clients.get(slot)?.conn.pendingFrames ?? 0;
+  }
+
+  /** The output accounting of one connection (null when the slot is free). */
+  outputStats(slot: number): OutputStats | null {
+    return this.clients.get(slot)?.conn.outputStats() ?? null;
   }
 
   subscriptions(slot: number): string[] {
@@ -579,7 +503,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   /** Disconnect one client like `disconnect(num)`. */
   disconnect(slot: number): void {
-    this.clients.get(slot)?.ws.close(CloseCode.normal);
+    this.clients.get(slot)?.conn.disconnect(CloseCode.normal);
   }
 
   /**
@@ -592,7 +516,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     const closed = clients.map(
       (c) =>
         new Promise<void>((resolve) =>
-          c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once('close', () => resolve()),
+          c.conn.gone ? resolve() : c.conn.once('disconnected', () => resolve()),
         ),
     );
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -602,9 +526,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     // Frames still in flight (a reply delayed by latency) leave before the close frame, as on one TCP stream.
     await Promise.all(
       clients.map(async (c) => {
-        await Promise.race([c.outbox.whenEmpty(), deadline]);
-        c.outbox.clear();
-        c.ws.close(code, reason);
+        await Promise.race([c.conn.whenFlushed(), deadline]);
+        c.conn.clearOutput();
+        c.conn.disconnect(code, reason);
       }),
     );
     await Promise.race([Promise.all(closed), deadline]);
@@ -613,19 +537,15 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   /** The board vanished (reset, power loss): every TCP connection dies without a close handshake. */
   dropAll(): void {
-    for (const client of [...this.clients.values()]) {
-      client.ws.terminate();
-      this.cleanup(client, 'dropped');
-    }
+    this.throttle = new AuthThrottle();
+    this.transport.dropAll();
   }
 
   private cleanup(client: Client, reason: string): void {
     if (this.clients.get(client.slot) !== client) return;
     this.clients.delete(client.slot);
-    client.outbox.clear();
     if (client.authTimer !== null) clearTimeout(client.authTimer);
-    if (client.hbTimer !== null) clearTimeout(client.hbTimer);
-    if (client.pongTimer !== null) clearTimeout(client.pongTimer);
+    if (client.refuseTimer !== null) clearTimeout(client.refuseTimer);
     for (const t of client.sensors.values()) clearInterval(t);
     client.sensors.clear();
     this.emit('disconnected', client.slot, reason);
@@ -633,12 +553,7 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.dropAll();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    this.wss.close();
+    await this.transport.close();
   }
 }
 
