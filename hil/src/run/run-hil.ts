@@ -18,7 +18,7 @@ import { setSession } from '../session/registry';
 import type { HilSession } from '../session/types';
 import { abortExitCode, abortReasonText, isAbortError } from '../stages/abort';
 import { Pipeline } from '../stages/pipeline';
-import { catchProcessEscapes, takeOrphans } from '../vitest/escapes';
+import { catchProcessEscapes, runningTest, takeOrphans } from '../vitest/escapes';
 import { guardProcessGlobals, inProcessPool } from '../vitest/in-process-pool';
 import { HilReporter } from '../vitest/reporter';
 import { builtinSuiteDir, defaultBenchFile, packageRoot, suiteAliases } from './paths';
@@ -287,15 +287,22 @@ async function runSuites(
 ): Promise<void> {
   setSession(session);
   const restore = guardProcessGlobals();
-  const rejectionListeners = new Set(process.listeners('unhandledRejection'));
   // vitest's CLI logger handles an unhandled rejection by printing it and calling process.exit(). Here the runner's
   // own handler (vitest/escapes) fails the test it came from instead, so that listener must go — before the suites
-  // run, and again on every way out (createVitest may have added it before throwing).
-  const dropVitestRejectionListeners = () => {
-    for (const l of process.listeners('unhandledRejection'))
-      if (!rejectionListeners.has(l)) process.off('unhandledRejection', l);
+  // run, and again on every way out (createVitest may have added it before throwing). Its SIGINT / SIGTERM handlers
+  // call process.exit() too (inside a test that throws "process.exit unexpectedly called", so one Ctrl+C was lost):
+  // signals belong to the CLI, which aborts the run through `signal`.
+  const owned: string[] = ['unhandledRejection', 'SIGINT', 'SIGTERM'];
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(owned.map((ev) => [ev, new Set(emitter.listeners(ev))]));
+  const dropVitestListeners = () => {
+    for (const ev of owned)
+      for (const l of emitter.listeners(ev))
+        if (!before.get(ev)?.has(l)) emitter.off(ev, l as (...args: unknown[]) => void);
   };
   let vitest: Vitest | undefined;
+  // The test running when an abort arrives (vitest reports a test cancelled mid-run as skipped).
+  let cut: string | null = null;
   try {
     vitest = await createVitest(
       'test',
@@ -321,12 +328,15 @@ async function runSuites(
       },
       { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
     );
-    dropVitestRejectionListeners();
+    dropVitestListeners();
     if (signal.aborted) return;
     // An abort cancels the run: vitest rejects the running test (its context signal aborts) and skips the rest.
     const v = vitest;
     // 'keyboard-input' is the reason vitest's own Ctrl+C handling cancels with.
-    const cancel = () => void v.cancelCurrentRun('keyboard-input').catch(() => {});
+    const cancel = () => {
+      cut = runningTest();
+      void v.cancelCurrentRun('keyboard-input').catch(() => {});
+    };
     signal.addEventListener('abort', cancel, { once: true });
     try {
       const project = vitest.getRootProject();
@@ -335,9 +345,21 @@ async function runSuites(
     } finally {
       signal.removeEventListener('abort', cancel);
     }
+    if (signal.aborted) failCutTest(reporter, cut, signal.reason);
   } finally {
     await vitest?.close();
-    dropVitestRejectionListeners();
+    dropVitestListeners();
     restore();
   }
+}
+
+/** The test an abort cut did not pass and was not skipped: it failed, saying why. */
+function failCutTest(reporter: HilReporter, cut: string | null, reason: unknown): void {
+  const rec =
+    cut === null ? undefined : reporter.tests.findLast((t) => t.name === cut && t.state === 'skipped');
+  if (!rec || rec.state === 'failed') return;
+  rec.state = 'failed';
+  rec.error = {
+    message: `run aborted (${abortReasonText(reason)}) while this test ran: it did not finish`,
+  };
 }
