@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HilReport } from '../report/model';
@@ -45,44 +45,56 @@ describe('hil run --out', () => {
   });
 });
 
-describe('the hil CLI as a process', () => {
-  it('SIGINT during the suites: the running test is cut, exit 130, report.json written with status aborted', async () => {
-    const out = await tempDir('hil-cli-abort-');
-    const suites = new URL('../testing/suites-abort', import.meta.url).pathname;
-    const child = spawnCli(['run', '--suite-dir', suites, '--suite', 'wait', '--out', out]);
-    let stdout = '';
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    try {
-      // The fixture test prints this line once it runs (progress lines: plain, stdout is not a TTY).
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on('data', (d: Buffer) => {
-          stdout += d.toString();
-          if (stdout.includes('hil abort fixture: test running')) resolve();
-        });
-        void exited.then(() => reject(new Error(`the CLI exited early:\n${stdout}\n${stderr}`)));
+/** Runs `hil run` on the abort fixture suite, sends SIGINT once stdout shows `line`, returns what happened. */
+async function interruptAt(line: string, out: string) {
+  const suites = new URL('../testing/suites-abort', import.meta.url).pathname;
+  const child = spawnCli(['run', '--suite-dir', suites, '--suite', 'wait', '--out', out]);
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes(line)) resolve();
       });
-      expect(stdout).toMatch(/stage suites: start/);
-      child.kill('SIGINT');
-      const [code, signal] = await exited;
-      expect({ code, signal }).toEqual({ code: 130, signal: null });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    expect(stdout).toMatch(/stage suites: aborted/);
-    expect(stdout).toMatch(/-> exit 130/);
-    expect(stderr).toMatch(/hil: SIGINT: stopping/);
-    expect(stderr).toMatch(/aborted by SIGINT during stage suites/);
-    const { readFile } = await import('node:fs/promises');
+      void exited.then(() => reject(new Error(`the CLI exited early:\n${stdout}\n${stderr}`)));
+    });
+    child.kill('SIGINT');
+    const [code, signal] = await exited;
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as HilReport;
-    expect(report.run.status).toBe('aborted');
-    expect(report.exitCode).toBe(130);
-    expect(report.tests.map((t) => [t.name, t.state])).toEqual([
+    return { code, signal, stdout, stderr, report };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+describe('the hil CLI as a process', () => {
+  it('SIGINT while a test runs: the test is cut, the rest skipped, exit 130, report.json status aborted', async () => {
+    // The fixture test prints this line once it runs (progress lines are plain: stdout is not a TTY).
+    const r = await interruptAt('hil abort fixture: test running', await tempDir('hil-cli-abort-'));
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    expect(r.stdout).toMatch(/stage suites: aborted/);
+    expect(r.stdout).toMatch(/-> exit 130/);
+    expect(r.stderr).toMatch(/hil: SIGINT: stopping/);
+    expect(r.stderr).toMatch(/aborted by SIGINT during stage suites/);
+    expect(r.report.run.status).toBe('aborted');
+    expect(r.report.exitCode).toBe(130);
+    expect(r.report.tests.map((t) => [t.name, t.state])).toEqual([
       ['waits until the run is aborted', 'failed'],
       ['never runs: the abort skips it', 'skipped'],
     ]);
+  });
+
+  it('SIGINT as the suites stage starts (vitest still setting up): exit 130 and a report, not vitest exiting', async () => {
+    const r = await interruptAt('stage suites: start', await tempDir('hil-cli-abort-'));
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    expect(r.report.run.status).toBe('aborted');
+    expect(r.report.aborted).toEqual({ reason: 'SIGINT', stage: 'suites' });
+    expect(r.report.stages.find((s) => s.name === 'suites')?.status).toBe('aborted');
+    expect(r.report.tests.filter((t) => t.state === 'passed')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveBench } from '../bench/validate';
@@ -98,7 +99,7 @@ describe('an abort before the suites (runHil in-process)', () => {
     const flasher = [
       "const { spawn } = require('node:child_process');",
       "const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });",
-      "require('node:fs').writeFileSync(process.argv[1], `${process.pid} ${c.pid}`);",
+      "require('node:fs').writeFileSync(process.argv[1], process.pid + ' ' + c.pid);",
       'setInterval(() => {}, 1000);',
     ].join('\n');
     await writeFile(join(work, 'fw.bin'), '');
@@ -144,9 +145,7 @@ describe('an abort during the suites (isolated runner)', () => {
   let runner: IsolatedRunner;
   let marker: string;
   beforeAll(async () => {
-    const work = await (await import('node:fs/promises')).mkdtemp(
-      join((await import('node:os')).tmpdir(), 'hil-abort-marker-'),
-    );
+    const work = await mkdtemp(join(tmpdir(), 'hil-abort-marker-'));
     marker = join(work, 'running');
     // The worker thread takes its environment from here when it starts.
     process.env.ESPHIL_ABORT_MARKER = marker;
@@ -155,7 +154,6 @@ describe('an abort during the suites (isolated runner)', () => {
   afterAll(async () => {
     await runner?.close();
     delete process.env.ESPHIL_ABORT_MARKER;
-    const { rm } = await import('node:fs/promises');
     if (marker) await rm(join(marker, '..'), { recursive: true, force: true });
   });
 

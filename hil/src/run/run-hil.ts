@@ -304,7 +304,7 @@ async function runSuites(
   // The test running when an abort arrives (vitest reports a test cancelled mid-run as skipped).
   let cut: string | null = null;
   try {
-    vitest = await createVitest(
+    const creating = createVitest(
       'test',
       {
         root: packageRoot(),
@@ -328,6 +328,10 @@ async function runSuites(
       },
       { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
     );
+    // createVitest registers those listeners synchronously (its Logger's constructor), before its first await: drop
+    // them now, so a signal while it sets up is the CLI's too.
+    dropVitestListeners();
+    vitest = await creating;
     dropVitestListeners();
     if (signal.aborted) return;
     // An abort cancels the run: vitest rejects the running test (its context signal aborts) and skips the rest.

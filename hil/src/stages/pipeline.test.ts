@@ -68,14 +68,31 @@ describe('Pipeline', () => {
     await p.runStages(
       [
         { name: 'setup:ports', run: async () => ({ adds: { ports } }) },
-        { name: 'lock', run: async (ctx) => (seen.push(ctx.need('ports').dutPath), undefined) },
+        {
+          name: 'lock',
+          async run(ctx) {
+            seen.push(ctx.need('ports').dutPath);
+            return undefined;
+          },
+        },
       ],
       env(),
     );
     expect(seen).toEqual(['/a']);
     const q = new Pipeline();
     await expect(
-      q.runStages([{ name: 'probe', run: async (ctx) => (ctx.need('dut'), undefined) }], env()),
+      q.runStages(
+        [
+          {
+            name: 'probe',
+            async run(ctx) {
+              ctx.need('dut');
+              return undefined;
+            },
+          },
+        ],
+        env(),
+      ),
     ).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/"dut" is needed/) });
   });
 
