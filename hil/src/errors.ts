@@ -17,6 +17,8 @@ export type HilErrorCode =
   | 'suite_not_found'
   | 'no_suites'
   | 'bad_args'
+  | 'out_unwritable'
+  | 'aborted'
   | 'internal';
 
 export class HilError extends Error {
@@ -34,6 +36,9 @@ export class HilError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_DUT_FAILED = 1;
 export const EXIT_BENCH_ERROR = 2;
+/** Aborted runs exit 128 + the signal number, as a shell reports a process killed by it: SIGINT 130, SIGTERM 143. */
+export const EXIT_SIGINT = 130;
+export const EXIT_SIGTERM = 143;
 
 export function isHilError(e: unknown): e is HilError {
   return e instanceof HilError;

@@ -4,6 +4,7 @@ import { historyCli } from '../history/cli';
 import { crashFindings } from '../report/panic';
 import { createProgress, type ProgressStream } from '../run/progress';
 import { runHil } from '../run/run-hil';
+import { abortExitCode } from '../stages/abort';
 import { parseCliArgs, USAGE } from './args';
 
 export interface CliIO {
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
   if (args.command === 'ports') return ports(io, args.json);
   const progress = createProgress(io.stdout);
+  const stop = stopOnSignals(io);
   const result = await runHil({
     command: args.command,
     ...(args.bench ? { benchFile: args.bench } : {}),
@@ -39,7 +41,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     ...(args.latency ? { latency: args.latency } : {}),
     progress,
     args: argv,
-  });
+    signal: stop.signal,
+  }).finally(() => stop.dispose());
   const r = result.report;
   const s = r.summary;
   if (args.command === 'doctor') {
@@ -51,6 +54,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   );
   if (result.files)
     io.stdout.write(`reports: ${result.files.html} ${result.files.junit} ${result.files.json}\n`);
+  if (r.aborted)
+    io.stderr.write(
+      `hil: aborted by ${r.aborted.reason}${r.aborted.stage ? ` during stage ${r.aborted.stage}` : ''}: what ran is in the reports (status "aborted")\n`,
+    );
   if (r.benchError) {
     io.stderr.write(
       `hil: bench error (${r.benchError.code}): ${r.benchError.message}\n${r.benchError.hint ? `  what to do: ${r.benchError.hint}\n` : ''}`,
@@ -63,6 +70,32 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       );
   }
   return result.exitCode;
+}
+
+/** Signals that stop a run: the first aborts it (cleanup, partial reports), a second one exits at once. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Turns SIGINT / SIGTERM into an abort of the run while it lasts. The reason is the signal's name, so runHil exits
+ * 130 / 143. A second signal means "now": exit at once with that code, skipping the cleanup still in progress.
+ */
+function stopOnSignals(io: CliIO): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      io.stderr.write(`hil: ${sig} again: exiting now\n`);
+      process.exit(abortExitCode(sig));
+    }
+    io.stderr.write(`hil: ${sig}: stopping (cleanup, then partial reports); ${sig} again exits at once\n`);
+    controller.abort(sig);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const s of STOP_SIGNALS) process.off(s, onSignal);
+    },
+  };
 }
 
 async function ports(io: CliIO, json: boolean): Promise<number> {

@@ -19,7 +19,8 @@ export type StageName =
 
 export interface StageRecord {
   name: StageName;
-  status: 'ok' | 'failed' | 'skipped';
+  /** `aborted`: the stage that was running when the run was interrupted (SIGINT/SIGTERM, RunHilOptions.signal). */
+  status: 'ok' | 'failed' | 'skipped' | 'aborted';
   startedAt: number;
   durationMs: number;
   detail?: string;
@@ -105,7 +106,7 @@ export interface LatencyStats {
 }
 
 /** The run's overall outcome, as the nightly history reads it. */
-export type RunOutcome = 'passed' | 'failed' | 'bench_error';
+export type RunOutcome = 'passed' | 'failed' | 'aborted' | 'bench_error';
 
 /** Run metadata: enough to tell which build, bench and arguments produced this report (hil/README.md). */
 export interface RunMeta {
@@ -139,6 +140,8 @@ export interface HilReport {
   shard: { index: number; count: number } | null;
   /** Set when the run stopped for a bench/infrastructure reason (exit 2). */
   benchError: { code: string; message: string; hint?: string } | null;
+  /** Set when the run was interrupted: why (e.g. "SIGINT") and the stage that was cut (null: between stages). */
+  aborted?: { reason: string; stage: StageName | null };
   stages: StageRecord[];
   tests: TestRecord[];
   summary: { total: number; passed: number; failed: number; flaky: number; skipped: number };

@@ -1,6 +1,11 @@
 /** Where the runner reports what it is doing: a TTY status line or plain lines (CI logs). */
 export interface ProgressSink {
-  stage(name: string, status: 'start' | 'ok' | 'failed' | 'skipped', detail?: string, ms?: number): void;
+  stage(
+    name: string,
+    status: 'start' | 'ok' | 'failed' | 'skipped' | 'aborted',
+    detail?: string,
+    ms?: number,
+  ): void;
   /**
    * `error`: why a test failed: its own message's first line on the FAIL line; under it the `reasons` (measured vs
    * expected of what was out of tolerance), the rest of the message and the first stack frames.

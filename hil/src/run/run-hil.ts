@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { createVitest, type Vitest } from 'vitest/node';
 import { loadBench } from '../bench/load';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
-import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, HilError, toHilError } from '../errors';
+import { EXIT_BENCH_ERROR, EXIT_DUT_FAILED, EXIT_OK, errorMessage, HilError, toHilError } from '../errors';
 import { errorContext } from '../report/attach';
 import {
   type HilReport,
@@ -17,13 +18,14 @@ import { type WrittenReports, writeReports } from '../report/write';
 import { openSession } from '../session/open';
 import { setSession } from '../session/registry';
 import type { HilSession } from '../session/types';
-import { catchProcessEscapes, takeOrphans } from '../vitest/escapes';
+import { abortExitCode, abortReasonText, isAbortError } from '../stages/abort';
+import { Pipeline } from '../stages/pipeline';
+import { catchProcessEscapes, runningTest, takeOrphans } from '../vitest/escapes';
 import { guardProcessGlobals, inProcessPool } from '../vitest/in-process-pool';
 import { HilReporter } from '../vitest/reporter';
 import { builtinSuiteDir, defaultBenchFile, packageRoot, reportDir, suiteAliases } from './paths';
 import { type ProgressSink, silentProgress } from './progress';
 import { type Shard, shardSuites } from './shard';
-import { StageRunner } from './stage-runner';
 import { discoverSuites, selectSuites } from './suites';
 
 export { DEFAULT_OUT_DIR } from './paths';
@@ -52,6 +54,13 @@ export interface RunHilOptions {
   testTimeoutMs?: number;
   /** The command line as given, recorded in report.json's run metadata (the CLI passes its argv). */
   args?: readonly string[];
+  /**
+   * Aborting stops the run within about 2 s: the running stage is cut (a running test fails, the rest are skipped),
+   * every cleanup runs (ports, locks, the flash command's and socat's process groups), the reports are written with
+   * run status "aborted", and the exit code is 128 + the signal number when the reason is a signal name
+   * (`controller.abort('SIGTERM')` -> 143), else 130. The CLI aborts it on SIGINT / SIGTERM.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunHilResult {
@@ -60,11 +69,30 @@ export interface RunHilResult {
   files: WrittenReports | null;
 }
 
+/** Name of the file written and removed in --out before the first stage, to prove the reports can be written. */
+export const OUT_PROBE_FILE = '.hil-write-check';
+
+/** Creates the report directory and writes + removes a probe file in it; an unwritable --out is exit 2 at once. */
+export async function checkOutWritable(dir: string): Promise<void> {
+  const probe = join(dir, `${OUT_PROBE_FILE}-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await unlink(probe);
+  } catch (e) {
+    throw new HilError(
+      'out_unwritable',
+      `cannot write the reports to ${dir}: ${errorMessage(e)}`,
+      'pass --out a directory you can create and write (nothing ran: the bench was not touched)',
+    );
+  }
+}
+
 /** The whole run: bench -> stages -> suites -> reports. Never throws for bench/DUT problems: they are exit codes. */
 export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   const command = opts.command ?? 'run';
   const progress = opts.progress ?? silentProgress;
-  const stages = new StageRunner(progress);
+  const pipeline = new Pipeline({ progress, ...(opts.signal ? { signal: opts.signal } : {}) });
   const started = Date.now();
   const t0 = performance.now();
   let bench: ResolvedBench | null = opts.bench ?? null;
@@ -73,6 +101,7 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
   let findings: WiringFinding[] = [];
   let fw: HilReport['fw'] = null;
   let benchError: HilReport['benchError'] = null;
+  let aborted = false;
   const reporter = new HilReporter(() => session, progress);
   const benchFileForMeta = opts.bench?.file ?? resolve(opts.benchFile ?? defaultBenchFile());
   const meta = collectRunMeta({
@@ -81,21 +110,28 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     simFaults: opts.simFaults ?? [],
     startedAt: started,
   });
+  const outDir = opts.out === null ? null : reportDir(opts.out, command);
+  let writable = true;
   // Uncaught exceptions / unhandled rejections anywhere in the run are verdicts, never silently passed (or a crash).
   // Installed right before the try whose finally removes them, so nothing in between can leave them installed.
   const stopCatching = catchProcessEscapes();
   takeOrphans();
 
   try {
-    if (!bench) {
-      const file = opts.benchFile ?? defaultBenchFile();
-      bench = await stages.run(
+    // Checked before the first stage: results the run cannot write are lost results.
+    if (outDir !== null)
+      await checkOutWritable(outDir).catch((e: unknown) => {
+        writable = false;
+        throw e;
+      });
+    const b: ResolvedBench =
+      bench ??
+      (await pipeline.stage(
         'bench',
-        () => loadBench(file),
-        (b) => `${b.name} (${b.kind})`,
-      );
-    }
-    const b = bench;
+        () => loadBench(opts.benchFile ?? defaultBenchFile()),
+        (x) => `${x.name} (${x.kind})`,
+      ));
+    bench = b;
     if (b.kind === 'hardware' && (opts.simFaults?.length || opts.latency)) {
       throw new HilError(
         'bad_args',
@@ -126,7 +162,7 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
 
     const opened = await openSession({
       bench: b,
-      stages,
+      pipeline,
       wiringCheck: command === 'doctor' ? 'full' : 'quick',
       ...(opts.simFaults ? { simFaults: opts.simFaults } : {}),
       ...(opts.latency ? { latency: opts.latency } : {}),
@@ -138,31 +174,37 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     serialLog = session.serialLog.entries;
 
     if (command === 'run') {
-      await stages.run(
+      const live = session;
+      await pipeline.stage(
         'suites',
         async () => {
-          await runSuites(ordered, session!, reporter, opts);
+          await runSuites(ordered, live, reporter, opts, pipeline.signal);
           // Whatever escaped between tests (hooks, timers outliving their test) fails the run as a DUT failure.
           reporter.addEscaped(takeOrphans());
         },
         () => `${reporter.tests.length} tests`,
       );
     }
+    aborted = pipeline.aborted;
   } catch (e) {
-    const err = toHilError(e);
-    benchError = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     const attached = errorContext(e);
     serialLog = attached.serialLog ?? serialLog;
     findings = attached.findings ?? findings;
+    if (pipeline.aborted || isAbortError(e)) aborted = true;
+    else {
+      const err = toHilError(e);
+      benchError = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+    }
     // Printed once by the caller (the CLI: on stderr); the failed stage line already shows where it stopped.
   } finally {
     setSession(null);
     if (session) await session.close();
+    else await pipeline.close();
     stopCatching();
   }
   // An error that escaped the runner's own stages (outside the suites) is a runner/bench error: exit 2.
   const stray = takeOrphans()[0];
-  if (stray && !benchError) {
+  if (stray && !benchError && !aborted) {
     const msg = stray.error instanceof Error ? stray.error.message : String(stray.error);
     benchError = {
       code: 'internal',
@@ -173,16 +215,24 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
 
   const summary = summarize(reporter.tests);
   const doctorSuspects = command === 'doctor' && findings.some((f) => f.status !== 'ok');
-  const exitCode =
-    benchError || doctorSuspects ? EXIT_BENCH_ERROR : summary.failed > 0 ? EXIT_DUT_FAILED : EXIT_OK;
+  const exitCode = aborted
+    ? abortExitCode(pipeline.signal.reason)
+    : benchError || doctorSuspects
+      ? EXIT_BENCH_ERROR
+      : summary.failed > 0
+        ? EXIT_DUT_FAILED
+        : EXIT_OK;
+  const status: HilReport['run']['status'] = aborted
+    ? 'aborted'
+    : benchError || doctorSuspects
+      ? 'bench_error'
+      : exitCode === EXIT_OK
+        ? 'passed'
+        : 'failed';
   const report: HilReport = {
     tool: 'esphil-hil',
     version: 1,
-    run: {
-      ...(await meta),
-      status: benchError || doctorSuspects ? 'bench_error' : exitCode === EXIT_OK ? 'passed' : 'failed',
-      endedAt: new Date().toISOString(),
-    },
+    run: { ...(await meta), status, endedAt: new Date().toISOString() },
     bench: {
       name: bench?.name ?? opts.benchFile ?? 'sim',
       kind: bench?.kind ?? 'unknown',
@@ -194,7 +244,10 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     exitCode,
     shard: opts.shard ?? null,
     benchError,
-    stages: stages.records,
+    ...(aborted
+      ? { aborted: { reason: abortReasonText(pipeline.signal.reason), stage: pipeline.abortedStage } }
+      : {}),
+    stages: pipeline.records,
     tests: reporter.tests,
     summary,
     pwmSweep: reporter.sweep,
@@ -204,18 +257,17 @@ export async function runHil(opts: RunHilOptions = {}): Promise<RunHilResult> {
     fw,
   };
   let files: WrittenReports | null = null;
-  if (opts.out !== null) {
-    const dir = reportDir(opts.out, command);
+  if (outDir !== null && writable) {
     const t = performance.now();
-    files = await writeReports(dir, report, serialLog);
+    files = await writeReports(outDir, report, serialLog);
     report.stages.push({
       name: 'report',
       status: 'ok',
       startedAt: Date.now(),
       durationMs: performance.now() - t,
-      detail: dir,
+      detail: outDir,
     });
-    progress.stage('report', 'ok', dir, performance.now() - t);
+    progress.stage('report', 'ok', outDir, performance.now() - t);
   }
   progress.done();
   return { exitCode, report, files };
@@ -235,20 +287,28 @@ async function runSuites(
   session: HilSession,
   reporter: HilReporter,
   opts: RunHilOptions,
+  signal: AbortSignal,
 ): Promise<void> {
   setSession(session);
   const restore = guardProcessGlobals();
-  const rejectionListeners = new Set(process.listeners('unhandledRejection'));
   // vitest's CLI logger handles an unhandled rejection by printing it and calling process.exit(). Here the runner's
   // own handler (vitest/escapes) fails the test it came from instead, so that listener must go — before the suites
-  // run, and again on every way out (createVitest may have added it before throwing).
-  const dropVitestRejectionListeners = () => {
-    for (const l of process.listeners('unhandledRejection'))
-      if (!rejectionListeners.has(l)) process.off('unhandledRejection', l);
+  // run, and again on every way out (createVitest may have added it before throwing). Its SIGINT / SIGTERM handlers
+  // call process.exit() too (inside a test that throws "process.exit unexpectedly called", so one Ctrl+C was lost):
+  // signals belong to the CLI, which aborts the run through `signal`.
+  const owned: string[] = ['unhandledRejection', 'SIGINT', 'SIGTERM'];
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(owned.map((ev) => [ev, new Set(emitter.listeners(ev))]));
+  const dropVitestListeners = () => {
+    for (const ev of owned)
+      for (const l of emitter.listeners(ev))
+        if (!before.get(ev)?.has(l)) emitter.off(ev, l as (...args: unknown[]) => void);
   };
   let vitest: Vitest | undefined;
+  // The test running when an abort arrives (vitest reports a test cancelled mid-run as skipped).
+  let cut: string | null = null;
   try {
-    vitest = await createVitest(
+    const creating = createVitest(
       'test',
       {
         root: packageRoot(),
@@ -272,13 +332,42 @@ async function runSuites(
       },
       { resolve: { alias: suiteAliases() }, logLevel: 'silent' },
     );
-    dropVitestRejectionListeners();
-    const project = vitest.getRootProject();
-    const specs = files.map((f) => project.createSpecification(f));
-    await vitest.runTestSpecifications(specs, true);
+    // createVitest registers those listeners synchronously (its Logger's constructor), before its first await: drop
+    // them now, so a signal while it sets up is the CLI's too.
+    dropVitestListeners();
+    vitest = await creating;
+    dropVitestListeners();
+    if (signal.aborted) return;
+    // An abort cancels the run: vitest rejects the running test (its context signal aborts) and skips the rest.
+    const v = vitest;
+    // 'keyboard-input' is the reason vitest's own Ctrl+C handling cancels with.
+    const cancel = () => {
+      cut = runningTest();
+      void v.cancelCurrentRun('keyboard-input').catch(() => {});
+    };
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const project = vitest.getRootProject();
+      const specs = files.map((f) => project.createSpecification(f));
+      await vitest.runTestSpecifications(specs, true);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+    if (signal.aborted) failCutTest(reporter, cut, signal.reason);
   } finally {
     await vitest?.close();
-    dropVitestRejectionListeners();
+    dropVitestListeners();
     restore();
   }
+}
+
+/** The test an abort cut did not pass and was not skipped: it failed, saying why. */
+function failCutTest(reporter: HilReporter, cut: string | null, reason: unknown): void {
+  const rec =
+    cut === null ? undefined : reporter.tests.findLast((t) => t.name === cut && t.state === 'skipped');
+  if (!rec || rec.state === 'failed') return;
+  rec.state = 'failed';
+  rec.error = {
+    message: `run aborted (${abortReasonText(reason)}) while this test ran: it did not finish`,
+  };
 }

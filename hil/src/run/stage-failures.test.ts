@@ -48,6 +48,25 @@ describe('bench/infrastructure failures end with exit 2 and a message that says 
     expect(report.benchError?.hint).toMatch(/hil ports/);
   });
 
+  it('crossed wires: the report carries the wiring table the hint points at', async () => {
+    const dir = await tmp();
+    const { bench } = resolveBench({
+      kind: 'sim',
+      dut: { port: '/sim/dut' },
+      probe: { port: '/sim/probe', board: 'arduino-zero' },
+      sim: { latency: 'zero', faults: ['wires-swapped'] },
+    });
+    const { exitCode, report } = await runHil({ bench: bench!, out: dir });
+    expect(exitCode).toBe(2);
+    expect(report.benchError?.code).toBe('wiring_crossed');
+    expect(report.benchError?.hint).toMatch(/wiring table/);
+    const crossed = report.wiring.filter((f) => f.status === 'crossed');
+    expect(crossed.map((f) => [f.wire, f.otherWire])).toContainEqual(['status LED', 'fan PWM']);
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Wiring check</h2>');
+    expect(html).toMatch(/status LED[\s\S]*crossed/);
+  });
+
   it('lock held by another run', async () => {
     const dir = await tmp();
     const other = await acquireLock('/dev/esphil-test-no-such-port', {

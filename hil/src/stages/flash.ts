@@ -2,11 +2,16 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ResolvedBench } from '../bench/types';
 import { HilError } from '../errors';
+import { abortError } from './abort';
+import { killGroup } from './kill-group';
+import type { Stage } from './stage';
 
 export interface FlashOptions {
   bench: ResolvedBench;
   port: string;
   onLine: (line: string) => void;
+  /** Aborting kills the flash command's whole process group; the promise rejects with the abort error. */
+  signal?: AbortSignal;
   /** Overridable for tests. */
   spawnCommand?: typeof spawn;
 }
@@ -39,18 +44,35 @@ export async function flash(opts: FlashOptions): Promise<string> {
   const [cmd, ...args] = flashArgv(fw.flash, { image, port: opts.port, baud: opts.bench.dut.baud });
   if (!cmd) throw new HilError('flash_failed', 'empty flash command', 'set firmware.flash to an argv array');
   const run = opts.spawnCommand ?? spawn;
+  const signal = opts.signal;
+  if (signal?.aborted) throw abortError(signal);
   return new Promise((res, reject) => {
-    const child = run(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(
-        new HilError(
-          'flash_failed',
-          `flash command timed out after ${opts.bench.timeouts.flashMs} ms`,
-          'check the port and the bootloader (hold BOOT while flashing on some boards)',
+    // Its own process group (esptool / pio start helpers): on a timeout or an abort the whole group is killed.
+    const child = run(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let failure: HilError | null = null;
+    const stop = (why: HilError) => {
+      if (failure) return;
+      failure = why;
+      done();
+      void killGroup(child).then(() => reject(why));
+    };
+    const timer = setTimeout(
+      () =>
+        stop(
+          new HilError(
+            'flash_failed',
+            `flash command timed out after ${opts.bench.timeouts.flashMs} ms`,
+            'check the port and the bootloader (hold BOOT while flashing on some boards)',
+          ),
         ),
-      );
-    }, opts.bench.timeouts.flashMs);
+      opts.bench.timeouts.flashMs,
+    );
+    const onAbort = () => stop(abortError(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     const tail: string[] = [];
     const feed = (chunk: Buffer) => {
       // esptool redraws progress with \r: treat it as a line end.
@@ -64,7 +86,7 @@ export async function flash(opts: FlashOptions): Promise<string> {
     child.stdout?.on('data', feed);
     child.stderr?.on('data', feed);
     child.on('error', (e) => {
-      clearTimeout(timer);
+      done();
       reject(
         new HilError(
           'flash_failed',
@@ -73,8 +95,11 @@ export async function flash(opts: FlashOptions): Promise<string> {
         ),
       );
     });
+    // Whatever the flash tool left running in its group goes with it (it would hold the pipes open).
+    child.on('exit', () => void killGroup(child));
     child.on('close', (code) => {
-      clearTimeout(timer);
+      done();
+      if (failure) return;
       if (code === 0) res(`flashed ${image}`);
       else
         reject(
@@ -87,3 +112,18 @@ export async function flash(opts: FlashOptions): Promise<string> {
     });
   });
 }
+
+/** Stage `flash` (only with a firmware section): runs the bench's flash command; adds nothing. */
+export const flashStage: Stage = {
+  name: 'flash',
+  skip: (ctx) => (ctx.bench.firmware ? null : 'no firmware section in the bench file'),
+  async run(ctx) {
+    const detail = await flash({
+      bench: ctx.bench,
+      port: ctx.need('ports').dutPath,
+      onLine: (l) => ctx.log(`[flash] ${l}`),
+      signal: ctx.signal,
+    });
+    return { detail };
+  },
+};

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { SerialPortStream } from '@serialport/stream';
 import { HilError } from '../errors';
 import type { AnyBinding } from '../probe/monitor';
+import { killGroup } from './kill-group';
 
 /** Longest wait for socat to report its two pseudo-terminals. */
 export const PTY_START_TIMEOUT_MS = 3000;
@@ -27,8 +27,10 @@ export async function bridgeToPty(opts: {
 }): Promise<PtyBridge> {
   let socat: ChildProcess;
   try {
+    // Its own process group, killed as a group: an aborted run leaves no socat behind.
     socat = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
     });
   } catch (e) {
     throw new HilError(
@@ -37,6 +39,18 @@ export async function bridgeToPty(opts: {
       'install socat (apt-get install socat) for the pty bench',
     );
   }
+  try {
+    return await openBridge(socat, opts);
+  } catch (e) {
+    await killGroup(socat);
+    throw e;
+  }
+}
+
+async function openBridge(
+  socat: ChildProcess,
+  opts: { binding: AnyBinding; path: string; native: AnyBinding; baudRate: number },
+): Promise<PtyBridge> {
   const ptys = await new Promise<string[]>((resolve, reject) => {
     const found: string[] = [];
     let buf = '';
@@ -77,17 +91,17 @@ export async function bridgeToPty(opts: {
     return s;
   };
   const virt = await open(opts.binding, opts.path);
-  const pty = await open(opts.native, simSide);
+  const pty = await open(opts.native, simSide).catch(async (e: unknown) => {
+    await new Promise<void>((r) => virt.close(() => r()));
+    throw e;
+  });
   virt.on('data', (d: Buffer) => pty.write(d));
   pty.on('data', (d: Buffer) => virt.write(d));
   return {
     path: runnerSide,
     async close() {
       for (const s of [pty, virt]) if (s.isOpen) await new Promise<void>((r) => s.close(() => r()));
-      if (socat.exitCode === null) {
-        socat.kill('SIGTERM');
-        await once(socat, 'exit');
-      }
+      await killGroup(socat);
     },
   };
 }

@@ -28,17 +28,33 @@ const server = await createViteServer({
 });
 const mod = await server.environments.ssr.runner.import(data.entry);
 
+const aborts = new Map();
 channel.on(async (msg) => {
   if (msg.type === 'close') {
     await server.close();
     channel.close();
     return;
   }
+  if (msg.type === 'abort') {
+    aborts.get(msg.id)?.abort(msg.reason);
+    return;
+  }
+  const controller = new AbortController();
+  aborts.set(msg.id, controller);
+  // Stage lines go back to the test (it aborts at a chosen stage); tests and info stay here.
+  const progress = {
+    stage: (name, status) => channel.post({ id: msg.id, stage: { name, status } }),
+    test() {},
+    info() {},
+    done() {},
+  };
   try {
-    const { exitCode, report } = await mod.runHil(msg.options);
+    const { exitCode, report } = await mod.runHil({ progress, ...msg.options, signal: controller.signal });
     channel.post({ id: msg.id, result: { exitCode, report } });
   } catch (e) {
     channel.post({ id: msg.id, error: String(e?.stack ?? e) });
+  } finally {
+    aborts.delete(msg.id);
   }
 });
 channel.post({ type: 'ready' });

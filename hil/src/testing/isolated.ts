@@ -5,8 +5,15 @@ import { Worker } from 'node:worker_threads';
 import { sourceAliases } from '../../../vitest.shared';
 import type { RunHilOptions, RunHilResult } from '../run/run-hil';
 
+/** What crosses back from the isolated run besides the result: its stage progress lines. */
+export interface IsolatedControl {
+  /** Aborting aborts the run's RunHilOptions.signal in the worker, with the same reason (a string). */
+  signal?: AbortSignal;
+  onStage?: (name: string, status: string) => void;
+}
+
 export interface IsolatedRunner {
-  run(options: RunHilOptions): Promise<Pick<RunHilResult, 'exitCode' | 'report'>>;
+  run(options: RunHilOptions, control?: IsolatedControl): Promise<Pick<RunHilResult, 'exitCode' | 'report'>>;
   close(): Promise<void>;
 }
 
@@ -35,13 +42,26 @@ export async function startIsolatedRunner(opts: { process?: boolean } = {}): Pro
   let nextId = 1;
   const pending = new Map<
     number,
-    { resolve: (r: Pick<RunHilResult, 'exitCode' | 'report'>) => void; reject: (e: Error) => void }
+    {
+      resolve: (r: Pick<RunHilResult, 'exitCode' | 'report'>) => void;
+      reject: (e: Error) => void;
+      control: IsolatedControl;
+    }
   >();
   worker.on(
     'message',
-    (m: { id: number; result?: Pick<RunHilResult, 'exitCode' | 'report'>; error?: string }) => {
+    (m: {
+      id: number;
+      result?: Pick<RunHilResult, 'exitCode' | 'report'>;
+      error?: string;
+      stage?: { name: string; status: string };
+    }) => {
       const p = pending.get(m.id);
       if (!p) return;
+      if (m.stage) {
+        p.control.onStage?.(m.stage.name, m.stage.status);
+        return;
+      }
       pending.delete(m.id);
       if (m.result) p.resolve(m.result);
       else p.reject(new Error(m.error ?? 'unknown error'));
@@ -52,13 +72,15 @@ export async function startIsolatedRunner(opts: { process?: boolean } = {}): Pro
     pending.clear();
   });
   return {
-    run(options) {
+    run(options, control = {}) {
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (worker instanceof Worker) worker.postMessage({ id, options });
-        else worker.send({ id, options });
-      });
+      const post = (m: object) => (worker instanceof Worker ? worker.postMessage(m) : worker.send(m));
+      const onAbort = () => post({ type: 'abort', id, reason: String(control.signal?.reason) });
+      control.signal?.addEventListener('abort', onAbort, { once: true });
+      return new Promise<Pick<RunHilResult, 'exitCode' | 'report'>>((resolve, reject) => {
+        pending.set(id, { resolve, reject, control });
+        post({ id, options });
+      }).finally(() => control.signal?.removeEventListener('abort', onAbort));
     },
     async close() {
       if (worker instanceof Worker) worker.postMessage({ type: 'close' });

@@ -63,6 +63,11 @@ export function escapeFailure(escaped: readonly EscapedError[]): unknown {
   return err;
 }
 
+/** The name of the test whose body is running right now (its scope is open), or null. */
+export function runningTest(): string | null {
+  return slot().scope?.test ?? null;
+}
+
 /** Takes (and forgets) the errors that arrived outside any test. */
 export function takeOrphans(): EscapedError[] {
   return slot().orphans.splice(0);
