@@ -192,6 +192,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   get maxClients(): number {
     return this.transport.maxClients;
   }
+  /** Sizes the slot table only (apps/bench raises it past the config's 16 for its 100-client push). */
+  set maxClients(n: number) {
+    this.transport.maxClients = n;
+  }
   get maxPayload(): number {
     return this.transport.maxPayload;
   }

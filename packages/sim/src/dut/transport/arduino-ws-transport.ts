@@ -237,7 +237,8 @@ export interface ArduinoWsTransportEvents {
 
 export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
   readonly protocol: string;
-  readonly maxClients: number;
+  /** The slot table's size; the bench raises it above the config's limit for its 100-client run. */
+  maxClients: number;
   readonly maxPayload: number;
   readonly maxBufferedBytes: number;
   private readonly opts: ArduinoWsTransportOptions;
