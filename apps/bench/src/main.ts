@@ -32,7 +32,9 @@ if (want('codec')) {
 }
 if (want('rtt')) {
   say('1 command round trip (esphil / raw ws / MQTT, then HTTP polling)');
-  report.rows.push(...(await runRtt()).rows);
+  const rtt = await runRtt();
+  report.rows.push(...rtt.rows);
+  if (rtt.nativeSkipped) report.skipped.push({ scenario: '1 command round trip', reason: rtt.nativeSkipped });
   const deviceWorker = fileURLToPath(new URL('./rtt-device-worker.mjs', import.meta.url));
   report.rows.push(...(await runRttApart(() => forkDeviceProcess(deviceWorker))).rows);
 }

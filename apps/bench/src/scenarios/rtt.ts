@@ -4,7 +4,15 @@
  * learns of the change": an esphil observer client's event against HTTP POST + polling at 100 ms and 1 s.
  */
 
+import { existsSync } from 'node:fs';
 import { connect, type DeviceClient } from '@esphil/client';
+import {
+  defaultNativeExecutable,
+  NATIVE_BIN_ENV,
+  nativeBackendFactory,
+  type SimBench,
+  startSimBench,
+} from '@esphil/sim';
 import type WebSocket from 'ws';
 import { startHttpPollRig } from '../baselines/http-poll';
 import { startMqttRig } from '../baselines/mqtt';
@@ -51,7 +59,23 @@ export interface RttResult {
     Summary
   >;
   learn: Record<'esphil-event' | 'http-poll-100ms' | 'http-poll-1s', Summary>;
+  /** The same round trip with the firmware's C++ core as the device body; null when esphil-native is not built. */
+  native: Summary | null;
+  /** Why the native row is left out (null when it ran). */
+  nativeSkipped: string | null;
   rows: ResultRow[];
+}
+
+/** A sim whose device body is esphil-native, or why there is none (the bench is not a test: it skips). */
+async function startNativeSim(): Promise<{ sim: SimBench; client: DeviceClient } | string> {
+  const executable = defaultNativeExecutable();
+  if (!existsSync(executable)) {
+    return `native body: ${executable} not built (\`pnpm --filter @esphil/firmware build\`, or set ${NATIVE_BIN_ENV})`;
+  }
+  const sim = await startSimBench({ latency: 'zero', backend: nativeBackendFactory({ executable }) });
+  const [client] = await connectMany(sim.url, 1);
+  if (!client) throw new Error('native sim refused the bench client');
+  return { sim, client };
 }
 
 export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult> {
@@ -75,6 +99,8 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
   const rawStub = await openRaw(stub.url, { skipFirst: true });
   let stubOn = false;
   const mqttRig = await startMqttRig();
+  const native = await startNativeSim();
+  let nativeOn = false;
   let id = 0;
   let on = false;
   // The sim's LED state apart from the baselines' toggling: an event only follows a real change.
@@ -114,6 +140,19 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
         },
         rawVariant('raw-ws-2frames', raw2),
         rawVariant('raw-ws+stub', rawStub),
+        ...(typeof native === 'string'
+          ? []
+          : [
+              {
+                name: 'esphil-native',
+                async sample() {
+                  nativeOn = !nativeOn;
+                  const t0 = performance.now();
+                  await native.client.ledSet(LED, nativeOn);
+                  return performance.now() - t0;
+                },
+              },
+            ]),
         {
           name: 'mqtt',
           async sample() {
@@ -180,6 +219,8 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
         'http-poll-100ms': s(learn, 'http-poll-100ms'),
         'http-poll-1s': s(learn, 'http-poll-1s'),
       },
+      native: typeof native === 'string' ? null : s(rtt, 'esphil-native'),
+      nativeSkipped: typeof native === 'string' ? native : null,
       rows: [],
     };
     result.rows = rttRows(result);
@@ -193,6 +234,10 @@ export async function runRtt(opts: RttOptions = RTT_DEFAULTS): Promise<RttResult
     await closeRaw(rawStub);
     await stub.close();
     await mqttRig.close();
+    if (typeof native !== 'string') {
+      await native.client.close();
+      await native.sim.close();
+    }
     await closeAll(observer ? [client, observer] : [client]);
     await sim.close();
   }
@@ -266,6 +311,27 @@ function rttRows(r: RttResult): ResultRow[] {
       baseline: { name: 'esphil client + stub device p50', value: r.rtt['esphil-client+stub'].p50 },
     }),
   );
+  if (r.native) {
+    rows.push(
+      row({
+        scenario,
+        metric:
+          'esphil client+sim RTT p50, native body (firmware C++ core, esphil-native over a pipe) vs TypeScript body',
+        value: r.native.p50,
+        unit: 'ms',
+        n: r.native.n,
+        baseline: { name: 'esphil client+sim (TS body) p50', value: e.p50 },
+      }),
+      row({
+        scenario,
+        metric: 'esphil client+sim RTT p99, native body vs TypeScript body',
+        value: r.native.p99,
+        unit: 'ms',
+        n: r.native.n,
+        baseline: { name: 'esphil client+sim (TS body) p99', value: e.p99 },
+      }),
+    );
+  }
   for (const [name, sum] of Object.entries(r.rtt)) {
     for (const p of ['p95', 'p99'] as const) {
       rows.push(

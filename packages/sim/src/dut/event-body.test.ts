@@ -1,6 +1,6 @@
 import type { UnsequencedEvent } from '@esphil/protocol';
 import { describe, expect, it } from 'vitest';
-import { eventBody } from './ws-server';
+import { eventBody, eventBytes } from './ws-server';
 
 // Broadcast serialises an event once and splices each connection's seq in: the bytes must be exactly what a
 // per-client JSON.stringify({ t, seq, ...rest }) would have produced.
@@ -19,6 +19,8 @@ describe('eventBody', () => {
     for (const seq of [1, 42, 4294967295]) {
       const { t, ...rest } = event;
       expect(`${body.head}${seq}${body.tail}`).toBe(JSON.stringify({ t, seq, ...rest }));
+      // The bytes encoded once per event and numbered per client are the UTF-8 of the same JSON.
+      expect(eventBytes(body, seq).equals(Buffer.from(JSON.stringify({ t, seq, ...rest })))).toBe(true);
     }
   });
 });

@@ -8,7 +8,7 @@ afterEach(() => {
 describe('outbox', () => {
   it('sends at once with zero delay and nothing queued', () => {
     const out: string[] = [];
-    const box = createOutbox((t) => out.push(t));
+    const box = createOutbox<string>((t) => out.push(t));
     box.send('a', 0);
     expect(out).toEqual(['a']);
   });
@@ -16,7 +16,7 @@ describe('outbox', () => {
   it('never lets a frame overtake an earlier, slower one', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const out: string[] = [];
-    const box = createOutbox((t) => out.push(t));
+    const box = createOutbox<string>((t) => out.push(t));
     box.send('slow', 50);
     box.send('fast', 5);
     box.send('now', 0);
@@ -32,7 +32,7 @@ describe('outbox', () => {
   it('clear drops queued frames and releases waiters', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const out: string[] = [];
-    const box = createOutbox((t) => out.push(t));
+    const box = createOutbox<string>((t) => out.push(t));
     box.send('x', 10);
     const empty = box.whenEmpty();
     box.clear();

@@ -2,8 +2,8 @@
  * Per-connection send queue that applies simulated link latency without reordering: a frame never
  * overtakes an earlier one, as on one TCP stream. With zero delay and nothing pending it sends synchronously.
  */
-export interface Outbox {
-  send(text: string, delayMs: number): void;
+export interface Outbox<T extends string | Buffer = string | Buffer> {
+  send(text: T, delayMs: number): void;
   /** Frames still waiting for their delay. */
   readonly pending: number;
   /** UTF-8 bytes of the frames still waiting. */
@@ -13,8 +13,11 @@ export interface Outbox {
   clear(): void;
 }
 
-export function createOutbox(write: (text: string) => void, now: () => number = Date.now): Outbox {
-  const queue: { text: string; due: number; bytes: number }[] = [];
+export function createOutbox<T extends string | Buffer = string | Buffer>(
+  write: (text: T) => void,
+  now: () => number = Date.now,
+): Outbox<T> {
+  const queue: { text: T; due: number; bytes: number }[] = [];
   let pendingBytes = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastDue = 0;
@@ -50,7 +53,7 @@ export function createOutbox(write: (text: string) => void, now: () => number = 
       }
       const due = Math.max(lastDue, now() + Math.max(0, delayMs));
       lastDue = due;
-      const bytes = Buffer.byteLength(text);
+      const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
       pendingBytes += bytes;
       queue.push({ text, due, bytes });
       arm();

@@ -692,7 +692,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       { kind: 'ws', client: slot },
       this.ctx({ kind: 'ws', client: slot }),
     );
-    this.ws.corked(() => {
+    this.ws.corked(slot, () => {
       if (out.reply !== null) {
         this.ws.reply(slot, out.reply);
         this.trackSubscription(slot, text, out.reply);

@@ -192,6 +192,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   get maxClients(): number {
     return this.transport.maxClients;
   }
+  /** Sizes the slot table only (apps/bench raises it past the config's 16 for its 100-client push). */
+  set maxClients(n: number) {
+    this.transport.maxClients = n;
+  }
   get maxPayload(): number {
     return this.transport.maxPayload;
   }
@@ -433,9 +437,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     return chars.join('');
   }
 
-  /** Runs `fn` with every client socket corked: the frames one request produces leave in one write per socket. */
-  corked<T>(fn: () => T): T {
-    return this.transport.corked(fn);
+  /** Runs `fn` with the sender's socket corked: its response and events leave in one write. */
+  corked<T>(slot: number, fn: () => T): T {
+    return this.transport.corked(slot, fn);
   }
 
   /** A response (or legacy reply) to one client. */
@@ -454,8 +458,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     if (!client?.ready || this.isHung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
-    const text = `${body.head}${client.seq}${body.tail}`;
-    client.conn.send(this.corrupt(text), this.linkDelay());
+    const corrupting = (this.opts.faults?.corruptFrameRate ?? 0) > 0;
+    const delay = this.linkDelay();
+    if (corrupting) client.conn.send(this.corrupt(`${body.head}${client.seq}${body.tail}`), delay);
+    else client.conn.send(eventBytes(body, client.seq), delay);
   }
 
   /** Events to every authorised client that has its hello. Sensor events are per-subscription: not here. */
@@ -575,6 +581,20 @@ function utf8Text(data: unknown): string | null {
 export interface EventBody {
   head: string;
   tail: string;
+  /** head and tail as UTF-8, made on first use: one encoding per event, however many clients get it. */
+  bytes?: { head: Buffer; tail: Buffer };
+}
+
+/** The frame payload of `body` numbered `seq`: the encoded head and tail around the seq digits. */
+export function eventBytes(body: EventBody, seq: number): Buffer {
+  if (!body.bytes) body.bytes = { head: Buffer.from(body.head), tail: Buffer.from(body.tail) };
+  const { head, tail } = body.bytes;
+  const digits = String(seq);
+  const out = Buffer.allocUnsafe(head.length + digits.length + tail.length);
+  head.copy(out, 0);
+  out.write(digits, head.length, 'latin1');
+  tail.copy(out, head.length + digits.length);
+  return out;
 }
 
 const EVENT_HEAD = '{"t":"evt",';
