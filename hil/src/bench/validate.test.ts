@@ -1,5 +1,5 @@
-import { realpath, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HilError } from '../errors';
 import { useTempDirs } from '../testing/temp-dirs';
@@ -204,5 +204,16 @@ describe('loadBench', () => {
       const b = await loadBench(new URL(`../../benches/${f}`, import.meta.url).pathname);
       expect(b.name.length).toBeGreaterThan(0);
     }
+  });
+
+  it("the example bench's image is where PlatformIO builds the reference firmware (an env platformio.ini has)", async () => {
+    const b = await loadBench(new URL('../../benches/devkit-v1.example.json', import.meta.url).pathname);
+    const firmwareDir = new URL('../../../apps/firmware/', import.meta.url).pathname;
+    const image = resolve(b.dir, b.firmware!.image);
+    // PlatformIO writes .pio/build/<env>/firmware.bin in the project folder (apps/firmware).
+    const m = /^(.*)\.pio\/build\/([^/]+)\/firmware\.bin$/.exec(image);
+    expect(m?.[1]).toBe(firmwareDir);
+    const ini = await readFile(join(firmwareDir, 'platformio.ini'), 'utf8');
+    expect(ini).toContain(`[env:${m?.[2]}]`);
   });
 });
