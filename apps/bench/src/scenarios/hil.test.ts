@@ -20,35 +20,39 @@ interface IsolatedRunner {
 const HIL_SMOKE_TIMEOUT_MS = 180_000;
 
 describe('HIL scenario (smoke: the led suite in-process)', () => {
-  it('times zero and wifi runs and splits them by stage and suite', async () => {
-    const { startIsolatedRunner } = (await import(ISOLATED)) as {
-      startIsolatedRunner: () => Promise<IsolatedRunner>;
-    };
-    const hil = await startIsolatedRunner();
-    const r = await runHilScenario(
-      async (latency): Promise<HilRun> => {
-        const run = await hil.run({ latency, out: null, suites: ['led'] });
-        return {
-          exitCode: run.exitCode,
-          report: run.report,
-          processWallMs: run.report.durationMs,
-          cpuMs: null,
-          runCpuMs: null,
-          startupMs: null,
-          shutdownMs: null,
-        };
-      },
-      { warmupRuns: 0, runs: 1 },
-    ).finally(() => hil.close());
-    for (const p of [r.byProfile.zero, r.byProfile.wifi]) {
-      expect(p.failed).toBe(0);
-      expect(p.tests).toBeGreaterThan(0);
-      expect(p.wallMs).toBeGreaterThan(0);
-      expect(Object.keys(p.stagesMs)).toContain('suites');
-      expect(Object.keys(p.suitesMs)).toEqual(['led']);
-    }
-    // The wifi profile models a 350 ms boot and a 1.5 s WiFi join: its ready stage cannot be the shorter.
-    expect(r.byProfile.wifi.stagesMs.ready ?? 0).toBeGreaterThan(r.byProfile.zero.stagesMs.ready ?? 0);
-    expectSaneRows(r.rows);
-  }, HIL_SMOKE_TIMEOUT_MS);
+  it(
+    'times zero and wifi runs and splits them by stage and suite',
+    async () => {
+      const { startIsolatedRunner } = (await import(ISOLATED)) as {
+        startIsolatedRunner: () => Promise<IsolatedRunner>;
+      };
+      const hil = await startIsolatedRunner();
+      const r = await runHilScenario(
+        async (latency): Promise<HilRun> => {
+          const run = await hil.run({ latency, out: null, suites: ['led'] });
+          return {
+            exitCode: run.exitCode,
+            report: run.report,
+            processWallMs: run.report.durationMs,
+            cpuMs: null,
+            runCpuMs: null,
+            startupMs: null,
+            shutdownMs: null,
+          };
+        },
+        { warmupRuns: 0, runs: 1 },
+      ).finally(() => hil.close());
+      for (const p of [r.byProfile.zero, r.byProfile.wifi]) {
+        expect(p.failed).toBe(0);
+        expect(p.tests).toBeGreaterThan(0);
+        expect(p.wallMs).toBeGreaterThan(0);
+        expect(Object.keys(p.stagesMs)).toContain('suites');
+        expect(Object.keys(p.suitesMs)).toEqual(['led']);
+      }
+      // The wifi profile models a 350 ms boot and a 1.5 s WiFi join: its ready stage cannot be the shorter.
+      expect(r.byProfile.wifi.stagesMs.ready ?? 0).toBeGreaterThan(r.byProfile.zero.stagesMs.ready ?? 0);
+      expectSaneRows(r.rows);
+    },
+    HIL_SMOKE_TIMEOUT_MS,
+  );
 });

@@ -6,7 +6,11 @@ import { decodeRequest } from './request';
 
 const enc = new TextEncoder();
 
-describe('input limits and UTF-8', () => {
+// Property runs: a few seconds alone, up to 16 s measured while `pnpm test` loads both cores; PROPERTY_TIMEOUT_MS is
+// that budget, not a speed bar (speed is in `pnpm bench`).
+const PROPERTY_TIMEOUT_MS = 60_000;
+
+describe('input limits and UTF-8', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   it('utf8LengthUpTo equals the encoded length (or limit + 1 beyond the limit)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.nat(800), (s, limit) => {

@@ -52,7 +52,11 @@ const messageLike = fc
   })
   .map(({ extra, ...rest }) => JSON.stringify({ ...rest, ...extra }));
 
-describe('decoders never throw', () => {
+// Property runs: a few seconds alone, up to 16 s measured while `pnpm test` loads both cores; PROPERTY_TIMEOUT_MS is
+// that budget, not a speed bar (speed is in `pnpm bench`).
+const PROPERTY_TIMEOUT_MS = 60_000;
+
+describe('decoders never throw', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   for (const [label, decode] of Object.entries(decoders)) {
     it(`${label}: random strings (all UTF-16 units, lone surrogates included)`, () => {
       fc.assert(
