@@ -9,21 +9,7 @@
 #error "esp_app_desc.h exists from ESP-IDF 5.0 (arduino-esp32 3.x); 2.x has esp_app_desc_t in esp_app_format.h"
 #endif
 
-#define ESP_APP_DESC_MAGIC_WORD (0xABCD5432)
-
-typedef struct {
-  uint32_t magic_word;
-  uint32_t secure_version;
-  uint32_t reserv1[2];
-  char version[32];
-  char project_name[32];
-  char time[16];
-  char date[16];
-  char idf_ver[32];
-  uint8_t app_elf_sha256[32];
-  uint32_t reserv2[20];
-} esp_app_desc_t;
-static_assert(sizeof(esp_app_desc_t) == 256, "esp_app_desc_t is 256 bytes");
+#include "esp_app_desc_layout.h"
 
 extern "C" const esp_app_desc_t* esp_app_get_description(void);
 extern "C" int esp_app_get_elf_sha256(char* dst, size_t size);

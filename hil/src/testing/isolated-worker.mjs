@@ -2,7 +2,7 @@
 // in-process vitest) runs free of the outer vitest worker's globals. Works as a worker thread or, for tests that
 // load the native serialport addon (not worker-thread safe), as a forked child process.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createViteServer } from 'vitest/node';
+import { importFromSource } from './source-runner.mjs';
 
 const data = workerData ?? JSON.parse(process.env.ESPHIL_ISOLATED ?? '{}');
 const channel = parentPort
@@ -17,16 +17,7 @@ const channel = parentPort
       close: () => process.disconnect(),
     };
 
-const server = await createViteServer({
-  configFile: false,
-  root: data.root,
-  resolve: { alias: data.aliases },
-  server: { middlewareMode: true, hmr: false, ws: false, watch: null },
-  appType: 'custom',
-  logLevel: 'silent',
-  optimizeDeps: { noDiscovery: true, include: [] },
-});
-const mod = await server.environments.ssr.runner.import(data.entry);
+const { module: mod, server } = await importFromSource(data);
 
 const aborts = new Map();
 channel.on(async (msg) => {

@@ -10,19 +10,10 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createViteServer } from 'vitest/node';
+import { importFromSource } from './source-runner.mjs';
 
 const data = JSON.parse(process.env.ESPHIL_LOCK_RACE ?? '{}');
-const server = await createViteServer({
-  configFile: false,
-  root: data.root,
-  resolve: { alias: data.aliases },
-  server: { middlewareMode: true, hmr: false, ws: false, watch: null },
-  appType: 'custom',
-  logLevel: 'silent',
-  optimizeDeps: { noDiscovery: true, include: [] },
-});
-const lock = await server.environments.ssr.runner.import(data.entry);
+const { module: lock, server } = await importFromSource(data);
 
 const tick = () => new Promise((r) => setImmediate(r));
 

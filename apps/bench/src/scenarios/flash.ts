@@ -8,7 +8,7 @@
  * up with more than the wire would carry: on hardware the wire is the bound, here the software is measured.
  */
 import { deflateSync } from 'node:zlib';
-import { buildAppDescriptor, buildImage, type ChipId } from '@esphil/device-model';
+import { buildAppImage, type ChipId } from '@esphil/device-model';
 import { flashImages } from '@esphil/serial';
 import { defaultImageSet, flashWithImages, startSimBench } from '@esphil/sim';
 import { type ResultRow, row } from '../result';
@@ -49,16 +49,11 @@ function codeBytes(size: number, seed: number): Uint8Array {
 }
 
 export function benchAppImage(chip: ChipId, appBytes: number): Uint8Array {
-  const desc = buildAppDescriptor({ projectName: 'esphil-bench', version: 'v0.0.0-bench' });
-  const drom = new Uint8Array(desc.length + 64);
-  drom.set(desc);
-  return buildImage({
+  return buildAppImage(
     chip,
-    segments: [
-      { loadAddress: 0x3f400020, data: drom },
-      { loadAddress: 0x40080000, data: codeBytes(appBytes, 0x5eed) },
-    ],
-  });
+    { projectName: 'esphil-bench', version: 'v0.0.0-bench' },
+    codeBytes(appBytes, 0x5eed),
+  );
 }
 
 interface Sample {

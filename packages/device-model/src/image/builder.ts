@@ -97,8 +97,15 @@ function fill(size: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff);
 }
 
-/** An app: DROM segment starting with esp_app_desc_t, then an IRAM code segment of `codeSize` filler bytes. */
-export function buildAppImage(chip: ChipId, identity: AppIdentitySpec, codeSize = 4096): Uint8Array {
+/**
+ * An app: DROM segment starting with esp_app_desc_t, then an IRAM code segment: `code` bytes as given, or that many
+ * filler bytes when it is a number.
+ */
+export function buildAppImage(
+  chip: ChipId,
+  identity: AppIdentitySpec,
+  code: number | Uint8Array = 4096,
+): Uint8Array {
   const desc = buildAppDescriptor(identity);
   const drom = new Uint8Array(desc.length + 64);
   drom.set(desc);
@@ -106,7 +113,10 @@ export function buildAppImage(chip: ChipId, identity: AppIdentitySpec, codeSize 
     chip,
     segments: [
       { loadAddress: 0x3f400020, data: drom },
-      { loadAddress: 0x40080000, data: fill(codeSize, identity.version.length) },
+      {
+        loadAddress: 0x40080000,
+        data: typeof code === 'number' ? fill(code, identity.version.length) : code,
+      },
     ],
   });
 }
