@@ -25,7 +25,7 @@ import type { Rng } from '../rng';
 import { AuthThrottle } from './auth-throttle';
 import {
   ArduinoWsTransport,
-  type HeartbeatOptions,
+  type ArduinoWsTransportOptions,
   type OutputStats,
   type RefusalReason,
   type WsConnection,
@@ -88,18 +88,13 @@ export const NO_LINK_FAULTS: WsLinkFaults = {
   corruptFrameRate: 0,
 };
 
-export interface WsServerOptions {
+/** The transport's own options (host, port, slots, frame limit, heartbeat, send bound) pass straight through. */
+export interface WsServerOptions
+  extends Pick<
+    ArduinoWsTransportOptions,
+    'host' | 'port' | 'protocol' | 'maxClients' | 'maxPayload' | 'heartbeat' | 'maxBufferedBytes'
+  > {
   handler: WsServerHandler;
-  host?: string;
-  /** 0 = ephemeral. */
-  port?: number;
-  /** Server's subprotocol name (echoed to any offer). Default SUBPROTOCOL. */
-  protocol?: string;
-  /** WEBSOCKETS_SERVER_CLIENT_MAX. Default 5. */
-  maxClients?: number;
-  /** WEBSOCKETS_MAX_DATA_SIZE. Default 15 KiB. */
-  maxPayload?: number;
-  heartbeat?: HeartbeatOptions | false;
   authToken?: string;
   authDeadlineMs?: number;
   /** Empty or absent = any Origin. Requests without an Origin header are always allowed. */
@@ -113,8 +108,6 @@ export interface WsServerOptions {
   replyDelay?: () => number;
   faults?: WsLinkFaults;
   rng?: Rng;
-  /** Unsent bytes per connection before frames are dropped (see DEFAULT_MAX_BUFFERED_BYTES). */
-  maxBufferedBytes?: number;
   /** Unanswered frames per connection before reading stops (see DEFAULT_MAX_QUEUED_FRAMES). */
   maxQueuedFrames?: number;
 }
