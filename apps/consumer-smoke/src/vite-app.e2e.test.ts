@@ -3,11 +3,11 @@
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium, requireChromium } from '@esphil/chromium';
 import { connect, type DeviceClient } from '@esphil/client';
 import type { LedEvent } from '@esphil/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, requireChromium } from './chromium';
 import { createScratchProject, type ScratchProject } from './scratch-project';
 import { type SimProcess, startSimProcess } from './sim-process';
 import { type StaticServer, serveFolder } from './static-server';

@@ -1,16 +1,16 @@
 // The history page in real Chromium (Debian's chromium, or ESPHIL_CHROMIUM), opened from file:// with every
 // network request refused: it must render, link cells to the nights' reports, and work offline.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '@esphil/chromium';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHistory } from './command';
 import { fleetHistory, type SyntheticRun, writeSyntheticRun } from './synthetic';
 
-const CHROMIUM = process.env.ESPHIL_CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../e2e-artifacts', import.meta.url));
 
 let dir: string;
@@ -51,19 +51,14 @@ function story(i: number, shard: number): SyntheticRun {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set ESPHIL_CHROMIUM). ` +
-        'The e2e tests never download a browser.',
-    );
-  }
+  requireChromium();
   mkdirSync(artifacts, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'hil-history-e2e-'));
   for (let i = 0; i < 8; i++) {
     for (const shard of [1, 2]) await writeSyntheticRun(join(dir, 'runs'), `${i}-${shard}`, story(i, shard));
   }
   await writeHistory({ inputs: [join(dir, 'runs')], out: join(dir, 'site'), nights: 30 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => errors.push(e));
   await page.route('**/*', (route) => {

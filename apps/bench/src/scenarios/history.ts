@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 /**
  * Scenario 6: `hil history` on a large history (default 365 nights x 60 tests x 4 benches, written as real
@@ -7,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from '@esphil/chromium';
 import { type ResultRow, row } from '../result';
 
 // Loaded by a non-literal specifier: a static import would put all of hil's sources (with their own ambient
@@ -105,16 +104,11 @@ export async function runHistoryScenario(
   }
 }
 
-const CHROMIUM = process.env.ESPHIL_CHROMIUM ?? '/usr/bin/chromium';
-
 /** Median time from navigation to the second animation frame (layout and paint done), page vs an empty page. */
 async function renderMs(page: string, blank: string): Promise<{ pageMs: number; blankMs: number } | null> {
-  if (!existsSync(CHROMIUM)) return null;
+  if (!chromiumAvailable()) return null;
   await writeFile(blank, '<!doctype html><title>blank</title>');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const time = async (file: string) => {

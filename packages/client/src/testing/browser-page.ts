@@ -5,16 +5,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '@esphil/chromium';
+import type { Browser, Page } from 'playwright-core';
 
 const pkgDir = fileURLToPath(new URL('../..', import.meta.url));
 const roots: Record<string, string> = {
   client: join(pkgDir, 'dist'),
   protocol: join(pkgDir, '../protocol/dist'),
 };
-
-// The same variable as firmware-config's e2e launcher, so one setting serves every e2e task.
-export const CHROMIUM_PATH = process.env.ESPHIL_CHROMIUM ?? '/usr/bin/chromium';
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <script type="importmap">{"imports":{"@esphil/protocol":"/protocol/index.js"}}</script>
@@ -29,11 +27,7 @@ export interface BrowserPage {
 }
 
 function requireFiles(): void {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set ESPHIL_CHROMIUM`,
-    );
-  }
+  requireChromium();
   for (const [name, dir] of Object.entries(roots)) {
     if (!existsSync(join(dir, 'index.js'))) {
       throw new Error(
@@ -65,18 +59,7 @@ export async function openBrowserPage(): Promise<BrowserPage> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
