@@ -21,8 +21,16 @@ export interface DutSocket {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'close' | 'error', listener: (event: unknown) => void): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(
+    type: 'open' | 'close' | 'error',
+    listener: (event: unknown) => void,
+    options?: { once?: boolean },
+  ): void;
+  addEventListener(
+    type: 'message',
+    listener: (event: { data: unknown }) => void,
+    options?: { once?: boolean },
+  ): void;
 }
 export type DutSocketClass = new (url: string) => DutSocket;
 
