@@ -98,6 +98,35 @@ describe('a DUT that does not speak esphil', () => {
     expect(exitCode).toBe(0);
   });
 
+  it('the tutorial adapter drives the esphil firmware too (it answers tutorial text), ready from dut.ready', async () => {
+    const dir = await tempDir('hil-tutorial-on-esphil-');
+    const bench = {
+      name: 'tutorial-on-esphil',
+      kind: 'sim',
+      // The esphil ready line's URL, through the pattern's `url` group.
+      dut: {
+        port: '/sim/dut',
+        protocol: 'tutorial',
+        ready: '^@esphil \\{"t":"ready".*"url":"(?<url>[^"]+)"',
+      },
+      probe: { port: '/sim/probe', board: 'arduino-zero' },
+      sim: { firmware: 'esphil' },
+    };
+    await writeFile(join(dir, 'bench.json'), JSON.stringify(bench));
+    const { exitCode, report } = await runner.run({
+      benchFile: join(dir, 'bench.json'),
+      out: null,
+      suites: ['led'],
+    });
+    expect(report.benchError).toBeNull();
+    expect(report.stages.find((s) => s.name === 'connect')?.detail).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/ \(tutorial\)$/,
+    );
+    expect(names(report.tests, 'passed')).toEqual([TUTORIAL_TESTS[0], TUTORIAL_TESTS[1]]);
+    expect(names(report.tests, 'skipped')).toEqual(['led.toggle flips the pin both ways']);
+    expect(exitCode).toBe(0);
+  });
+
   it('a module that is not an adapter is a bench error naming what is wrong, before the bench is touched', async () => {
     const dir = await tempDir('hil-bad-adapter-');
     await writeFile(

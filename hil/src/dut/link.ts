@@ -9,7 +9,7 @@ import type { Transcript } from '../session/log';
 import { recordingWebSocket } from '../stages/recording-ws';
 import type { DutCapability } from './capabilities';
 import { capabilitiesOf } from './load';
-import { readyRegExp, waitForPattern } from './ready';
+import { consoleText, readyRegExp, waitForPattern } from './ready';
 import type { DutAdapter, DutIo, DutSocketClass } from './types';
 
 /** The ESP32 ROM's first line after any reset (`rst:0x1 (POWERON_RESET),boot:0x13 ...`). */
@@ -48,12 +48,13 @@ export function openDutLink(o: DutLinkOptions): DutLink {
     // that prints no ROM output): count the ROM line, or a ready line no ROM line came before.
     let romSeen = false;
     stopWatch = o.console.on('item', (item) => {
-      if (item.kind !== 'line') return;
-      if (ROM_RESET_LINE.test(item.text)) {
+      const text = consoleText(item);
+      if (text === undefined) return;
+      if (ROM_RESET_LINE.test(text)) {
         romSeen = true;
-        o.onReboot(item.text);
-      } else if (re.test(item.text)) {
-        if (!romSeen) o.onReboot(item.text);
+        o.onReboot(text);
+      } else if (re.test(text)) {
+        if (!romSeen) o.onReboot(text);
         romSeen = false;
       }
     });

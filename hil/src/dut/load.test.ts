@@ -80,6 +80,9 @@ describe('DUT adapters', () => {
     ).toBe('ws://10.0.0.9:8081/');
     expect(tutorialUrl(m('up', /up/), ['IP address: fe80::1'])).toBe('ws://[fe80::1]:81/');
     expect(tutorialUrl(m('up', /up/), ['Connecting to WiFi...'])).toBeNull();
+    // A dut.ready pattern's named groups win: url as it is, else ip / port.
+    expect(tutorialUrl(m('at ws://h:1/x', /at (?<url>\S+)/), [])).toBe('ws://h:1/x');
+    expect(tutorialUrl(m('on 10.1.1.1:90', /on (?<ip>[\d.]+):(?<port>\d+)/), [])).toBe('ws://10.1.1.1:90/');
   });
 });
 

@@ -1,4 +1,5 @@
 /** Ready detection for firmware that does not print the esphil ready line: a console line matching a pattern. */
+import type { SerialItem } from '@esphil/protocol';
 import { type SerialConsole, SerialError } from '@esphil/serial';
 import { abortable } from '../stages/abort';
 import type { DutReadySpec } from './types';
@@ -25,7 +26,10 @@ export function readyRegExp(spec: DutReadySpec): RegExp {
     : new RegExp(spec.pattern.source, spec.pattern.flags.replace(/[gy]/g, ''));
 }
 
-const lineText = (item: { kind: string; text?: string }) => (item.kind === 'line' ? item.text : undefined);
+/** A console item as a pattern sees it: a text line, or a machine line as printed (`@esphil {...}`). */
+export function consoleText(item: SerialItem): string | undefined {
+  return item.kind === 'line' ? item.text : item.kind === 'machine' ? `@esphil ${item.raw}` : undefined;
+}
 
 /** The first console line from `since` on that matches; rejects with a message quoting the last lines. */
 export async function waitForPattern(
@@ -37,7 +41,7 @@ export async function waitForPattern(
   const found = await abortable<{ line: string; match: RegExpExecArray }>(
     console.waitFor(
       (item) => {
-        const text = lineText(item);
+        const text = consoleText(item);
         const match = text === undefined ? null : re.exec(text);
         return match ? { line: text!, match } : undefined;
       },
@@ -81,7 +85,7 @@ export async function rebootAfterReady(
     return await abortable<string>(
       console.waitFor(
         (item) => {
-          const text = lineText(item);
+          const text = consoleText(item);
           return text !== undefined && (ROM_RESET_LINE.test(text) || re.test(text)) ? text : undefined;
         },
         {

@@ -12,10 +12,14 @@ const IP_LINE = /IP address:\s*(?<ip>[0-9A-Fa-f.:]+)/;
 /** The tutorial's port (`WebSocketsServer webSocket = WebSocketsServer(81)`, seed §9). */
 export const TUTORIAL_WS_PORT = 81;
 
-/** ws://<ip>:<port>/ from the last `IP address:` line and the port in the ready line (81 when it has none). */
+/**
+ * The URL from the ready line's named groups, as far as they go: `url` as it is; else `ip` (or the last
+ * `IP address:` line) and `port` (or 81) as ws://<ip>:<port>/.
+ */
 export function tutorialUrl(match: RegExpExecArray, lines: readonly string[]): string | null {
-  let ip: string | undefined;
-  for (let i = lines.length - 1; i >= 0 && ip === undefined; i--) ip = IP_LINE.exec(lines[i]!)?.groups?.ip;
+  if (match.groups?.url) return match.groups.url;
+  let ip = match.groups?.ip;
+  for (let i = lines.length - 1; i >= 0 && !ip; i--) ip = IP_LINE.exec(lines[i]!)?.groups?.ip;
   if (!ip) return null;
   const port = match.groups?.port ?? String(TUTORIAL_WS_PORT);
   return `ws://${ip.includes(':') ? `[${ip}]` : ip}:${port}/`;
