@@ -12,6 +12,8 @@ export type HilErrorCode =
   | 'never_ready'
   | 'provision_failed'
   | 'connect_failed'
+  | 'adapter_invalid'
+  | 'dut_unsupported'
   | 'probe_failed'
   | 'wiring_crossed'
   | 'suite_not_found'

@@ -2,6 +2,9 @@ import type { DeviceClient } from '@esphil/client';
 import type { Wire } from '@esphil/device-model';
 import { expectRcReading } from '@esphil/device-model';
 import { test } from 'vitest';
+import { type DutCapability, missingCapabilities, skipReason } from './dut/capabilities';
+import { neededBy } from './dut/needs';
+import type { DutIo } from './dut/types';
 import type { Board } from './probe/monitor';
 import type { Measurement } from './report/model';
 import { getSession } from './session/registry';
@@ -109,7 +112,13 @@ export class BenchFixture {
       dutVcc: this.session.wiring.dutVcc,
       wire,
       probe: this.session.profile,
-      freq: this.session.dut.state.pwm[ch]?.freq ?? pwm?.freq ?? 5000,
+      // The esphil client mirrors the frequency the DUT runs; other DUTs run the config's.
+      freq:
+        (this.session.adapter.capabilities.has('esphil')
+          ? this.session.dut.state.pwm[ch]?.freq
+          : undefined) ??
+        pwm?.freq ??
+        5000,
     });
     const tolerance = exp.tolerance + this.session.bench.tolerances.adcCounts;
     this.session.probe.watchAnalog(wire.probeAnalog);
@@ -131,8 +140,10 @@ export class BenchFixture {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface HilFixtures {
-  /** The primary WebSocket client (reconnects after resets). */
+  /** The primary esphil client (reconnects after resets); a test using it is skipped on a DUT that is not esphil. */
   dut: DeviceClient;
+  /** The DUT through its adapter (src/dut/): ledSet, pwmSet, readState, whatever the firmware speaks. */
+  io: DutIo;
   /** The DUT serial console. */
   serial: SerialFixture;
   /** The probe: a stock johnny-five Board. */
@@ -142,6 +153,15 @@ export interface HilFixtures {
   rebootGuard: undefined;
   /** Automatic: fails the test whose listener, timer or floating promise threw (see vitest/escapes). */
   escapeGuard: undefined;
+  /** Automatic: skips, with the reason, a test whose `needs(...)` the DUT cannot do (see dut/needs). */
+  capabilityGuard: undefined;
+}
+
+/** Skips the running test (vitest's context.skip, with a note) when the DUT lacks one of `needed`. */
+function skipUnless(skip: (note: string) => never, needed: readonly DutCapability[]): void {
+  const { name, capabilities } = getSession().adapter;
+  const missing = missingCapabilities(capabilities, needed);
+  if (missing.length > 0) skip(skipReason(name, missing, capabilities));
 }
 
 /**
@@ -186,8 +206,20 @@ export const hilTest = test.extend<HilFixtures>({
     },
     { auto: true },
   ],
-  dut: async ({ task: _task }, use) => {
+  capabilityGuard: [
+    async ({ task, skip }, use) => {
+      skipUnless(skip as (note: string) => never, neededBy(task));
+      await use(undefined);
+    },
+    { auto: true },
+  ],
+  // A suite that never declared needs('esphil') is still skipped with the reason, not failed by a throwing getter.
+  dut: async ({ capabilityGuard: _guard, skip }, use) => {
+    skipUnless(skip as (note: string) => never, ['esphil']);
     await use(getSession().dut);
+  },
+  io: async ({ capabilityGuard: _guard }, use) => {
+    await use(getSession().io);
   },
   serial: async ({ task: _task }, use) => {
     await use(getSession().serial);

@@ -9,6 +9,7 @@ export { defineBench } from './bench/define';
 export { loadBench } from './bench/load';
 export type * from './bench/types';
 export { formatIssues, resolveBench } from './bench/validate';
+export * from './dut/index';
 export {
   EXIT_BENCH_ERROR,
   EXIT_DUT_FAILED,

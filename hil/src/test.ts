@@ -3,5 +3,6 @@
  * (`hil run` loads them); apps that drive the runner import '@esphil/hil', which does not load vitest.
  */
 
+export { needs } from './dut/needs';
 export { BenchFixture, hilTest } from './fixtures';
 export * from './index';

@@ -1,23 +1,27 @@
-import { hilTest as test } from '@esphil/hil/test';
+import { needs, hilTest as test } from '@esphil/hil/test';
 import { PROTOCOL_VERSION } from '@esphil/protocol';
 import { expect } from 'vitest';
 
-test('hello carries the firmware version the boot line announced', async ({ dut, bench }) => {
-  const fw = bench.session.expect.fw;
-  bench.measure({
-    name: 'fw',
-    expected: fw ?? '(from boot line)',
-    measured: dut.hello.fw,
-    ok: fw === null || dut.hello.fw === fw,
-  });
-  expect(dut.hello.proto).toBe(PROTOCOL_VERSION);
-  if (fw !== null) expect(dut.hello.fw).toBe(fw);
-  const info = await dut.info();
-  expect(info.fw).toBe(dut.hello.fw);
-  expect(info.boot).toBe(dut.hello.boot);
-});
+test(
+  'hello carries the firmware version the boot line announced',
+  needs('esphil'),
+  async ({ dut, bench }) => {
+    const fw = bench.session.expect.fw;
+    bench.measure({
+      name: 'fw',
+      expected: fw ?? '(from boot line)',
+      measured: dut.hello.fw,
+      ok: fw === null || dut.hello.fw === fw,
+    });
+    expect(dut.hello.proto).toBe(PROTOCOL_VERSION);
+    if (fw !== null) expect(dut.hello.fw).toBe(fw);
+    const info = await dut.info();
+    expect(info.fw).toBe(dut.hello.fw);
+    expect(info.boot).toBe(dut.hello.boot);
+  },
+);
 
-test('capabilities match the device config', async ({ dut, bench }) => {
+test('capabilities match the device config', needs('esphil'), async ({ dut, bench }) => {
   const cfg = bench.session.config;
   const caps = dut.caps;
   expect(caps.leds.map((l) => [l.name, l.pin])).toEqual(cfg.leds.map((l) => [l.name, l.pin]));

@@ -26,6 +26,12 @@ export interface DutSection {
   /** ws:// URL, or 'discover' to take it from the serial ready line. */
   url?: string;
   token?: string;
+  /** What the firmware speaks (src/dut/): `esphil` (default) or `tutorial` (text LED ON / LED OFF only). */
+  protocol?: DutProtocol;
+  /** A DUT adapter module (path relative to the bench file) exporting a DutAdapter; instead of `protocol`. */
+  adapter?: string;
+  /** Ready pattern (a RegExp source) overriding the adapter's; non-esphil DUTs only. */
+  ready?: string;
 }
 export interface ProbeSection {
   port: string | PortMatch;
@@ -68,6 +74,10 @@ export interface TimeoutsSection {
 }
 /** Which device logic runs behind the simulated board. */
 export type SimBackend = 'ts' | 'native';
+/** The built-in DUT protocols; a user adapter module is `adapter`. */
+export type DutProtocol = 'esphil' | 'tutorial';
+/** What the simulated board runs: the esphil firmware or the tutorial sketch (`esphil-sim --firmware tutorial`). */
+export type SimFirmware = 'esphil' | 'tutorial';
 
 export interface SimSection {
   latency?: LatencyProfile;
@@ -79,6 +89,8 @@ export interface SimSection {
   executable?: string;
   /** The probe board's firmware model (see ./sim-probe.ts). */
   probe?: SimProbeSection;
+  /** Default: `tutorial` when dut.protocol is "tutorial", else `esphil`. */
+  firmware?: SimFirmware;
 }
 
 /** The bench file as written (JSON or YAML). */
@@ -104,7 +116,17 @@ export interface ResolvedBench {
   /** Directory the bench file lives in (relative paths resolve against it). */
   dir: string;
   file: string | null;
-  dut: { port: PortMatch; baud: number; reset: ResetMethod; url: string; token: string | null };
+  dut: {
+    port: PortMatch;
+    baud: number;
+    reset: ResetMethod;
+    url: string;
+    token: string | null;
+    /** `adapter`: the module at `adapter` (an absolute path) describes the DUT. */
+    protocol: DutProtocol | 'adapter';
+    adapter: string | null;
+    ready: string | null;
+  };
   probe: { port: PortMatch; board: ProbeBoardId; vref: number | null; baud: number };
   /** null: use the simulator's default wiring (sim benches only). */
   wiring: WiringSection | null;
@@ -114,7 +136,8 @@ export interface ResolvedBench {
   timeouts: Required<TimeoutsSection>;
   /** null: the simulator's default config (sim) or whatever the board reports (hardware). */
   device: DeviceConfig | null;
-  sim: Required<Omit<SimSection, 'seed' | 'executable' | 'probe'>> & {
+  sim: Required<Omit<SimSection, 'seed' | 'executable' | 'probe' | 'firmware'>> & {
+    firmware: SimFirmware;
     seed: number | null;
     executable: string | null;
     probe: ResolvedSimProbe;

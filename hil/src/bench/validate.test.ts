@@ -27,6 +27,9 @@ describe('resolveBench', () => {
       reset: 'esptool',
       url: 'discover',
       token: null,
+      protocol: 'esphil',
+      adapter: null,
+      ready: null,
     });
     expect(bench?.probe.baud).toBe(57600);
     expect(bench?.timeouts.readyMs).toBe(15_000);

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
 import { unknownKeyHint, validateConfig } from '@esphil/device-model';
+import { type ResolvedDutProtocol, resolveDutProtocol, resolveSimFirmware } from '../dut/bench';
 import { canonicalPort } from '../lock/canonical';
 import {
   DEFAULT_DUT_BAUD,
@@ -25,7 +26,7 @@ import type {
 const KINDS: readonly BenchKind[] = ['sim', 'sim-pty', 'hardware'];
 const RESETS: readonly ResetMethod[] = ['esptool', 'none', 'sim'];
 const SIM_BACKENDS: readonly SimBackend[] = ['ts', 'native'];
-const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'executable', 'probe'];
+const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'executable', 'probe', 'firmware'];
 const LATENCIES: readonly LatencyProfile[] = ['zero', 'wifi', 'wifi-powersave'];
 const PROBE_BOARDS: readonly ProbeBoardId[] = ['arduino-uno', 'arduino-zero'];
 const WIRE_KINDS = ['digital', 'rc', 'drive', 'analog-drive'] as const;
@@ -82,6 +83,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   const dutIn = input.dut;
   let dut: ResolvedBench['dut'] | undefined;
   let dutPort: PortMatch | undefined;
+  let dutProtocol: ResolvedDutProtocol | undefined;
   if (!isObj(dutIn)) {
     issue(
       'dut',
@@ -121,6 +123,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
         'write the token the firmware was built with, or remove the key',
       );
     }
+    dutProtocol = resolveDutProtocol(dutIn, opts.dir ?? process.cwd(), issue);
     if (port && baud !== undefined) {
       dut = {
         port,
@@ -128,6 +131,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
         reset,
         url: String(url),
         token: typeof dutIn.token === 'string' ? dutIn.token : null,
+        ...dutProtocol,
       };
     }
   }
@@ -241,6 +245,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     backend: 'ts',
     executable: null,
     probe: { boot: null, avr: null },
+    firmware: 'esphil',
   };
   if (input.sim !== undefined) {
     if (!isObj(input.sim)) issue('sim', '"sim" must be an object', 'e.g. "sim": { "latency": "zero" }');
@@ -275,6 +280,13 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
       }
     }
   }
+  sim.firmware = resolveSimFirmware(
+    isObj(input.sim) ? input.sim.firmware : undefined,
+    kind,
+    dutProtocol,
+    sim,
+    issue,
+  );
 
   const name = typeof input.name === 'string' && input.name !== '' ? input.name : (opts.file ?? kind);
   if (issues.length > 0 || !dut || !probe) return { issues };

@@ -41,6 +41,7 @@ function testDetails(t: TestRecord, base: number): string {
     ? `<h4>${t.state === 'flaky' ? 'failed attempts before the pass' : 'later attempts'}</h4>${t.attemptErrors.map(errorBlock).join('')}`
     : '';
   const hint = t.hint ? `<p><b>hint:</b> ${esc(t.hint)}</p>` : '';
+  const skipped = t.skipReason ? `<p><b>skipped:</b> ${esc(t.skipReason)}</p>` : '';
   const serial = t.serialExcerpt?.length
     ? `<h4>serial log around the failure</h4><pre>${esc(t.serialExcerpt.map((l) => `${time(l.at, base)} ${l.text}`).join('\n'))}</pre>`
     : '';
@@ -48,7 +49,7 @@ function testDetails(t: TestRecord, base: number): string {
     ? `<h4>WebSocket transcript around the failure</h4><pre>${esc(t.transcript.map((e) => `${time(e.at, base)} ${e.conn} ${e.dir === 'out' ? '->' : e.dir === 'in' ? '<-' : '**'} ${e.text}`).join('\n'))}</pre>`
     : '';
   const open = t.state === 'failed' ? ' open' : '';
-  return `<details${open}><summary><span class="${t.state}">${t.state}</span> ${esc(t.suite)} › ${esc(t.name)} (${t.durationMs.toFixed(0)} ms${t.retries ? `, ${t.retries} retries` : ''})</summary>${hint}${err}${attempts}${meas}${serial}${ws}</details>`;
+  return `<details${open}><summary><span class="${t.state}">${t.state}</span> ${esc(t.suite)} › ${esc(t.name)} (${t.durationMs.toFixed(0)} ms${t.retries ? `, ${t.retries} retries` : ''})${t.skipReason ? ` — ${esc(t.skipReason)}` : ''}</summary>${skipped}${hint}${err}${attempts}${meas}${serial}${ws}</details>`;
 }
 
 function errorBlock(e: TestErrorRecord): string {

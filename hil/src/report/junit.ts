@@ -78,7 +78,8 @@ function testcase(t: TestRecord, classPrefix: string, base: number): string {
     body += attempts.map((e) => attemptElement('rerunFailure', e)).join('');
   } else if (t.state === 'flaky') {
     body += attempts.map((e) => attemptElement('flakyFailure', e)).join('');
-  } else if (t.state === 'skipped') body += '<skipped/>';
+  } else if (t.state === 'skipped')
+    body += t.skipReason ? `<skipped message="${attr(t.skipReason)}"/>` : '<skipped/>';
   body += systemOut(t, base);
   return `    <testcase ${attrs}>${body}</testcase>`;
 }

@@ -83,6 +83,8 @@ export interface TestRecord {
    */
   attemptErrors?: TestErrorRecord[];
   hint?: string;
+  /** Why a skipped test did not run, e.g. the capability the DUT lacks (src/dut/needs.ts). */
+  skipReason?: string;
   measurements: Measurement[];
   /** Only kept for failures: the context around them. */
   serialExcerpt?: SerialLogEntry[];

@@ -1,5 +1,7 @@
 import { connect, type DeviceClient } from '@esphil/client';
 import { waitForReady } from '@esphil/serial';
+import { openDutLink } from '../dut/link';
+import { HilError } from '../errors';
 import type { Pipeline } from '../stages/pipeline';
 import type { SessionEnv, SessionParts } from '../stages/stage';
 import { probeProfile } from '../stages/wiring';
@@ -40,16 +42,37 @@ export function buildSession(
   serialLog: SerialLog,
 ): HilSession {
   const { bench, transcript } = env;
-  const { dut, console } = parts;
+  const { console } = parts;
+  const dut = parts.dut as DeviceClient | undefined;
   const url = parts.url ?? '';
   const extra = new Set<DeviceClient>();
   let expectedReboots = 0;
   const reboots: Reboot[] = [];
-  dut.on('reboot', (e) => {
+  const reboot = (from: string, to: string) => {
     const expected = expectedReboots > 0;
     if (expected) expectedReboots--;
-    reboots.push({ at: Date.now(), from: e.previousBoot, to: e.boot, expected });
+    reboots.push({ at: Date.now(), from, to, expected });
+  };
+  let boots = 1;
+  dut?.on('reboot', (e) => reboot(e.previousBoot, e.boot));
+  const link = openDutLink({
+    bench,
+    adapter: parts.adapter,
+    io: parts.io,
+    console,
+    transcript,
+    config: env.config,
+    url,
+    // Pattern-ready DUTs have no boot id: the console's boot count stands in.
+    onReboot: () => reboot(`boot ${boots}`, `boot ${++boots}`),
   });
+  const esphilOnly = (what: string): never => {
+    throw new HilError(
+      'dut_unsupported',
+      `${what} is the esphil client, and the DUT speaks "${link.name}"`,
+      "use the `io` fixture (bench.session.io), or declare needs('esphil') so the test is skipped on this DUT",
+    );
+  };
   const closeExtra = async () => {
     for (const c of extra) await c.close().catch(() => {});
     extra.clear();
@@ -60,11 +83,19 @@ export function buildSession(
     url,
     expect: {
       fw: parts.ready.boot?.fw ?? null,
-      caps: dut.caps,
+      get caps() {
+        return dut ? dut.caps : esphilOnly('session.expect.caps');
+      },
       targetOfPin: (pin) => targetOfPin(env.config, pin),
     },
     config: env.config,
-    dut,
+    get dut() {
+      return dut ?? esphilOnly('session.dut');
+    },
+    get io() {
+      return link.io;
+    },
+    adapter: { name: link.name, capabilities: link.capabilities },
     serial: serialFixture(parts, bench.timeouts.readyMs),
     probe: parts.probe,
     profile: probeProfile(bench),
@@ -75,6 +106,7 @@ export function buildSession(
     latencySamples: [],
     sim: parts.ports.sim,
     async connect(label, o) {
+      if (!dut) esphilOnly('session.connect()');
       const c = await connect(url, { ...clientOptions(bench, transcript, label), reconnect: false, ...o });
       extra.add(c);
       return c;
@@ -88,14 +120,17 @@ export function buildSession(
       expectedReboots++;
       const mark = console.mark();
       await parts.resetDut();
-      await waitForReady(console, {
-        since: mark,
-        timeoutMs: bench.timeouts.readyMs,
-        baudRate: bench.dut.baud,
+      await link.afterReset(mark, async () => {
+        await waitForReady(console, {
+          since: mark,
+          timeoutMs: bench.timeouts.readyMs,
+          baudRate: bench.dut.baud,
+        });
       });
     },
     async close() {
       await closeExtra();
+      await link.close();
       await pipeline.close();
     },
   };

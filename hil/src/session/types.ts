@@ -3,6 +3,8 @@ import type { ProbeProfile, ResolvedConfig, WiringSpec } from '@esphil/device-mo
 import type { Capabilities } from '@esphil/protocol';
 import type { SimBench } from '@esphil/sim';
 import type { ResolvedBench } from '../bench/types';
+import type { DutCapability } from '../dut/capabilities';
+import type { DutIo } from '../dut/types';
 import type { ProbeMonitor } from '../probe/monitor';
 import type { SweepPoint, WiringFinding } from '../report/model';
 import type { SerialLog, Transcript } from './log';
@@ -19,6 +21,7 @@ export interface SerialFixture {
 /** The expected-config view of the DUT the suites check against. */
 export interface DutExpectations {
   fw: string | null;
+  /** The hello's capabilities (esphil DUTs only: throws on another DUT, like `dut`). */
   caps: Capabilities;
   /** Target that owns a DUT pin, e.g. { kind: 'leds', name: 'status' }. */
   targetOfPin(pin: number): { kind: 'leds' | 'pwm' | 'buttons' | 'sensors'; name: string } | null;
@@ -35,8 +38,15 @@ export interface HilSession {
   readonly profile: ProbeProfile;
   /** The simulator, on sim benches (tests must not depend on it: suites run on hardware too). */
   readonly sim: SimBench | null;
-  /** The primary client (reconnects after resets). */
+  /**
+   * The primary esphil client (reconnects after resets). Only for a DUT speaking the esphil protocol: reading it on
+   * another DUT throws (the `dut` fixture skips the test instead, with the reason).
+   */
   readonly dut: DeviceClient;
+  /** The DUT through its adapter (src/dut/), whatever the firmware speaks. */
+  readonly io: DutIo;
+  /** Which adapter speaks for the DUT ("esphil", "tutorial", or the module's name) and what it can do. */
+  readonly adapter: { readonly name: string; readonly capabilities: ReadonlySet<DutCapability> };
   readonly serial: SerialFixture;
   readonly probe: ProbeMonitor;
   readonly serialLog: SerialLog;

@@ -1,6 +1,7 @@
 import type { BenchKind } from '../bench/types';
 import { hardwareProvider } from './provider-hardware';
 import { simProvider, simPtyProvider } from './provider-sim';
+import { simTutorialProvider } from './provider-sim-tutorial';
 import type { BenchPorts, Stage, StageContext } from './stage';
 
 /**
@@ -27,6 +28,8 @@ export function providerFor(kind: BenchKind): BenchProvider {
 export const portsStage: Stage = {
   name: 'setup:ports',
   async run(ctx) {
-    return { adds: { ports: await providerFor(ctx.bench.kind).open(ctx) } };
+    const provider =
+      ctx.bench.sim.firmware === 'tutorial' ? simTutorialProvider : providerFor(ctx.bench.kind);
+    return { adds: { ports: await provider.open(ctx) } };
   },
 };

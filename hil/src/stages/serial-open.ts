@@ -37,7 +37,7 @@ export const serialOpenStage: Stage = {
   name: 'setup:serial',
   async run(ctx) {
     const { bench } = ctx;
-    const { dutPath, binding, sim } = ctx.need('ports');
+    const { dutPath, binding, sim, simReset } = ctx.need('ports');
     let conn: Awaited<ReturnType<typeof openSerialPort>>;
     try {
       conn = await abortable(
@@ -67,13 +67,14 @@ export const serialOpenStage: Stage = {
     const resetDut = async () => {
       if (bench.dut.reset === 'esptool') await resetToRunMode(conn);
       else if (bench.dut.reset === 'sim') {
-        if (!sim)
+        if (simReset) await simReset();
+        else if (!sim)
           throw new HilError(
             'reset_failed',
             'reset "sim" needs a simulated bench',
             'use "esptool" on hardware',
           );
-        void sim.dut.reset();
+        else void sim.dut.reset();
       }
     };
     return { adds: { conn, console, lines, bootMark: console.mark(), resetDut } };

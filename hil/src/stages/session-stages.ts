@@ -1,10 +1,9 @@
+import { dutAdapterStage, dutConnectStage, dutReadyStage } from '../dut/stages';
 import { portsStage } from './bench-provider';
-import { connectStage } from './connect';
 import { flashStage } from './flash';
 import { lockStage } from './lock';
 import { probeStage } from './probe';
 import { provisionStage } from './provision';
-import { readyStage } from './ready';
 import { resetStage } from './reset';
 import { serialOpenStage } from './serial-open';
 import type { Stage } from './stage';
@@ -15,14 +14,16 @@ import { wiringStage } from './wiring';
  * src/stages/ implementing Stage and one line here (and its name in report/model.ts StageName).
  */
 export const SESSION_STAGES: readonly Stage[] = [
+  // What the DUT speaks decides the ready and connect stages (src/dut/).
+  dutAdapterStage,
   portsStage,
   lockStage,
   flashStage,
   serialOpenStage,
   resetStage,
-  readyStage,
+  dutReadyStage,
   provisionStage,
-  connectStage,
+  dutConnectStage,
   probeStage,
   wiringStage,
 ];

@@ -3,6 +3,7 @@ import type { ResolvedConfig, WiringSpec } from '@esphil/device-model';
 import type { ReadyResult, SerialConnection, SerialConsole } from '@esphil/serial';
 import type { SimBench } from '@esphil/sim';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
+import type { DutAdapter, DutIo } from '../dut/types';
 import type { AnyBinding, ProbeMonitor } from '../probe/monitor';
 import type { StageName, WiringFinding } from '../report/model';
 import type { Transcript } from '../session/log';
@@ -13,8 +14,10 @@ export interface BenchPorts {
   probePath: string;
   /** The serialport binding to open them with; undefined = the native one. */
   binding: AnyBinding | undefined;
-  /** The simulator behind them, on sim benches. */
+  /** The simulator behind them, on sim benches running the esphil firmware. */
   sim: SimBench | null;
+  /** The EN reset of a simulated board that is not the esphil sim (the tutorial sketch). */
+  simReset?: () => Promise<void>;
 }
 
 /** What the stages produce, each key added by one stage (see the `adds` of each stage module). */
@@ -31,6 +34,11 @@ export interface SessionParts {
   ready: ReadyResult;
   /** The DUT's WebSocket URL (from the bench file, the ready line or provisioning). */
   url: string | null;
+  /** What speaks for the DUT (src/dut/): the built-in esphil or tutorial adapter, or the bench's module. */
+  adapter: DutAdapter;
+  /** The DUT through its adapter: what suites for any firmware drive. */
+  io: DutIo;
+  /** The esphil client: only when the DUT speaks the esphil protocol. */
   dut: DeviceClient;
   probe: ProbeMonitor;
   findings: WiringFinding[];

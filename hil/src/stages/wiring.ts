@@ -1,5 +1,6 @@
 import { PROBE_BOARDS, type ProbeProfile } from '@esphil/device-model';
 import type { ResolvedBench } from '../bench/types';
+import { capabilitiesOf } from '../dut/load';
 import { HilError } from '../errors';
 import { withContext } from '../report/attach';
 import { checkWiring } from '../wiring/check';
@@ -21,7 +22,10 @@ export const wiringStage: Stage = {
     const quick = ctx.options.wiringCheck === 'quick';
     const findings = await abortable(
       checkWiring({
-        client: ctx.need('dut'),
+        client: ctx.parts.dut ?? null,
+        io: ctx.need('io'),
+        capabilities: capabilitiesOf(ctx.need('adapter'), ctx.bench),
+        dutName: ctx.need('adapter').name,
         probe: ctx.need('probe'),
         spec: ctx.wiring,
         profile: probeProfile(ctx.bench),

@@ -107,6 +107,8 @@ export class HilReporter implements Reporter {
       measurements: meta?.measurements ?? [],
     };
     if (meta?.hint) rec.hint = meta.hint;
+    // A skip says why (ctx.skip(note): a capability the DUT lacks, an abort): never a silent skip in the reports.
+    if (result.state === 'skipped' && result.note) rec.skipReason = result.note;
     // With retries vitest keeps every attempt's errors, in order (TestResultPassed.errors: "If test was retried
     // successfully, errors will still be reported").
     const errors = (result.state === 'skipped' ? [] : (result.errors ?? [])).map(toErrorRecord);
@@ -136,6 +138,7 @@ export class HilReporter implements Reporter {
   }
 
   private why(rec: TestRecord, raw: unknown): TestFailureWhy | undefined {
+    if (rec.state === 'skipped' && rec.skipReason) return { message: rec.skipReason };
     if (rec.state === 'failed' && rec.error) {
       const reasons = failureReasons(rec.measurements, raw);
       return { ...rec.error, ...(reasons.length ? { reasons } : {}) };

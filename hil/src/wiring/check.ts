@@ -8,11 +8,21 @@ import {
   type Wire,
   type WiringSpec,
 } from '@esphil/device-model';
+import { DUT_CAPABILITIES, type DutCapability } from '../dut/capabilities';
+import { esphilIo } from '../dut/esphil';
+import type { DutIo } from '../dut/types';
 import type { ProbeMonitor } from '../probe/monitor';
 import type { WiringFinding } from '../report/model';
 
 export interface WiringCheckOptions {
-  client: DeviceClient;
+  /** The esphil client: button and sensor wires need its events and state (null: those wires stay untested). */
+  client: DeviceClient | null;
+  /** How the DUT's outputs are driven; default: through `client`. */
+  io?: DutIo;
+  /** What the DUT can do (src/dut/); default: what the esphil protocol does. */
+  capabilities?: ReadonlySet<DutCapability>;
+  /** Names the DUT in findings, e.g. "tutorial". */
+  dutName?: string;
   probe: ProbeMonitor;
   spec: WiringSpec;
   profile: ProbeProfile;
@@ -48,8 +58,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Leaves every output low/off, button lines released and sensor drives at zero.
  */
 export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFinding[]> {
-  const { client, probe, spec, profile, config } = opts;
+  const { probe, spec, profile, config } = opts;
   const findings: WiringFinding[] = [];
+  const io = opts.io ?? (opts.client ? esphilIo(opts.client, { ownsClient: false }) : null);
+  const can = (c: DutCapability) => (opts.capabilities ? opts.capabilities.has(c) : opts.client !== null);
+  const cannot = (c: DutCapability) =>
+    `the DUT${opts.dutName ? ` (${opts.dutName})` : ''} cannot do ${c} (${DUT_CAPABILITIES[c]}): wire untested`;
   const outputs: Wire[] = spec.wires.filter((w) => w.kind === 'digital' || w.kind === 'rc');
   for (const w of outputs) {
     if (w.kind === 'digital') probe.watchDigital(w.probePin);
@@ -64,8 +78,8 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
     (profile.vref > 0 ? Math.min(1, spec.dutVcc / profile.vref) : 1) * (2 ** profile.adcBits - 1);
 
   const drive = async (w: Wire, t: Target, high: boolean, fraction = 1) => {
-    if (t.kind === 'leds') await client.ledSet(t.name, high);
-    else if (t.kind === 'pwm') await client.pwmSet(t.name, { duty: high ? fraction : 0 });
+    if (t.kind === 'leds') await io!.ledSet(t.name, high);
+    else if (t.kind === 'pwm') await io!.pwmSet!(t.name, high ? fraction : 0);
     else
       throw new Error(
         `GPIO${w.dutPin} is an input (${t.kind} '${t.name}') but wire '${w.name}' reads it as an output`,
@@ -82,6 +96,11 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
         status: 'untested',
         detail: `no LED or PWM output on GPIO${w.dutPin} in the device config`,
       });
+      continue;
+    }
+    const need: DutCapability = t.kind === 'leds' ? 'led.set' : 'pwm';
+    if (!io || !can(need) || (need === 'pwm' && !io.pwmSet)) {
+      findings.push({ wire: w.name, status: 'untested', detail: cannot(need) });
       continue;
     }
     try {
@@ -140,7 +159,7 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
         detail: `driving ${t.kind} '${t.name}' (GPIO${w.dutPin}) high never showed on probe ${key} (read ${after.get(w)}): dead DUT pin or broken wire`,
       });
     } else if (opts.full && w.kind === 'rc' && t.kind === 'pwm') {
-      findings.push(await midScale(opts, w as Extract<Wire, { kind: 'rc' }>, t));
+      findings.push(await midScale(opts, io!, w as Extract<Wire, { kind: 'rc' }>, t));
     } else {
       findings.push({ wire: w.name, status: 'ok', detail: `${key} follows ${t.kind} '${t.name}'` });
     }
@@ -153,8 +172,16 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
 
   for (const w of spec.wires) {
     if (w.kind !== 'drive' && w.kind !== 'analog-drive') continue;
+    const need: DutCapability = w.kind === 'drive' ? 'buttons' : 'sensor';
+    const client = opts.client;
+    if (!client || !can(need)) {
+      findings.push({ wire: w.name, status: 'untested', detail: cannot(need) });
+      continue;
+    }
     try {
-      findings.push(w.kind === 'drive' ? await checkDrive(opts, w) : await checkAnalogDrive(opts, w));
+      findings.push(
+        w.kind === 'drive' ? await checkDrive(opts, client, w) : await checkAnalogDrive(opts, client, w),
+      );
     } catch (e) {
       // The DUT not answering is the DUT's failure, shown by the suites; the wire itself stays unproven.
       findings.push({
@@ -169,14 +196,15 @@ export async function checkWiring(opts: WiringCheckOptions): Promise<WiringFindi
 
 async function midScale(
   opts: WiringCheckOptions,
+  io: DutIo,
   w: Extract<Wire, { kind: 'rc' }>,
   t: Target,
 ): Promise<WiringFinding> {
   const exp = expectRcReading({ fraction: 0.5, dutVcc: opts.spec.dutVcc, wire: w, probe: opts.profile });
-  await opts.client.pwmSet(t.name, { duty: 0.5 });
+  await io.pwmSet!(t.name, 0.5);
   await sleep(exp.settleMs);
   const got = await opts.probe.nextSample(`a${w.probeAnalog}`, opts.observeMs);
-  await opts.client.pwmSet(t.name, { duty: 0 });
+  await io.pwmSet!(t.name, 0);
   const ok = got !== null && Math.abs(got - exp.value) <= exp.tolerance;
   return {
     wire: w.name,
@@ -187,6 +215,7 @@ async function midScale(
 
 async function checkDrive(
   opts: WiringCheckOptions,
+  client: DeviceClient,
   w: Extract<Wire, { kind: 'drive' }>,
 ): Promise<WiringFinding> {
   const t = targetOfPin(opts.config, w.dutPin);
@@ -194,7 +223,7 @@ async function checkDrive(
     return { wire: w.name, status: 'untested', detail: `no button on GPIO${w.dutPin} in the device config` };
   }
   const seen: boolean[] = [];
-  const off = opts.client.on('button', (e) => {
+  const off = client.on('button', (e) => {
     if (e.button === t.name) seen.push(e.pressed);
   });
   try {
@@ -225,6 +254,7 @@ async function checkDrive(
 
 async function checkAnalogDrive(
   opts: WiringCheckOptions,
+  client: DeviceClient,
   w: Extract<Wire, { kind: 'analog-drive' }>,
 ): Promise<WiringFinding> {
   const t = targetOfPin(opts.config, w.dutPin);
@@ -235,12 +265,12 @@ async function checkAnalogDrive(
   const read = async (pwm: number) => {
     opts.probe.drivePwm(w.probePin, pwm);
     await sleep(exp.settleMs);
-    const s = await opts.client.getState();
+    const s = await client.getState();
     return s.sensors[t.name]?.raw ?? Number.NaN;
   };
   // The device samples the ADC only while someone subscribes.
-  const maxHz = opts.client.caps.sensors.find((s) => s.name === t.name)?.maxHz ?? 10;
-  await opts.client.subscribeSensor(t.name, Math.min(maxHz, 50));
+  const maxHz = client.caps.sensors.find((s) => s.name === t.name)?.maxHz ?? 10;
+  await client.subscribeSensor(t.name, Math.min(maxHz, 50));
   try {
     const low = await read(0);
     const high = await read(255);
@@ -258,7 +288,7 @@ async function checkAnalogDrive(
       detail: `probe PWM on pin ${w.probePin} 0 -> 255 moved sensor '${t.name}' only ${low} -> ${high} (expected ~${exp.value.toFixed(0)}): frozen ADC or broken wire`,
     };
   } finally {
-    await opts.client.unsubscribeSensor(t.name).catch(() => {});
+    await client.unsubscribeSensor(t.name).catch(() => {});
   }
 }
 

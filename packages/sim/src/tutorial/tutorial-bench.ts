@@ -33,6 +33,8 @@ export interface TutorialBench {
   binding: VirtualBinding;
   dutPath: typeof SIM_DUT_PATH;
   probePath: typeof SIM_PROBE_PATH;
+  /** The EN button: the sketch restarts (banner on serial again) on the same URL. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startTutorialBench(opts: TutorialBenchOptions = {}): Promi
     binding,
     dutPath: SIM_DUT_PATH,
     probePath: SIM_PROBE_PATH,
+    reset: () => sketch.reset(),
     async close() {
       if (closed) return;
       closed = true;

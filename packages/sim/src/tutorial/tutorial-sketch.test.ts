@@ -103,4 +103,25 @@ describe('the simulated tutorial sketch', () => {
     expect(lines.join('')).toContain('LED is now ON\r\n');
     await a.close();
   });
+
+  it('resets like the EN button: clients dropped, LED low, banner again, same URL', async () => {
+    bench = await startTutorialBench();
+    const url = bench.url;
+    const a = await openPage(url);
+    a.ws.send('LED ON');
+    await a.nth(0);
+    const lines: string[] = [];
+    bench.sketch.on('serial', (d) => lines.push(Buffer.from(d).toString('utf8')));
+    const dropped = new Promise<void>((resolve) => a.ws.once('close', () => resolve()));
+    await bench.reset();
+    await dropped;
+    expect(bench.url).toBe(url);
+    expect(bench.sketch.led).toBe(false);
+    expect(bench.wiring.probeDigital(LED_PROBE_PIN)).toBe(0);
+    expect(lines.join('')).toContain(`WebSocket server started on port ${bench.sketch.port}\r\n`);
+    const b = await openPage(url);
+    b.ws.send('LED ON');
+    expect(await b.nth(0)).toBe('LED is now ON');
+    await b.close();
+  });
 });

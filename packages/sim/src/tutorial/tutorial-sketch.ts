@@ -84,6 +84,21 @@ export class TutorialSketch extends EventEmitter<TutorialSketchEvents> {
 
   /** setup(): pin, serial banner, WiFi, then webSocket.begin(). */
   async start(): Promise<void> {
+    await this.setup(this.opts.port);
+  }
+
+  /**
+   * The EN button: every client dropped, the LED released, then setup() runs again on the port it had (the
+   * sketch's port is a constant; only the sim's first, ephemeral pick is chosen at run time).
+   */
+  async reset(): Promise<void> {
+    const port = this._port || this.opts.port;
+    await this.close();
+    this._led = false;
+    await this.setup(port);
+  }
+
+  private async setup(port: number): Promise<void> {
     if (this.http) return;
     this.opts.pins.driveDigital(this.opts.ledPin, 0);
     this.println('Connecting to WiFi...');
@@ -102,7 +117,7 @@ export class TutorialSketch extends EventEmitter<TutorialSketchEvents> {
     });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
-      http.listen(this.opts.port, this.opts.host, () => {
+      http.listen(port, this.opts.host, () => {
         http.off('error', reject);
         resolve();
       });
