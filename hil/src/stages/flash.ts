@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { ResolvedBench } from '../bench/types';
 import { HilError } from '../errors';
 import { abortError } from './abort';
@@ -34,14 +33,14 @@ export function flashArgv(
  * the image is not written anywhere: the sim boots the device model, so flashing is a logged no-op.
  */
 export async function flash(opts: FlashOptions): Promise<string> {
-  const fw = opts.bench.firmware;
-  if (!fw) return 'no firmware section';
-  const image = resolve(opts.bench.dir, fw.image);
-  if (opts.bench.kind !== 'hardware') {
-    opts.onLine(`[sim] flashing ${image}: simulated (the sim runs the device model)`);
-    return `simulated flash of ${image}`;
+  const source = opts.bench.firmware?.source;
+  if (!source) return 'no firmware source';
+  if (source.kind !== 'command') {
+    // Interim (issue 12): the in-process esptool-js path is wired in the next commit.
+    throw new HilError('flash_failed', `firmware.${source.kind} is not flashed yet`, 'use firmware.command');
   }
-  const [cmd, ...args] = flashArgv(fw.flash, { image, port: opts.port, baud: opts.bench.dut.baud });
+  const image = '';
+  const [cmd, ...args] = flashArgv(source.argv, { image, port: opts.port, baud: opts.bench.dut.baud });
   if (!cmd) throw new HilError('flash_failed', 'empty flash command', 'set firmware.flash to an argv array');
   const run = opts.spawnCommand ?? spawn;
   const signal = opts.signal;
@@ -116,7 +115,7 @@ export async function flash(opts: FlashOptions): Promise<string> {
 /** Stage `flash` (only with a firmware section): runs the bench's flash command; adds nothing. */
 export const flashStage: Stage = {
   name: 'flash',
-  skip: (ctx) => (ctx.bench.firmware ? null : 'no firmware section in the bench file'),
+  skip: (ctx) => (ctx.bench.firmware?.source ? null : 'no firmware section in the bench file'),
   async run(ctx) {
     const detail = await flash({
       bench: ctx.bench,
