@@ -67,6 +67,8 @@ export const FAULT_CASES: FaultCase[] = [
  */
 export const NOT_IN_MATRIX: Record<string, string> = {
   'reboot-after': 'armed on the first boot only; the runner reset disarms it',
+  'app-corrupt':
+    'needs a flashing bench (sim.json flashes from the next commit); run-hil flash-identity.test.ts covers it',
 };
 
 /** The sim bench with short request timeouts, so faults that swallow answers fail fast. */
