@@ -9,11 +9,12 @@ import type { StageContext } from './stage';
 
 /**
  * The booted build must be the one the flash stage wrote (its app descriptor's ELF SHA-256) and match the bench's
- * firmware.expect: otherwise the run would test a stale or wrong build. Exit 2 naming both identities.
+ * firmware.expect: otherwise the run would test a stale or wrong build. Exit 2 naming both identities. Returns
+ * whether there was anything to check.
  */
-export function checkBootIdentity(ctx: StageContext, reported: ReportedIdentity, where: string): void {
+export function checkBootIdentity(ctx: StageContext, reported: ReportedIdentity, where: string): boolean {
   const expectations = expectationsFor(ctx.parts.flashed, ctx.bench.firmware?.expect ?? null);
-  if (expectations.length === 0) return;
+  if (expectations.length === 0) return false;
   const mismatch = identityMismatch(expectations, reported);
   if (mismatch) {
     throw new HilError(
@@ -25,4 +26,5 @@ export function checkBootIdentity(ctx: StageContext, reported: ReportedIdentity,
     );
   }
   ctx.log(`[identity] ${where}: ${describeReported(reported)} as expected`);
+  return true;
 }

@@ -60,7 +60,7 @@ export const readyStage: Stage = {
       bootFailure.stop();
     }
     // The boot line names the booted build; without one, the connect stage checks hello's instead.
-    if (ready.boot) checkBootIdentity(ctx, ready.boot, 'boot line');
+    const checked = ready.boot ? checkBootIdentity(ctx, ready.boot, 'boot line') : false;
     const reboot = await rebootWithin(console, bench.timeouts.bootSettleMs, ctx.signal);
     if (reboot) {
       throw new HilError(
@@ -71,7 +71,7 @@ export const readyStage: Stage = {
     }
     const url = bench.dut.url === 'discover' ? (ready.ready.url ?? null) : bench.dut.url;
     return {
-      detail: `${ready.boot ? `fw ${ready.boot.fw} on ${ready.boot.board}, ` : ''}${ready.ready.url ?? 'no IP'}`,
+      detail: `${ready.boot ? `fw ${ready.boot.fw} on ${ready.boot.board}, ` : ''}${ready.ready.url ?? 'no IP'}${checked ? ', identity checked' : ''}`,
       adds: { ready, url },
     };
   },
