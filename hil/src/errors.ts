@@ -8,6 +8,12 @@ export type HilErrorCode =
   | 'port_missing'
   | 'port_busy'
   | 'flash_failed'
+  /** A firmware file is missing or fails the image checks: nothing was written. */
+  | 'image_invalid'
+  /** The booted app is not the one flashed (or the bench's firmware.expect). */
+  | 'identity_mismatch'
+  /** The ROM / bootloader refused what is in flash (its message is in the error and the serial log). */
+  | 'boot_failed'
   | 'reset_failed'
   | 'never_ready'
   | 'provision_failed'

@@ -1,4 +1,5 @@
-import type { DeviceConfig, ProbeBoardId, Wire } from '@esphil/device-model';
+import type { DeviceConfig, ImageRole, ProbeBoardId, Wire } from '@esphil/device-model';
+import type { BenchFirmware, ExpectedIdentity } from '../flash/bench-section';
 import type { ResolvedSimProbe, SimProbeSection } from './sim-probe';
 
 /**
@@ -44,10 +45,20 @@ export interface WiringSection {
   dutVcc?: number;
   wires: Wire[];
 }
+/**
+ * The firmware section as written: exactly one image source and/or `expect` (hil/README.md "Firmware"). Paths are
+ * relative to the bench file; offsets default by the board profile's chip. Validated by flash/bench-section.ts.
+ */
 export interface FirmwareSection {
-  image: string;
-  /** argv; `{image}`, `{port}` and `{baud}` are substituted. */
-  flash: string[];
+  platformio?: { dir?: string; env: string; bootApp0?: string };
+  flasherArgs?: string;
+  images?: { offset?: string | number; file: string; role?: ImageRole }[];
+  /** argv; `{port}`, `{baud}`, `{chip}` and `{benchDir}` are substituted; runs in the bench file's directory. */
+  command?: string[];
+  /** Sim benches: an image set built at run time (true, or the app identity to put in it). */
+  generated?: true | { project?: string; version?: string };
+  /** The identity the booted app must report (checked at the ready stage). */
+  expect?: ExpectedIdentity;
 }
 export interface ImprovSection {
   ssid: string;
@@ -130,7 +141,7 @@ export interface ResolvedBench {
   probe: { port: PortMatch; board: ProbeBoardId; vref: number | null; baud: number };
   /** null: use the simulator's default wiring (sim benches only). */
   wiring: WiringSection | null;
-  firmware: FirmwareSection | null;
+  firmware: BenchFirmware | null;
   improv: ImprovSection | null;
   tolerances: Required<TolerancesSection>;
   timeouts: Required<TimeoutsSection>;

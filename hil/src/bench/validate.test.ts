@@ -209,14 +209,85 @@ describe('loadBench', () => {
     }
   });
 
-  it("the example bench's image is where PlatformIO builds the reference firmware (an env platformio.ini has)", async () => {
+  it('the example bench flashes the PlatformIO build of the reference firmware (an env platformio.ini has)', async () => {
     const b = await loadBench(new URL('../../benches/devkit-v1.example.json', import.meta.url).pathname);
     const firmwareDir = new URL('../../../apps/firmware/', import.meta.url).pathname;
-    const image = resolve(b.dir, b.firmware!.image);
-    // PlatformIO writes .pio/build/<env>/firmware.bin in the project folder (apps/firmware).
-    const m = /^(.*)\.pio\/build\/([^/]+)\/firmware\.bin$/.exec(image);
-    expect(m?.[1]).toBe(firmwareDir);
+    const source = b.firmware?.source;
+    if (source?.kind !== 'platformio') throw new Error(`expected a platformio source, got ${source?.kind}`);
+    // PlatformIO writes .pio/build/<env>/{bootloader,partitions,firmware}.bin in the project folder (apps/firmware).
+    expect(resolve(b.dir, source.dir)).toBe(join(firmwareDir, '.pio/build'));
     const ini = await readFile(join(firmwareDir, 'platformio.ini'), 'utf8');
-    expect(ini).toContain(`[env:${m?.[2]}]`);
+    expect(ini).toContain(`[env:${source.env}]`);
+  });
+});
+
+describe('the firmware section', () => {
+  const SIM = {
+    kind: 'sim',
+    dut: { port: '/sim/dut' },
+    probe: { port: '/sim/probe', board: 'arduino-zero' },
+  };
+  const issuesOf = (bench: object) =>
+    resolveBench(bench).issues.map((i) => `${i.path}: ${i.message} -> ${i.hint}`);
+
+  it('takes exactly one source, paths as written (resolved against the bench file when flashing)', () => {
+    const { bench } = resolveBench({
+      ...HW,
+      firmware: { images: [{ offset: '0x10000', file: 'build/app.bin' }] },
+    });
+    expect(bench?.firmware).toEqual({
+      source: { kind: 'images', images: [{ offset: 0x10000, file: 'build/app.bin' }] },
+      expect: null,
+    });
+    const pio = resolveBench({ ...HW, firmware: { platformio: { env: 'esp32dev-core3' } } }).bench?.firmware;
+    expect(pio?.source).toEqual({ kind: 'platformio', dir: '.pio/build', env: 'esp32dev-core3' });
+    expect(
+      issuesOf({ ...HW, firmware: { images: [{ role: 'app', file: 'a.bin' }], command: ['x'] } }),
+    ).toEqual([expect.stringMatching(/^firmware: firmware needs exactly one of platformio, .* \(got 2\)/)]);
+    expect(issuesOf({ ...HW, firmware: { images: [{ offset: '0x10001', file: 'a.bin' }] } })[0]).toMatch(
+      /not a 4 KB-aligned flash address/,
+    );
+  });
+
+  it('an expected identity alone (no flashing), or next to a source', () => {
+    const sha = 'AB'.repeat(32);
+    expect(
+      resolveBench({ ...HW, firmware: { expect: { elfSha256: sha, fw: 'v1' } } }).bench?.firmware,
+    ).toEqual({
+      source: null,
+      expect: { elfSha256: sha.toLowerCase(), fw: 'v1' },
+    });
+    expect(
+      resolveBench({ ...SIM, firmware: { generated: true, expect: { fw: '0.1.0-hil' } } }).bench?.firmware,
+    ).toEqual({
+      source: { kind: 'generated', projectName: 'esphil-firmware', version: '0.1.0-hil' },
+      expect: { fw: '0.1.0-hil' },
+    });
+    expect(issuesOf({ ...HW, firmware: { expect: { elfSha256: 'abc' } } })[0]).toMatch(/64 hex digits/);
+    expect(issuesOf({ ...HW, firmware: {} })[0]).toMatch(/no image source and no expected identity/);
+  });
+
+  it('the old image + flash argv is refused with the section to write instead', () => {
+    const pio = issuesOf({
+      ...HW,
+      firmware: { image: '../fw/.pio/build/esp32dev-core3/firmware.bin', flash: ['true'] },
+    });
+    expect(pio).toHaveLength(1);
+    expect(pio[0]).toMatch(/firmware\.image \/ firmware\.flash are no longer read/);
+    expect(pio[0]).toContain('"platformio": { "dir": "../fw/.pio/build", "env": "esp32dev-core3" }');
+    expect(issuesOf({ ...HW, firmware: { image: 'out/app.bin', flash: ['esptool'] } })[0]).toContain(
+      '"images": [{ "offset": "0x10000", "file": "out/app.bin" }]',
+    );
+  });
+
+  it('generated images need the sim; a command needs a real (or pty) port', () => {
+    expect(issuesOf({ ...HW, firmware: { generated: true } })[0]).toMatch(
+      /^firmware\.generated: .*simulated benches/,
+    );
+    expect(issuesOf({ ...SIM, firmware: { command: ['pio', 'run'] } })[0]).toMatch(/^firmware\.command: /);
+    expect(issuesOf({ ...SIM, kind: 'sim-pty', firmware: { command: ['pio', 'run'] } })).toEqual([]);
+    expect(issuesOf({ ...SIM, firmware: { generated: { version: 'x'.repeat(32) } } })[0]).toMatch(
+      /1-31 printable/,
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   DEFAULT_TOLERANCES,
   MAX_TIMER_MS,
 } from './defaults';
+import { firmwareSection } from './firmware';
 import { resolveSimProbe } from './sim-probe';
 import type {
   BenchIssue,
@@ -180,27 +181,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
   } else wiring = wiringSection(input.wiring, issue);
 
   // firmware
-  let firmware: ResolvedBench['firmware'] = null;
-  if (input.firmware !== undefined) {
-    const f = input.firmware;
-    if (!isObj(f) || typeof f.image !== 'string' || f.image === '') {
-      issue(
-        'firmware.image',
-        'firmware needs an "image" path',
-        'e.g. "image": "../firmware/.pio/build/esp32dev/firmware.bin"',
-      );
-    } else if (
-      !Array.isArray(f.flash) ||
-      f.flash.length === 0 ||
-      !f.flash.every((a) => typeof a === 'string')
-    ) {
-      issue(
-        'firmware.flash',
-        'firmware needs a "flash" command as an argv array',
-        'e.g. ["esptool", "--port", "{port}", "--baud", "460800", "write_flash", "0x10000", "{image}"]',
-      );
-    } else firmware = { image: f.image, flash: f.flash as string[] };
-  }
+  const firmware = input.firmware === undefined ? null : firmwareSection(input.firmware, kind, issue);
 
   // improv
   let improv: ResolvedBench['improv'] = null;

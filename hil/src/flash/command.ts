@@ -3,6 +3,7 @@
  * process group from the bench file's directory and killed (the whole group) on abort.
  */
 import { spawn } from 'node:child_process';
+import { killGroup } from '../stages/kill-group';
 import { FirmwareError } from './errors';
 
 export interface CommandVars {
@@ -28,11 +29,18 @@ export interface RunCommandOptions {
   argv: readonly string[];
   cwd: string;
   signal?: AbortSignal;
+  /** The whole group is killed after this long (bench timeouts.flashMs). Default: no limit. */
+  timeoutMs?: number;
   onLine?: (line: string) => void;
   /** Lines of output kept for the error message. Default 20. */
   tailLines?: number;
 }
 
+/**
+ * Runs the command detached (its own process group: esptool's and pio's helpers included) and kills the whole
+ * group (SIGTERM, then SIGKILL after a grace: ../stages/kill-group.ts) on abort or timeout, and whatever the command
+ * left running in its group when it exits (it would hold the pipes open).
+ */
 export function runFlashCommand(options: RunCommandOptions): Promise<void> {
   const [cmd, ...args] = options.argv;
   if (!cmd)
@@ -43,6 +51,7 @@ export function runFlashCommand(options: RunCommandOptions): Promise<void> {
     const child = spawn(cmd, args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const feed = (chunk: Buffer) => {
+      // esptool redraws its progress with \r: treat it as a line end.
       for (const line of chunk.toString('utf8').split(/[\r\n]+/)) {
         if (line.trim() === '') continue;
         tail.push(line);
@@ -52,12 +61,24 @@ export function runFlashCommand(options: RunCommandOptions): Promise<void> {
     };
     child.stdout?.on('data', feed);
     child.stderr?.on('data', feed);
-    const kill = () => {
-      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    let stopped: string | null = null;
+    const stop = (why: string) => {
+      stopped ??= why;
+      void killGroup(child);
     };
-    options.signal?.addEventListener('abort', kill, { once: true });
+    const onAbort = () => stop('aborted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => stop(`timed out after ${options.timeoutMs} ms`), options.timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
     child.on('error', (error) => {
-      options.signal?.removeEventListener('abort', kill);
+      done();
       reject(
         new FirmwareError(
           'firmware_invalid',
@@ -66,14 +87,20 @@ export function runFlashCommand(options: RunCommandOptions): Promise<void> {
         ),
       );
     });
+    child.on('exit', () => void killGroup(child));
     child.on('close', (code, signal) => {
-      options.signal?.removeEventListener('abort', kill);
-      if (code === 0) resolve();
+      done();
+      if (code === 0 && stopped === null) resolve();
       else {
-        const why = signal ? `killed by ${signal}` : `exit ${code}`;
-        const output = tail.join('\n');
+        const why = stopped ?? (signal ? `killed by ${signal}` : `exit ${code}`);
         reject(
-          new FirmwareError('flash_command_failed', `${cmd} failed (${why}):\n${output}`, 'see its output'),
+          new FirmwareError(
+            'flash_command_failed',
+            `${cmd} failed (${why}):\n  ${tail.join('\n  ')}`,
+            stopped?.startsWith('timed out')
+              ? 'check the port and the bootloader (hold BOOT while flashing on some boards), or raise timeouts.flashMs'
+              : 'read its output above (also in the serial log)',
+          ),
         );
       }
     });

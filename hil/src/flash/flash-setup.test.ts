@@ -11,6 +11,7 @@ import {
   resolveImageSet,
   runFlashCommand,
 } from './index';
+import { prepareImages } from './prepare';
 
 let dir: string;
 beforeEach(() => {
@@ -183,6 +184,20 @@ describe('firmware.command', () => {
     const abort = new AbortController();
     const run = runFlashCommand({ argv: ['sh', '-c', 'sleep 30 & wait'], cwd: dir, signal: abort.signal });
     abort.abort();
-    await expect(run).rejects.toThrow(/killed by SIGTERM/);
+    await expect(run).rejects.toThrow(/failed \(aborted\)/);
+  });
+});
+
+describe('generated images (sim benches)', () => {
+  it('builds the default image set with the bench identity, checked like files', () => {
+    const source = parseFirmwareSection({ generated: { version: 'v3.1.4' } });
+    const images = prepareImages(source, { benchDir: dir, chip: 'esp32-s3' });
+    expect(images.map((i) => [i.role, i.offset])).toEqual([
+      ['bootloader', 0],
+      ['partitions', 0x8000],
+      ['otadata', 0xe000],
+      ['app', 0x10000],
+    ]);
+    expect(images[3]?.appDesc).toMatchObject({ projectName: 'esphil-firmware', version: 'v3.1.4' });
   });
 });

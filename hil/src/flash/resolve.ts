@@ -131,7 +131,8 @@ function fromFlasherArgs(file: string, options: ResolveOptions): ResolvedImage[]
 }
 
 export function resolveImageSet(source: FirmwareSource, options: ResolveOptions): ResolvedImage[] {
-  if (source.kind === 'command') return [];
+  // No files: command flashes on its own, generated images are built in memory (./prepare.ts).
+  if (source.kind === 'command' || source.kind === 'generated') return [];
   if (source.kind === 'platformio') return fromPlatformio(source, options);
   if (source.kind === 'flasherArgs') return fromFlasherArgs(source.file, options);
   const layout = defaultFlashLayout(options.chip);

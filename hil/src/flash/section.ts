@@ -16,9 +16,19 @@ export type FirmwareSource =
   | { kind: 'platformio'; dir: string; env: string; bootApp0?: string }
   | { kind: 'flasherArgs'; file: string }
   | { kind: 'images'; images: ImageEntry[] }
-  | { kind: 'command'; argv: string[] };
+  | { kind: 'command'; argv: string[] }
+  /**
+   * Simulated benches only: an image set built at run time by the device-model builder (sim's defaultImageSet) with
+   * this identity in its app descriptor, so every sim run exercises flash -> boot -> identity without build files.
+   */
+  | { kind: 'generated'; projectName: string; version: string };
 
-const KINDS = ['platformio', 'flasherArgs', 'images', 'command'] as const;
+const KINDS = ['platformio', 'flasherArgs', 'images', 'command', 'generated'] as const;
+
+/** The generated app's identity unless the bench names one: not the sim's factory image (DEFAULT_APP_IDENTITY). */
+export const GENERATED_IDENTITY = { projectName: 'esphil-firmware', version: '0.1.0-hil' } as const;
+/** esp_app_desc_t's version and project_name are char[32] (esptool-facts.md): 31 characters and the NUL. */
+const MAX_DESC_TEXT = 31;
 const ROLES: readonly ImageRole[] = ['bootloader', 'partitions', 'otadata', 'app', 'data'];
 /** More files than any real layout needs: a safe bound on untrusted input. */
 export const MAX_IMAGES = 16;
@@ -84,6 +94,35 @@ function parsePlatformio(value: unknown): FirmwareSource {
   return source;
 }
 
+function parseGenerated(value: unknown): FirmwareSource {
+  if (value === true) return { kind: 'generated', ...GENERATED_IDENTITY };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(
+      'firmware.generated must be true or { "project"?, "version"? }',
+      'e.g. { "version": "0.2.0-sim" }',
+    );
+  }
+  const g = value as Record<string, unknown>;
+  const extra = Object.keys(g).filter((k) => k !== 'project' && k !== 'version');
+  if (extra.length > 0)
+    return fail(`firmware.generated has unknown key(s) ${extra.join(', ')}`, 'use project, version');
+  const text = (key: 'project' | 'version', fallback: string): string => {
+    const v = g[key] ?? fallback;
+    if (!isText(v) || v.length > MAX_DESC_TEXT || !/^[\x20-\x7e]+$/.test(v)) {
+      return fail(
+        `firmware.generated.${key} must be 1-${MAX_DESC_TEXT} printable ASCII characters`,
+        'e.g. "0.2.0-sim"',
+      );
+    }
+    return v;
+  };
+  return {
+    kind: 'generated',
+    projectName: text('project', GENERATED_IDENTITY.projectName),
+    version: text('version', GENERATED_IDENTITY.version),
+  };
+}
+
 export function parseFirmwareSection(input: unknown): FirmwareSource {
   if (typeof input !== 'object' || input === null)
     return fail('firmware must be an object', `one of ${KINDS.join(', ')}`);
@@ -106,6 +145,7 @@ export function parseFirmwareSection(input: unknown): FirmwareSource {
     return { kind, file: record.flasherArgs };
   }
   if (kind === 'images') return { kind, images: parseImages(record.images) };
+  if (kind === 'generated') return parseGenerated(record.generated);
   const argv = record.command;
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every(isText)) {
     return fail(

@@ -1,6 +1,13 @@
 import { crashSection, SERIAL_STYLE, serialLogSection } from './html-serial';
 import { escapeXml as esc } from './junit';
-import type { HilReport, SerialLogEntry, TestErrorRecord, TestRecord, WiringFinding } from './model';
+import type {
+  HilReport,
+  SerialLogEntry,
+  StageRecord,
+  TestErrorRecord,
+  TestRecord,
+  WiringFinding,
+} from './model';
 import { crashFindings } from './panic';
 import { runMetaRows } from './run-meta';
 import { latencyHistogram, sweepChart } from './svg';
@@ -84,6 +91,18 @@ function wiringSection(report: HilReport): string {
 }
 
 /** One self-contained page: no external CSS, JS or images. */
+/** The flash stage's files (name, offset, bytes, time, rate) under its detail. */
+function flashFiles(st: StageRecord): string {
+  if (!st.files?.length) return '';
+  const rows = st.files
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.name)}</td><td>0x${f.offset.toString(16)}</td><td>${f.bytes} B</td><td>${f.ms} ms</td><td>${(f.bytesPerSecond / 1024).toFixed(1)} KB/s</td></tr>`,
+    )
+    .join('');
+  return `<table><tr><th>file</th><th>offset</th><th>size</th><th>time</th><th>rate</th></tr>${rows}</table>`;
+}
+
 export function renderHtml(report: HilReport, opts: RenderHtmlOptions = {}): string {
   const serialLog = opts.serialLog ?? [];
   const base = Date.parse(report.startedAt);
@@ -91,7 +110,7 @@ export function renderHtml(report: HilReport, opts: RenderHtmlOptions = {}): str
   const stages = `<table><tr><th>stage</th><th>status</th><th>time</th><th>detail</th></tr>${report.stages
     .map(
       (st) =>
-        `<tr><td>${st.name}</td><td class="${STATUS_CLASS[st.status] ?? 'failed'}">${st.status}</td><td>${st.durationMs.toFixed(0)} ms</td><td>${esc(st.detail ?? '')}</td></tr>`,
+        `<tr><td>${st.name}</td><td class="${STATUS_CLASS[st.status] ?? 'failed'}">${st.status}</td><td>${st.durationMs.toFixed(0)} ms</td><td>${esc(st.detail ?? '')}${flashFiles(st)}</td></tr>`,
     )
     .join('')}</table>`;
   const benchErr = report.benchError

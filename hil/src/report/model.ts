@@ -24,6 +24,17 @@ export interface StageRecord {
   startedAt: number;
   durationMs: number;
   detail?: string;
+  /** Stage flash: each file written (esptool-js path). */
+  files?: FlashFileRecord[];
+}
+
+/** One file the flash stage wrote: what, where, and how fast. */
+export interface FlashFileRecord {
+  name: string;
+  offset: number;
+  bytes: number;
+  ms: number;
+  bytesPerSecond: number;
 }
 
 /** One checked quantity: what the model expects and what the bench measured. */

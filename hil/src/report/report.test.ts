@@ -154,6 +154,22 @@ describe('junit', () => {
 });
 
 describe('html', () => {
+  it("the flash stage's files: name, offset, size, time and rate", () => {
+    const files = [{ name: 'firmware.bin', offset: 0x10000, bytes: 4096, ms: 40, bytesPerSecond: 102_400 }];
+    const flash = {
+      name: 'flash' as const,
+      status: 'ok' as const,
+      startedAt: T0,
+      durationMs: 50,
+      detail: '1 file',
+      files,
+    };
+    const html = renderHtml(report([], { stages: [flash] }));
+    expect(html).toContain(
+      '<tr><td>firmware.bin</td><td>0x10000</td><td>4096 B</td><td>40 ms</td><td>100.0 KB/s</td></tr>',
+    );
+  });
+
   it('one self-contained page with summary, failure context, sweep chart and latency histogram', () => {
     const html = renderHtml(report([test({}), FAILED]));
     expect(html).toMatch(/^<!doctype html>/);

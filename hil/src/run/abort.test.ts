@@ -113,7 +113,7 @@ describe('an abort before the suites (runHil in-process)', () => {
         probe: { port: '/dev/esphil-test-no-such-probe', board: 'arduino-zero' },
         wiring: { wires: [{ kind: 'digital', name: 'status LED', dutPin: 2, probePin: 2 }] },
         device: { version: 1, board: 'esp32-doit-devkit-v1', leds: [{ name: 'status', pin: 2 }] },
-        firmware: { image: 'fw.bin', flash: [process.execPath, '-e', flasher, pidsFile] },
+        firmware: { command: [process.execPath, '-e', flasher, pidsFile] },
       },
       { file: join(work, 'bench.json'), dir: work },
     );

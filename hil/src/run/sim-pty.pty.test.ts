@@ -29,6 +29,12 @@ describe('the pty bench: the sim through socat pseudo-terminals, native serialpo
     expect(exitCode).toBe(0);
     expect(report.bench.kind).toBe('sim-pty');
     expect(report.stages.find((s) => s.name === 'probe')?.detail).toMatch(/\/dev\/pts\//);
+    // Flashed through the pty with the native binding (at the ROM's baud: socat carries no baud change), then the
+    // ready stage saw the generated build boot.
+    expect(report.stages.find((s) => s.name === 'flash')?.detail).toMatch(
+      /^4 files, .* on ESP32 at 115200 baud$/,
+    );
+    expect(report.fw?.version).toBe('0.1.0-hil');
     expect(report.tests.length).toBeGreaterThanOrEqual(14);
   });
 });

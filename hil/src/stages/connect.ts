@@ -2,6 +2,7 @@ import { connect } from '@esphil/client';
 import { errorMessage, HilError } from '../errors';
 import { clientOptions } from '../session/client-options';
 import { abortable } from './abort';
+import { checkBootIdentity } from './identity-check';
 import type { Stage } from './stage';
 
 /** Stage `connect`: the primary WebSocket client to the DUT's URL; adds `dut` (closed on cleanup). */
@@ -25,9 +26,10 @@ export const connectStage: Stage = {
         (late) => late.close(),
       );
       ctx.onCleanup(() => dut.close());
+      if (!ctx.parts.ready?.boot) checkBootIdentity(ctx, dut.hello, 'hello');
       return { detail: url, adds: { dut } };
     } catch (e) {
-      if (ctx.signal.aborted) throw e;
+      if (ctx.signal.aborted || (e instanceof HilError && e.code === 'identity_mismatch')) throw e;
       throw new HilError(
         'connect_failed',
         `WebSocket connect to ${url} failed: ${errorMessage(e)}`,

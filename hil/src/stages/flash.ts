@@ -1,129 +1,115 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import type { ResolvedBench } from '../bench/types';
+import type { ChipId } from '@esphil/device-model';
+import { FlashError, type FlashReport } from '@esphil/serial';
 import { HilError } from '../errors';
-import { abortError } from './abort';
-import { killGroup } from './kill-group';
-import type { Stage } from './stage';
+import { expandCommand, FirmwareError, runFlashCommand } from '../flash';
+import type { LoadedImage } from '../flash/load';
+import { prepareImages } from '../flash/prepare';
+import { benchChip } from './chip';
+import { flashOverSerial } from './flash-serial';
+import { simEnterDownload, simResetToRun } from './sim-circuit';
+import type { Stage, StageContext, StageDone } from './stage';
 
-export interface FlashOptions {
-  bench: ResolvedBench;
-  port: string;
-  onLine: (line: string) => void;
-  /** Aborting kills the flash command's whole process group; the promise rejects with the abort error. */
-  signal?: AbortSignal;
-  /** Overridable for tests. */
-  spawnCommand?: typeof spawn;
+/** esptool's --chip names (the `{chip}` placeholder). */
+const ESPTOOL_CHIP: Record<ChipId, string> = { esp32: 'esp32', 'esp32-s3': 'esp32s3', 'esp32-c3': 'esp32c3' };
+/** `{baud}`: esptool's usual flashing speed (the ROM starts at 115200; the flasher switches). */
+export const COMMAND_FLASH_BAUD = 460800;
+
+function firmwareFailure(e: unknown): unknown {
+  if (!(e instanceof FirmwareError)) return e;
+  const code = e.code === 'flash_command_failed' ? 'flash_failed' : 'image_invalid';
+  return new HilError(code, e.message, e.hint);
 }
 
-/** Fills `{image}`, `{port}` and `{baud}` in the flash argv. */
-export function flashArgv(
-  argv: readonly string[],
-  vars: { image: string; port: string; baud: number },
-): string[] {
-  return argv.map((a) =>
-    a
-      .replaceAll('{image}', vars.image)
-      .replaceAll('{port}', vars.port)
-      .replaceAll('{baud}', String(vars.baud)),
-  );
+function flashFailure(e: unknown, timedOut: boolean, timeoutMs: number): unknown {
+  if (!(e instanceof FlashError)) return e;
+  if (timedOut) {
+    return new HilError(
+      'flash_failed',
+      `flashing did not finish within ${timeoutMs} ms (${e.message})`,
+      'check the port and the cable; raise timeouts.flashMs for a large image at a low baud',
+    );
+  }
+  return new HilError('flash_failed', `esptool-js: ${e.message}`, e.hint);
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function describe(report: FlashReport): string {
+  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const rate = Math.round((bytes * 1000) / Math.max(1, report.totalMs) / 1024);
+  return `${report.files.length} files, ${kb(bytes)} in ${report.totalMs} ms (${rate} KB/s) on ${report.chip} at ${report.baudRate} baud`;
+}
+
+async function viaCommand(ctx: StageContext, argv: readonly string[], chip: ChipId): Promise<StageDone> {
+  const { dutPath, sim } = ctx.need('ports');
+  const viaSim = ctx.bench.dut.reset === 'sim' ? sim : null;
+  if (viaSim) await simEnterDownload(viaSim, ctx.signal);
+  const expanded = expandCommand(argv, {
+    port: dutPath,
+    baud: COMMAND_FLASH_BAUD,
+    chip: ESPTOOL_CHIP[chip],
+    benchDir: ctx.bench.dir,
+  });
+  ctx.info(`  flash: ${expanded.join(' ')}`);
+  try {
+    await runFlashCommand({
+      argv: expanded,
+      cwd: ctx.bench.dir,
+      signal: ctx.signal,
+      timeoutMs: ctx.bench.timeouts.flashMs,
+      onLine: (line) => ctx.log(`[flash] ${line}`),
+    });
+  } catch (e) {
+    throw firmwareFailure(e);
+  } finally {
+    if (viaSim) simResetToRun(viaSim);
+  }
+  return { detail: `ran ${expanded[0]}` };
+}
+
+async function viaEsptoolJs(ctx: StageContext, images: LoadedImage[], chip: ChipId): Promise<StageDone> {
+  const timeoutMs = ctx.bench.timeouts.flashMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let report: FlashReport;
+  try {
+    report = await flashOverSerial(ctx, images, chip, AbortSignal.any([ctx.signal, timeout]));
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    throw flashFailure(e, timeout.aborted, timeoutMs);
+  }
+  const app = images.find((i) => i.role === 'app');
+  return {
+    detail: describe(report),
+    files: report.files,
+    adds: { flashed: { app: app?.appDesc ?? null, appFile: app?.name ?? null, files: report.files } },
+  };
 }
 
 /**
- * Runs the bench's flash command (esptool / pio) as a subprocess, streaming its progress lines. On a simulated bench
- * the image is not written anywhere: the sim boots the device model, so flashing is a logged no-op.
+ * Stage `flash` (a firmware section with an image source): every image is checked before the board is touched (a
+ * bad file is exit 2 naming it; the flash is untouched), then written in-process with esptool-js over the run's own
+ * binding (./flash-serial.ts), or `firmware.command` runs in its own process group. Adds `flashed` (the app's
+ * identity, for the ready stage's check).
  */
-export async function flash(opts: FlashOptions): Promise<string> {
-  const fw = opts.bench.firmware;
-  if (!fw) return 'no firmware section';
-  const image = resolve(opts.bench.dir, fw.image);
-  if (opts.bench.kind !== 'hardware') {
-    opts.onLine(`[sim] flashing ${image}: simulated (the sim runs the device model)`);
-    return `simulated flash of ${image}`;
-  }
-  const [cmd, ...args] = flashArgv(fw.flash, { image, port: opts.port, baud: opts.bench.dut.baud });
-  if (!cmd) throw new HilError('flash_failed', 'empty flash command', 'set firmware.flash to an argv array');
-  const run = opts.spawnCommand ?? spawn;
-  const signal = opts.signal;
-  if (signal?.aborted) throw abortError(signal);
-  return new Promise((res, reject) => {
-    // Its own process group (esptool / pio start helpers): on a timeout or an abort the whole group is killed.
-    const child = run(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let failure: HilError | null = null;
-    const stop = (why: HilError) => {
-      if (failure) return;
-      failure = why;
-      done();
-      void killGroup(child).then(() => reject(why));
-    };
-    const timer = setTimeout(
-      () =>
-        stop(
-          new HilError(
-            'flash_failed',
-            `flash command timed out after ${opts.bench.timeouts.flashMs} ms`,
-            'check the port and the bootloader (hold BOOT while flashing on some boards)',
-          ),
-        ),
-      opts.bench.timeouts.flashMs,
-    );
-    const onAbort = () => stop(abortError(signal!));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const tail: string[] = [];
-    const feed = (chunk: Buffer) => {
-      // esptool redraws progress with \r: treat it as a line end.
-      for (const l of chunk.toString('utf8').split(/[\r\n]+/)) {
-        if (l.trim() === '') continue;
-        tail.push(l);
-        if (tail.length > 20) tail.shift();
-        opts.onLine(l);
-      }
-    };
-    child.stdout?.on('data', feed);
-    child.stderr?.on('data', feed);
-    child.on('error', (e) => {
-      done();
-      reject(
-        new HilError(
-          'flash_failed',
-          `cannot run ${cmd}: ${e.message}`,
-          `install it (pip install esptool / PlatformIO) or fix firmware.flash`,
-        ),
-      );
-    });
-    // Whatever the flash tool left running in its group goes with it (it would hold the pipes open).
-    child.on('exit', () => void killGroup(child));
-    child.on('close', (code) => {
-      done();
-      if (failure) return;
-      if (code === 0) res(`flashed ${image}`);
-      else
-        reject(
-          new HilError(
-            'flash_failed',
-            `${cmd} exited with ${code}:\n  ${tail.join('\n  ')}`,
-            'read the flash tool output above',
-          ),
-        );
-    });
-  });
-}
-
-/** Stage `flash` (only with a firmware section): runs the bench's flash command; adds nothing. */
 export const flashStage: Stage = {
   name: 'flash',
-  skip: (ctx) => (ctx.bench.firmware ? null : 'no firmware section in the bench file'),
+  skip: (ctx) => {
+    if (ctx.bench.firmware?.source) return null;
+    return ctx.bench.firmware
+      ? 'firmware.expect only: the board is not flashed'
+      : 'no firmware section in the bench file';
+  },
   async run(ctx) {
-    const detail = await flash({
-      bench: ctx.bench,
-      port: ctx.need('ports').dutPath,
-      onLine: (l) => ctx.log(`[flash] ${l}`),
-      signal: ctx.signal,
-    });
-    return { detail };
+    const source = ctx.bench.firmware?.source;
+    if (!source) throw new HilError('internal', 'flash stage without a firmware source');
+    const chip = benchChip(ctx);
+    if (source.kind === 'command') return viaCommand(ctx, source.argv, chip);
+    let images: LoadedImage[];
+    try {
+      images = prepareImages(source, { benchDir: ctx.bench.dir, chip });
+    } catch (e) {
+      throw firmwareFailure(e);
+    }
+    return viaEsptoolJs(ctx, images, chip);
   },
 };

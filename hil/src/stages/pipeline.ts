@@ -96,7 +96,12 @@ export class Pipeline {
       }
       const run = () => stage.run(ctx);
       const done = isReported(stage.name)
-        ? await this.stage(stage.name, run, (d) => d?.detail)
+        ? await this.stage(
+            stage.name,
+            run,
+            (d) => d?.detail,
+            (d) => d?.files,
+          )
         : await this.step(run);
       if (done?.adds) Object.assign(parts, done.adds);
     }
@@ -108,6 +113,7 @@ export class Pipeline {
     name: StageName,
     fn: () => Promise<T>,
     detail?: (result: T) => string | undefined,
+    files?: (result: T) => StageRecord['files'],
   ): Promise<T> {
     if (this.signal.aborted) throw abortError(this.signal);
     const startedAt = Date.now();
@@ -119,6 +125,8 @@ export class Pipeline {
       const rec: StageRecord = { name, status: 'ok', startedAt, durationMs: performance.now() - t0 };
       const d = detail?.(result);
       if (d) rec.detail = d;
+      const f = files?.(result);
+      if (f) rec.files = f;
       this.records.push(rec);
       this.progress.stage(name, 'ok', d, rec.durationMs);
       return result;

@@ -1,5 +1,7 @@
 import {
   DEFAULT_SIM_CONFIG,
+  defaultImageSet,
+  flashWithImages,
   nativeBackendFactory,
   type SimBench,
   SimError,
@@ -10,6 +12,7 @@ import { HilError } from '../errors';
 import type { AnyBinding } from '../probe/monitor';
 import { abortable } from './abort';
 import type { BenchProvider } from './bench-provider';
+import { benchChip } from './chip';
 import { nativeBinding } from './native-binding';
 import { bridgeToPty } from './pty-bridge';
 import type { StageContext } from './stage';
@@ -37,6 +40,10 @@ async function startSim(ctx: StageContext): Promise<SimBench> {
     faults: [...bench.sim.faults, ...(options.simFaults ?? [])],
     ...(bench.dut.token ? { token: bench.dut.token } : {}),
     ...(bench.sim.seed !== null ? { seed: bench.sim.seed } : {}),
+    // A bench with a firmware section gets the modelled flash and ROM loader, holding the factory image set (sim's
+    // DEFAULT_APP_IDENTITY) until the flash stage writes the bench's: a flash that silently did nothing boots the
+    // factory app, and the ready stage's identity check names it.
+    ...(bench.firmware ? { flash: { model: flashWithImages(defaultImageSet(benchChip(ctx))) } } : {}),
     ...(bench.sim.backend === 'native'
       ? { backend: nativeBackendFactory(bench.sim.executable ? { executable: bench.sim.executable } : {}) }
       : {}),

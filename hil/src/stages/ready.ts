@@ -1,6 +1,8 @@
 import { type SerialConsole, waitForReady } from '@esphil/serial';
 import { errorMessage, HilError } from '../errors';
 import { abortable } from './abort';
+import { watchBootFailure } from './boot-failure';
+import { checkBootIdentity } from './identity-check';
 import type { Stage } from './stage';
 
 /** Resolves with the reboot seen within `ms` (a boot line), or null when the DUT stayed up. */
@@ -24,8 +26,9 @@ function rebootWithin(
 }
 
 /**
- * Stage `ready`: waits for the `@esphil {"t":"ready"}` line; then the DUT must stay up for bootSettleMs (a boot loop
- * prints ready lines too). Adds `ready` and `url` (the bench's, or the ready line's when dut.url is "discover").
+ * Stage `ready`: waits for the `@esphil {"t":"ready"}` line (a fatal bootloader line ends the wait at once:
+ * ./boot-failure.ts); the booted identity must be the one flashed / expected (./identity-check.ts); then the DUT
+ * must stay up for bootSettleMs (a boot loop prints ready lines too). Adds `ready` and `url` (the bench's, or the ready line's when dut.url is "discover").
  */
 export const readyStage: Stage = {
   name: 'ready',
@@ -33,23 +36,31 @@ export const readyStage: Stage = {
     const { bench } = ctx;
     const console = ctx.need('console');
     let ready: Awaited<ReturnType<typeof waitForReady>>;
+    const bootFailure = watchBootFailure(console, ctx.need('bootMark'));
     try {
       ready = await abortable(
-        waitForReady(console, {
-          since: ctx.need('bootMark'),
-          timeoutMs: bench.timeouts.readyMs,
-          baudRate: bench.dut.baud,
-        }),
+        Promise.race([
+          waitForReady(console, {
+            since: ctx.need('bootMark'),
+            timeoutMs: bench.timeouts.readyMs,
+            baudRate: bench.dut.baud,
+          }),
+          bootFailure.failed,
+        ]),
         ctx.signal,
       );
     } catch (e) {
-      if (ctx.signal.aborted) throw e;
+      if (ctx.signal.aborted || (e instanceof HilError && e.code === 'boot_failed')) throw e;
       throw new HilError(
         'never_ready',
         `the DUT never printed its ready line: ${errorMessage(e)}`,
         'check the firmware boots (serial log in the report), the baud rate and the reset wiring',
       );
+    } finally {
+      bootFailure.stop();
     }
+    // The boot line names the booted build; without one, the connect stage checks hello's instead.
+    const checked = ready.boot ? checkBootIdentity(ctx, ready.boot, 'boot line') : false;
     const reboot = await rebootWithin(console, bench.timeouts.bootSettleMs, ctx.signal);
     if (reboot) {
       throw new HilError(
@@ -60,7 +71,7 @@ export const readyStage: Stage = {
     }
     const url = bench.dut.url === 'discover' ? (ready.ready.url ?? null) : bench.dut.url;
     return {
-      detail: `${ready.boot ? `fw ${ready.boot.fw} on ${ready.boot.board}, ` : ''}${ready.ready.url ?? 'no IP'}`,
+      detail: `${ready.boot ? `fw ${ready.boot.fw} on ${ready.boot.board}, ` : ''}${ready.ready.url ?? 'no IP'}${checked ? ', identity checked' : ''}`,
       adds: { ready, url },
     };
   },

@@ -1,11 +1,11 @@
 import type { DeviceClient } from '@esphil/client';
-import type { ResolvedConfig, WiringSpec } from '@esphil/device-model';
+import type { AppDescriptor, ResolvedConfig, WiringSpec } from '@esphil/device-model';
 import type { ReadyResult, SerialConnection, SerialConsole } from '@esphil/serial';
 import type { SimBench } from '@esphil/sim';
 import type { LatencyProfile, ResolvedBench } from '../bench/types';
 import type { DutAdapter, DutIo } from '../dut/types';
 import type { AnyBinding, ProbeMonitor } from '../probe/monitor';
-import type { StageName, WiringFinding } from '../report/model';
+import type { FlashFileRecord, StageName, WiringFinding } from '../report/model';
 import type { Transcript } from '../session/log';
 
 /** The ports a bench provider yields: the same shape for a hardware bench and a simulated one. */
@@ -42,6 +42,16 @@ export interface SessionParts {
   dut: DeviceClient;
   probe: ProbeMonitor;
   findings: WiringFinding[];
+  /** Stage flash: the app it wrote (its identity) and the files; absent when the bench did not flash in-process. */
+  flashed: FlashedFirmware;
+}
+
+export interface FlashedFirmware {
+  /** The app image's esp_app_desc_t (null: no app among the files). */
+  app: AppDescriptor | null;
+  /** The app file's name, for messages. */
+  appFile: string | null;
+  files: FlashFileRecord[];
 }
 
 /** The run's options the stages read. */
@@ -85,6 +95,8 @@ export interface StageContext extends SessionEnv {
 /** A stage's result: the progress/report detail line and the parts it adds to the context. */
 export interface StageDone {
   detail?: string;
+  /** Stage flash: the files written, kept in the stage record (report.json). */
+  files?: FlashFileRecord[];
   adds?: Partial<SessionParts>;
 }
 

@@ -51,6 +51,8 @@ export const FAULT_CASES: FaultCase[] = [
   { fault: 'ack-delay:50', exitCode: 0, failing: [] },
   { fault: 'event-drop:1', exitCode: 1, failing: [T.button, T.sensor, T.broadcast] },
   { fault: 'reboot-loop', exitCode: 2, benchError: 'never_ready', mentions: ['boot loop'] },
+  // sim.json flashes a generated image: the bootloader then reads the app back corrupt and refuses it.
+  { fault: 'app-corrupt', exitCode: 2, benchError: 'boot_failed', mentions: ['Checksum failed'] },
   { fault: 'wifi-down', exitCode: 2, benchError: 'connect_failed', mentions: ['no network address'] },
   // Noise between console lines must not disturb the runner.
   { fault: 'serial-garbage', exitCode: 0, failing: [] },
@@ -67,6 +69,8 @@ export const FAULT_CASES: FaultCase[] = [
  */
 export const NOT_IN_MATRIX: Record<string, string> = {
   'reboot-after': 'armed on the first boot only; the runner reset disarms it',
+  'app-corrupt':
+    'needs a flashing bench (sim.json flashes from the next commit); run-hil flash-identity.test.ts covers it',
 };
 
 /** The sim bench with short request timeouts, so faults that swallow answers fail fast. */

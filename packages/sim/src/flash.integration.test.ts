@@ -129,4 +129,33 @@ describe('flashing the simulated board with esptool-js', () => {
     const phase = await bench.dut.waitForPhase(['running', 'halted']);
     expect(['running', 'halted']).toContain(phase);
   });
+
+  it('fault app-corrupt: the bootloader reads a flipped bit and refuses the app; flash keeps what was written', async () => {
+    const images = defaultImageSet('esp32', NEW);
+    const model = flashWithImages(images);
+    const before = Buffer.from(model.bytes);
+    const bench = await startSimBench({
+      latency: 'zero',
+      httpPort: null,
+      flash: { model },
+      faults: ['app-corrupt'],
+    });
+    cleanup.push(() => bench.close());
+    const text = serialText(bench);
+    // Already halted by its first boot: hold EN low (leaving that phase), then release it and watch this boot.
+    expect(bench.dut.phase).toBe('halted');
+    bench.dut.setControlLines({ dtr: false, rts: true });
+    const halted = bench.dut.waitForPhase('halted');
+    bench.dut.setControlLines({ dtr: false, rts: false });
+    await halted;
+    expect(text()).toMatch(/E \(\d+\) esp_image: Checksum failed\./);
+    expect(text()).toContain('No bootable app partitions in the partition table');
+    expect(bench.dut.flash?.booted).toBeNull();
+    expect(Buffer.compare(before, Buffer.from(model.bytes))).toBe(0);
+    await expect(
+      startSimBench({ latency: 'zero', httpPort: null, faults: ['app-corrupt'] }),
+    ).rejects.toMatchObject({
+      code: 'bad_option',
+    });
+  });
 });

@@ -230,7 +230,9 @@ async function writeAll(loader: ESPLoader, options: FlashImagesOptions): Promise
     reportProgress: (index: number, sent: number, total: number) => {
       const image = options.images[index] as FlashImage;
       const mark = marks[index] as { start: number; end: number };
-      if (mark.start === 0) mark.start = Date.now();
+      // esptool-js reports after each block, so a file's first report comes after its erase and first block: the
+      // file starts where the previous one ended (its MD5 check included), the first where writing began.
+      if (mark.start === 0) mark.start = index === 0 ? begin : (marks[index - 1]?.end ?? begin);
       mark.end = Date.now();
       options.onProgress?.({
         index,

@@ -5,8 +5,11 @@
  */
 
 import type { BoardId } from '@esphil/device-model';
-import { type AppDescriptor, type ChipId, getBoard } from '@esphil/device-model';
+import { type AppDescriptor, type ChipId, defaultFlashLayout, getBoard } from '@esphil/device-model';
 import { bootFromFlash, CHIP_ROMS, type FlashBootResult, FlashModel, ROM_BAUD, RomLoader } from '../rom';
+
+/** Inside the builder's app past its 24-byte header, DROM segment (descriptor) and the next segment header. */
+const APP_FLIP_OFFSET = 600;
 
 export interface SimFlashOptions {
   /** The flash contents; default a blank (erased) 4 MB chip. */
@@ -55,10 +58,24 @@ export class SimFlash {
     return true;
   }
 
-  boot(): FlashBootResult {
+  /**
+   * A normal boot: the bootloader's checks on what flash holds. `readFault` (fault app-corrupt): it reads the app
+   * slot with one bit flipped, as worn or disturbed flash would return it; the flash itself keeps what was written
+   * (an MD5 read-back after writing passes).
+   */
+  boot(options: { readFault?: boolean } = {}): FlashBootResult {
     this.downloading = false;
-    const result = bootFromFlash(this.model, this.chip);
+    const result = bootFromFlash(options.readFault ? this.withFlippedAppBit() : this.model, this.chip);
     this.booted = result.ok ? result.app : null;
     return result;
+  }
+
+  /** A copy of flash with one bit flipped in the app's code segment (past the descriptor): its checksum fails. */
+  private withFlippedAppBit(): FlashModel {
+    const copy = new FlashModel(this.model.size);
+    copy.bytes.set(this.model.bytes);
+    const at = defaultFlashLayout(this.chip).app + APP_FLIP_OFFSET;
+    copy.bytes[at] = (copy.bytes[at] as number) ^ 0x01;
+    return copy;
   }
 }

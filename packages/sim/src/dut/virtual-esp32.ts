@@ -178,6 +178,9 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
           : null;
     this.storedConfig = this.withToken(opts.config);
     this.flash = opts.flash ? new SimFlash(opts.config.board, opts.flash) : null;
+    if (this.faults.appCorrupt && !this.flash) {
+      throw new SimError('bad_option', 'fault app-corrupt needs the modelled flash (SimBenchOptions.flash)');
+    }
     const wsc = this.storedConfig.websocket ?? {};
     this.identity = { fw: opts.fw ?? DEFAULT_FW_VERSION, board: opts.config.board, device: '', boot: '' };
     this.identity.device = `${opts.config.name ?? 'esphil'}-${this.rng.hex(6)}`;
@@ -548,7 +551,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   /** The bootloader's checks on the flashed image; a bad one prints its errors and the app never starts. */
   private bootImage(): boolean {
     this.emit('baud', ROM_BAUD);
-    const result = (this.flash as SimFlash).boot();
+    const result = (this.flash as SimFlash).boot({ readFault: this.faults.appCorrupt });
     for (const line of result.lines) this.println(line);
     if (result.ok) {
       const { projectName: project, version, elfSha256 } = result.app;

@@ -52,6 +52,12 @@ export const FAULT_CATALOG: readonly FaultInfo[] = [
   },
   { name: 'serial-garbage', arg: 'none', description: 'random noise bytes between console lines' },
   {
+    name: 'app-corrupt',
+    arg: 'none',
+    description:
+      'the app reads back from flash with one bit flipped at every boot: the bootloader refuses it (needs the modelled flash)',
+  },
+  {
     name: 'corrupt-frames',
     arg: 'rate',
     description: 'outgoing WebSocket frames are corrupted with probability <rate> (0..1)',

@@ -23,6 +23,8 @@ export interface FaultPlan {
   rebootLoop: boolean;
   wifiDown: boolean;
   serialGarbage: boolean;
+  /** The bootloader reads the app with one bit flipped (SimFlash.boot). */
+  appCorrupt: boolean;
   clientLimit: number | null;
 }
 
@@ -44,6 +46,7 @@ export function compileFaults(faults: readonly Fault[] = []): FaultPlan {
     rebootLoop: false,
     wifiDown: false,
     serialGarbage: false,
+    appCorrupt: false,
     clientLimit: null,
   };
   // Later faults of the same kind win, like repeated CLI flags.
@@ -93,6 +96,9 @@ export function compileFaults(faults: readonly Fault[] = []): FaultPlan {
         break;
       case 'serial-garbage':
         plan.serialGarbage = true;
+        break;
+      case 'app-corrupt':
+        plan.appCorrupt = true;
         break;
       case 'client-limit':
         plan.clientLimit = f.n;

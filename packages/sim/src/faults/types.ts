@@ -15,6 +15,7 @@ export type Fault =
   | { name: 'reboot-loop' }
   | { name: 'wifi-down' }
   | { name: 'serial-garbage' }
+  | { name: 'app-corrupt' }
   | { name: 'corrupt-frames'; rate: number }
   | { name: 'client-limit'; n: number };
 

@@ -1,0 +1,74 @@
+import type { ChipId } from '@esphil/device-model';
+import { type BindingInterface, type FlashImage, type FlashReport, flashImages } from '@esphil/serial';
+import { ROM_BAUD } from '@esphil/sim';
+import { nativeBinding } from './native-binding';
+import { simEnterDownload, simResetToRun } from './sim-circuit';
+import type { StageContext } from './stage';
+
+const hexId = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 16));
+
+/**
+ * Writes `images` with esptool-js (@esphil/serial flashImages) over the run's own serialport binding: the sim's
+ * virtual one, or the native one for hardware and the sim-pty's pseudo-terminal. One code path for all three.
+ *
+ * Reset, by the bench's dut.reset:
+ * - "esptool": flashImages' 'auto' (esptool's connect resets; USB-Serial/JTAG for 303a:1001), and our run-mode reset
+ *   afterwards, on success, failure and abort alike;
+ * - "sim" (a pty carries no DTR/RTS): the simulated board's own circuit puts it in download mode and back;
+ * - "none": the board must already be in the ROM loader (BOOT held) and is left there.
+ * After an abort the board is therefore reset into run mode and boots whatever flash holds (with a partial write
+ * the bootloader refuses the app and prints why); with reset "none" it stays in the loader.
+ * flashImages closes the port before it returns, so the serial stage can open it next.
+ */
+export async function flashOverSerial(
+  ctx: StageContext,
+  images: readonly FlashImage[],
+  chip: ChipId,
+  signal: AbortSignal,
+): Promise<FlashReport> {
+  const { dutPath, binding, sim } = ctx.need('ports');
+  const viaSim = ctx.bench.dut.reset === 'sim' ? sim : null;
+  if (viaSim) await simEnterDownload(viaSim, signal);
+  const port = ctx.bench.dut.port;
+  const done = new Set<number>();
+  let lastEnd = 0;
+  const flashing = flashImages({
+    binding: (binding ?? (await nativeBinding())) as unknown as BindingInterface,
+    path: dutPath,
+    images,
+    chip,
+    reset: ctx.bench.dut.reset === 'esptool' ? 'auto' : 'none',
+    // socat does not carry the stub's baud change to the sim's side of the pty: stay at the ROM's 115200 there.
+    ...(ctx.bench.kind === 'sim-pty' ? { baudRate: ROM_BAUD } : {}),
+    ...(port.vendorId ? { usbVendorId: hexId(port.vendorId) } : {}),
+    ...(port.productId ? { usbProductId: hexId(port.productId) } : {}),
+    signal,
+    onLog: (line) => ctx.log(`[flash] ${line}`),
+    onProgress: (p) => {
+      // One progress line per file, when its last block is in. Files are written in order: a file's time runs from
+      // the previous file's end (as flashImages measures it for the report).
+      if (p.sent < p.total || done.has(p.index)) return;
+      done.add(p.index);
+      const bytes = images[p.index]?.data.length ?? p.total;
+      const ms = Math.max(1, p.elapsedMs - lastEnd);
+      lastEnd = p.elapsedMs;
+      const rate = ((bytes * 1000) / ms / 1024).toFixed(1);
+      ctx.info(
+        `  flash ${done.size}/${images.length} ${p.name} @0x${p.offset.toString(16)}: ${bytes} bytes in ${ms} ms (${rate} KB/s)`,
+      );
+    },
+  });
+  // An aborted run may cut this stage before flashImages has reset the board and closed the port: its cleanup
+  // (registered after the lock's, so run before it) waits for that, bounded by the pipeline's cleanup budget.
+  ctx.onCleanup(() =>
+    flashing.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  try {
+    return await flashing;
+  } finally {
+    if (viaSim) simResetToRun(viaSim);
+  }
+}
