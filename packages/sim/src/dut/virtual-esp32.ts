@@ -203,6 +203,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       faults: this.faults,
       rng: this.rng,
       maxBufferedBytes: opts.maxBufferedBytes,
+      legacy: () => ({ legacyText: this.caps?.legacyText === true, firstLed: this.caps?.leds[0]?.name }),
     });
     this.ws.on('connected', (slot, remote) =>
       this.log('I', 'ws.cpp:41', `onEvent(): client ${slot} connected from ${remote}`),
