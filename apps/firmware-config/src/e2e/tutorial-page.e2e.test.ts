@@ -102,12 +102,9 @@ describe("the tutorial's page, unmodified, against the esphil simulated board", 
     await json.pwmSet('fan', { duty: 0.5 });
     await json.ledToggle('status');
     // The PWM event would have reached the page before this text: the log proves nothing else arrived.
-    await expect.poll(() => log(page)).toEqual([
-      'LED is now ON',
-      'LED is now OFF',
-      'LED is now ON',
-      'LED is now OFF',
-    ]);
+    await expect
+      .poll(() => log(page))
+      .toEqual(['LED is now ON', 'LED is now OFF', 'LED is now ON', 'LED is now OFF']);
     expect(bench.wiring.probeDigital(LED_PROBE_PIN)).toBe(0);
     await page.close();
   });
