@@ -20,7 +20,7 @@ function recording(): { urls: string[]; Ctor: typeof WebSocket } {
       super(...args);
     }
   }
-  return { urls, Ctor: Rec };
+  return { urls, Ctor: Rec as unknown as typeof WebSocket };
 }
 
 async function device(): Promise<FakeDevice> {
