@@ -253,6 +253,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   get clientCount(): number {
     return this.ws.clientCount;
   }
+  /** Frames legacy-mode connections sent that the board ignored (PROTOCOL.md 9). */
+  get ignoredLegacyFrames(): number {
+    return this.ws.ignoredLegacyFrames;
+  }
   get capabilities(): Capabilities | null {
     return this.caps;
   }
