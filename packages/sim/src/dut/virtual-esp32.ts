@@ -19,6 +19,7 @@ import {
 import {
   type Capabilities,
   CloseCode,
+  DEFAULT_WS_PATH,
   decodeRequest,
   type HelloMessage,
   type ImprovDecodeResult,
@@ -204,6 +205,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       rng: this.rng,
       maxBufferedBytes: opts.maxBufferedBytes,
       legacy: () => ({ legacyText: this.caps?.legacyText === true, firstLed: this.caps?.leds[0]?.name }),
+      path: () => this.storedConfig.websocket?.path ?? DEFAULT_WS_PATH,
     });
     this.ws.on('connected', (slot, remote) =>
       this.log('I', 'ws.cpp:41', `onEvent(): client ${slot} connected from ${remote}`),
@@ -588,7 +590,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   }
 
   private printReady(): void {
-    const path = this.storedConfig.websocket?.path ?? '/';
+    const path = this.storedConfig.websocket?.path ?? DEFAULT_WS_PATH;
     this.machine({
       t: 'ready',
       ip: this.ip,

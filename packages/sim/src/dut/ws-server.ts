@@ -18,6 +18,7 @@ import {
 import {
   type AuthRequiredMessage,
   CloseCode,
+  DEFAULT_WS_PATH,
   decodeRequest,
   type ErrorCode,
   type ErrorResponse,
@@ -25,6 +26,7 @@ import {
   MAX_SENSOR_HZ,
   MIN_SENSOR_HZ,
   PROTOCOL_VERSION,
+  targetPath,
   type UnsequencedEvent,
 } from '@esphil/protocol';
 import type { Rng } from '../rng';
@@ -121,6 +123,8 @@ export interface WsServerOptions
    * an LED) and the first LED's name. Absent: every connection is an esphil connection.
    */
   legacy?: () => LegacySupport;
+  /** websocket.path, read at each connect: another path is closed with 1000 (PROTOCOL.md 2.3, 2.5). Default `/`. */
+  path?: () => string;
 }
 
 /** What legacy mode needs to know about the device (see WsServerOptions.legacy). */
@@ -227,8 +231,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   get host(): string {
     return this.transport.host;
   }
+  /** The server URL with websocket.path (as the ready line announces it; clients add `?esphil`). */
   get url(): string {
-    return this.transport.url;
+    return `${this.transport.url.slice(0, -1)}${this.servedPath()}`;
   }
   get clientCount(): number {
     return this.clients.size;
@@ -265,7 +270,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     conn.on('binary', () => this.onBinary(client));
     // PROTOCOL.md 2.4: the firmware ignores every fragment.
     this.emit('connected', conn.slot, conn.remote);
-    if (client.mode === 'legacy') this.startLegacy(client);
+    // The library accepts any path: the firmware closes all but websocket.path at once (Device::onConnect).
+    if (targetPath(conn.target) !== this.servedPath()) conn.disconnect(CloseCode.normal);
+    else if (client.mode === 'legacy') this.startLegacy(client);
     else this.greet(client);
   }
 
@@ -590,6 +597,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   }
 
   // ----- Legacy mode (PROTOCOL.md 9; the decisions are device-model's connection-mode.ts) -------------------------
+
+  private servedPath(): string {
+    return this.opts.path?.() ?? DEFAULT_WS_PATH;
+  }
 
   private legacySupport(): LegacySupport {
     return this.opts.legacy?.() ?? { legacyText: false };
