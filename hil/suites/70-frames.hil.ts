@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { needs, hilTest as test } from '@esphil/hil/test';
-import { MAX_FRAME_BYTES } from '@esphil/protocol';
+import { MAX_FRAME_BYTES, withEsphilMarker } from '@esphil/protocol';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 
-/** A raw socket (no client library): frames as the device sends them. */
+/** A raw socket (no client library): frames as the device sends them. `?esphil`: hello at once (PROTOCOL.md 2). */
 async function raw(url: string) {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(withEsphilMarker(url));
   const inbox: Record<string, unknown>[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {

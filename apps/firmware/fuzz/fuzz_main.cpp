@@ -117,7 +117,9 @@ void feedDevice(FakeHal& hal, Device& device, Rng& rng, const std::string& in, i
     if (rng.below(4) == 0) {
       int c = static_cast<int>(rng.below(3));
       device.onDisconnect(c);
-      device.onConnect(c);
+      // Esphil, legacy-mode (unmarked) and wrong-path reconnects (PROTOCOL.md 9).
+      static const char* const urls[] = {"/?esphil", "/", "/?a=1&esphil=", "/other"};
+      device.onConnect(c, urls[rng.below(4)]);
     }
   }
   if (hal.sent.size() > 4096) hal.sent.clear();
@@ -183,7 +185,7 @@ int main(int argc, char** argv) {
   };
   Dut duts[] = {{halAuth, authDevice}, {halOpen, openDevice}};
   for (Dut& d : duts) {
-    for (int c = 0; c < 3; ++c) d.device.onConnect(c);
+    for (int c = 0; c < 3; ++c) d.device.onConnect(c, c == 2 ? "/" : "/?esphil");  // slot 2 starts in legacy mode
   }
 
   Rng rng{seed};

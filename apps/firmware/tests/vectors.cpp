@@ -266,6 +266,21 @@ std::string runLegacyVector(const JValue& v) {
   return mine == want ? "" : "expected " + want + ", got " + mine;
 }
 
+// PROTOCOL.md 9: which request targets mark an esphil connection, which frames switch a legacy-mode one.
+std::string runConnectionUrlVector(const JValue& v) {
+  std::string input, why;
+  if (!vectorInput(v, input, why)) return why;
+  bool want = v.get("expect").get("esphil").asBool();
+  return hasEsphilMarker(input) == want ? "" : std::string("expected esphil ") + (want ? "true" : "false");
+}
+
+std::string runLegacySwitchVector(const JValue& v) {
+  std::string input, why;
+  if (!vectorInput(v, input, why)) return why;
+  bool want = v.get("expect").get("switches").asBool();
+  return startsJsonObject(input.data(), input.size()) == want ? "" : std::string("expected switches ") + (want ? "true" : "false");
+}
+
 // Device->client messages are encoded, not decoded, by the firmware: the valid ones exercise the JSON reader and
 // writer (parse, write, parse again: same value as the vector's).
 std::string runJsonRoundTrip(const JValue& v) {
@@ -292,6 +307,10 @@ int runProtocolFile(const std::string& path, int& total) {
       result = runRequestVector(v);
     } else if (kind == "legacy") {
       result = runLegacyVector(v);
+    } else if (kind == "connection-url") {
+      result = runConnectionUrlVector(v);
+    } else if (kind == "legacy-switch") {
+      result = runLegacySwitchVector(v);
     } else if ((kind == "device-message" || kind == "serial-line") && v.get("expect").get("ok").asBool() &&
                v.has("input")) {
       result = runJsonRoundTrip(v);

@@ -1,4 +1,4 @@
-import type { HelloMessage } from '@esphil/protocol';
+import { type HelloMessage, withEsphilMarker } from '@esphil/protocol';
 import { decodeDeviceMessage, encodeMessage } from './codec';
 import { DeviceClientError, HELLO_HINT, PROTOCOL_VERSION_HINT, SERVER_FULL_HINT } from './errors';
 import { excerpt } from './events';
@@ -172,7 +172,9 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
     }
 
     try {
-      transport = cfg.transport(cfg.url, cfg.transportOptions, {
+      // The `esphil` query parameter makes this an esphil connection: hello at once, never legacy mode (PROTOCOL.md 2,
+      // 9). Errors keep naming the URL the caller gave.
+      transport = cfg.transport(withEsphilMarker(cfg.url), cfg.transportOptions, {
         open: () => {},
         message: (text, binary) => {
           if (link) link.feed({ k: 'm', text, binary });

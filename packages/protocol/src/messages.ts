@@ -384,3 +384,9 @@ export const LEGACY_LED_ON = 'LED ON';
 export const LEGACY_LED_OFF = 'LED OFF';
 export const LEGACY_REPLY_ON = 'LED is now ON';
 export const LEGACY_REPLY_OFF = 'LED is now OFF';
+
+/**
+ * The query parameter that marks an esphil connection (`ws://<ip>:81/?esphil`, PROTOCOL.md 2): hello at once. A
+ * connection without it starts in legacy mode on a device with `caps.legacyText` (PROTOCOL.md 9).
+ */
+export const ESPHIL_URL_PARAM = 'esphil';

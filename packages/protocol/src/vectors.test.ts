@@ -7,7 +7,9 @@ import {
   decodeDeviceMessage,
   decodeRequest,
   decodeSerialMachineLine,
+  hasEsphilMarker,
   isLegacyText,
+  startsJsonObject,
 } from './codec';
 import { EVENT_KINDS } from './codec/event';
 import { ERROR_CODES, OPS } from './messages';
@@ -15,11 +17,13 @@ import { ERROR_CODES, OPS } from './messages';
 type Expect =
   | { ok: true; value: unknown }
   | { ok: false; code: string; path: string; id: number | null }
-  | { legacy: 'on' | 'off' | null };
+  | { legacy: 'on' | 'off' | null }
+  | { esphil: boolean }
+  | { switches: boolean };
 
 interface Vector {
   name: string;
-  kind: 'request' | 'device-message' | 'serial-line' | 'legacy';
+  kind: 'request' | 'device-message' | 'serial-line' | 'legacy' | 'connection-url' | 'legacy-switch';
   input?: string;
   inputHex?: string;
   inputFill?: { prefix: string; fill: string; suffix: string; bytes: number };
@@ -105,7 +109,18 @@ describe('conformance vectors', () => {
           expect(isLegacyText(enc.encode(input))).toBe((v.expect as { legacy: unknown }).legacy);
         return;
       }
-      const want = v.expect as Exclude<Expect, { legacy: unknown }>;
+      if (v.kind === 'connection-url') {
+        expect(typeof input).toBe('string');
+        expect(hasEsphilMarker(input as string)).toBe((v.expect as { esphil: unknown }).esphil);
+        return;
+      }
+      if (v.kind === 'legacy-switch') {
+        const want = (v.expect as { switches: unknown }).switches;
+        expect(startsJsonObject(input)).toBe(want);
+        if (typeof input === 'string') expect(startsJsonObject(enc.encode(input))).toBe(want);
+        return;
+      }
+      const want = v.expect as Extract<Expect, { ok: boolean }>;
       const got = decode(v, input);
       if (want.ok) {
         expect(got).toEqual({ ok: true, value: want.value });

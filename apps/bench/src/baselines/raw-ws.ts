@@ -3,6 +3,7 @@
  * server for fan-out (one frame in from a controller, the same event frame out to every client).
  */
 import type { AddressInfo } from 'node:net';
+import { withEsphilMarker } from '@esphil/protocol';
 import WebSocket, { WebSocketServer } from 'ws';
 
 export interface RawWsServer {
@@ -73,9 +74,12 @@ export function startBroadcastServer(eventFrame: (n: number) => string): Promise
   });
 }
 
-/** Opens a plain ws client; `skipFirst` waits for and drops the server's first message (a device's hello). */
+/**
+ * Opens a plain ws client; `skipFirst` waits for and drops the server's first message (a device's hello). The URL
+ * gets the `?esphil` marker, so an esphil device sends hello at once (PROTOCOL.md 2); echo servers ignore it.
+ */
 export async function openRaw(url: string, opts: { skipFirst?: boolean } = {}): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(withEsphilMarker(url));
   const first = opts.skipFirst ? new Promise<void>((resolve) => ws.once('message', () => resolve())) : null;
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());

@@ -22,16 +22,10 @@ bool originRejected = false;
 void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
   switch (type) {
     case WStype_CONNECTED: {
-      // The library accepts any path; CONNECTED carries it. Serve only the configured one (websocket.path).
-      std::string path(reinterpret_cast<const char*>(payload), length);
-      size_t q = path.find('?');
-      if (q != std::string::npos) path.resize(q);
-      if (path != device.config().ws.path) {
-        if (server != nullptr) server->disconnect(num);
-        break;
-      }
+      // CONNECTED carries the request target, query included; the core checks the path and reads the esphil marker.
       // remoteIP() exists on ESP32 (arduinowebsockets-facts.md §11.5, S.h:93-95): failed auth is counted per address.
-      device.onConnect(num, server != nullptr ? std::string(server->remoteIP(num).toString().c_str()) : std::string());
+      std::string url(reinterpret_cast<const char*>(payload), length);
+      device.onConnect(num, url, server != nullptr ? std::string(server->remoteIP(num).toString().c_str()) : std::string());
       break;
     }
     case WStype_DISCONNECTED: device.onDisconnect(num); break;

@@ -128,18 +128,27 @@ void Device::sendHello(int client) {
   hal_.send(client, s);
 }
 
-void Device::onConnect(int client, const std::string& address) {
+void Device::onConnect(int client, const std::string& url, const std::string& address) {
   if (client < 0) return;
-  if (client >= MAX_CLIENTS || client >= config().ws.maxClients) {
+  // The library accepts any path (WStype_CONNECTED carries it): serve only websocket.path, closing others with the
+  // library's disconnect() (1000, PROTOCOL.md 2.3).
+  if (client >= MAX_CLIENTS || client >= config().ws.maxClients || targetPath(url) != config().ws.path) {
     hal_.disconnect(client);
     return;
   }
   Slot& sl = slots_[client];
   sl = Slot();
   sl.connected = true;
-  sl.connectedAt = hal_.millis();
+  sl.authSince = hal_.millis();
   sl.address = address.substr(0, MAX_ADDRESS_LEN);
   machine_.clientDisconnected(client);  // a reused slot starts clean
+  // The sketch never sees the offered subprotocol (arduinowebsockets-facts.md §3), so the marker is in the URL.
+  const bool legacy = config().ws.legacyText && !config().leds.empty() && !hasEsphilMarker(url);
+  sl.mode = legacy ? Slot::Mode::Legacy : Slot::Mode::Esphil;
+  if (!legacy) greet(client);
+}
+
+void Device::greet(int client) {
   if (config().ws.auth) {
     std::string s;
     JsonWriter(s).beginObject().key("t").value("auth_required").key("proto").value(PROTOCOL_VERSION).key("deadlineMs")
@@ -161,9 +170,33 @@ void Device::closeClient(int client) {
   onDisconnect(client);
 }
 
+// PROTOCOL.md 9: a JSON object switches the connection (hello or auth_required first, then the frame is handled);
+// LED ON/OFF goes on as legacy text; anything else is ignored. True when the frame goes on to the esphil path.
+bool Device::legacyFrame(int client, const char* data, size_t len) {
+  Slot& sl = slots_[client];
+  if (startsJsonObject(data, len)) {
+    sl.mode = Slot::Mode::Esphil;
+    sl.authSince = hal_.millis();
+    greet(client);
+    return true;
+  }
+  if (legacyText(data, len) >= 0) return true;
+  ++counters_.legacyIgnored;
+  return false;
+}
+
+// What a legacy-mode connection gets for an event: the tutorial's broadcast when the first LED changes, except for its
+// own command (its answer said it already); "" for anything else.
+std::string Device::legacyBroadcast(const Event& e, int client) const {
+  if (e.kind != EventKind::Led || config().leds.empty() || e.name != config().leds.front().name) return "";
+  if (e.by == "legacy:" + std::to_string(client)) return "";
+  return e.flag ? LEGACY_REPLY_ON : LEGACY_REPLY_OFF;
+}
+
 void Device::onText(int client, const char* data, size_t len) {
   if (client < 0 || client >= MAX_CLIENTS || !slots_[client].connected) return;
   if (slots_[client].refuseAt != 0) return;  // closing after a wrong token (PROTOCOL.md 8.1)
+  if (slots_[client].mode == Slot::Mode::Legacy && !legacyFrame(client, data, len)) return;
   if (len > MAX_FRAME) {
     ++counters_.framesTooLarge;
     DecodeError e;
@@ -247,6 +280,10 @@ void Device::onText(int client, const char* data, size_t len) {
 void Device::onBinary(int client) {
   if (client < 0 || client >= MAX_CLIENTS || !slots_[client].connected) return;
   if (slots_[client].refuseAt != 0) return;  // closing after a wrong token
+  if (slots_[client].mode == Slot::Mode::Legacy) {
+    ++counters_.legacyIgnored;  // PROTOCOL.md 9: never answered in legacy mode
+    return;
+  }
   DecodeError e;
   if (machine_.needsAuth(client)) {
     e.code = ErrorCode::Unauthorized;
@@ -264,6 +301,11 @@ void Device::deliver(const std::vector<Event>& events) {
   for (const auto& e : events) {
     for (int c = 0; c < MAX_CLIENTS; ++c) {
       Slot& sl = slots_[c];
+      if (sl.connected && sl.mode == Slot::Mode::Legacy) {
+        std::string text = legacyBroadcast(e, c);
+        if (!text.empty()) hal_.send(c, text);
+        continue;
+      }
       if (!sl.connected || !sl.helloSent) continue;
       hal_.send(c, encodeEvent(e, ++sl.seq));
     }
@@ -555,12 +597,15 @@ void Device::loop() {
         closeClient(c);
         continue;
       }
-      if (sl.connected && sl.refuseAt == 0 && !sl.helloSent && now - sl.connectedAt >= config().ws.authDeadlineMs) {
+      if (sl.connected && sl.refuseAt == 0 && !sl.helloSent && now - sl.authSince >= config().ws.authDeadlineMs) {
         ++counters_.authTimeouts;
-        DecodeError e;
-        e.code = ErrorCode::Unauthorized;
-        e.message = "auth deadline passed";
-        hal_.send(c, Machine::errorResponse(e));
+        // A legacy-mode connection gets no JSON it did not ask for: just the close (PROTOCOL.md 9).
+        if (sl.mode == Slot::Mode::Esphil) {
+          DecodeError e;
+          e.code = ErrorCode::Unauthorized;
+          e.message = "auth deadline passed";
+          hal_.send(c, Machine::errorResponse(e));
+        }
         hal_.disconnect(c);
         onDisconnect(c);
       }

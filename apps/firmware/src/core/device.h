@@ -23,6 +23,8 @@ struct DeviceCounters {
   uint32_t framesTooLarge = 0;
   uint32_t authTimeouts = 0;
   uint32_t authFailures = 0;
+  // Frames from legacy-mode connections that are neither LED ON/OFF nor a JSON object (ignored, PROTOCOL.md 9).
+  uint32_t legacyIgnored = 0;
 };
 
 class Device {
@@ -35,8 +37,12 @@ class Device {
 
   // Origin allow-list: empty list = any; a client without Origin (non-browser) is always allowed.
   bool originAllowed(const std::string& origin) const;
-  // `address` is the peer's IP as text (the library's remoteIP(num)): failed auth attempts are counted per address.
-  void onConnect(int client, const std::string& address = std::string());
+  // A client passed the handshake (WStype_CONNECTED). `url` is the request target the library reports, query
+  // included: a path other than websocket.path is disconnected (close 1000); the `esphil` query parameter makes an
+  // esphil connection (hello or auth_required at once), else it starts in legacy mode when caps.legacyText
+  // (PROTOCOL.md 2, 9). `address` is the peer's IP as text (the library's remoteIP(num)): failed auth attempts are
+  // counted per address.
+  void onConnect(int client, const std::string& url, const std::string& address = std::string());
   void onDisconnect(int client);
   void onText(int client, const char* data, size_t len);
   // A whole binary frame (PROTOCOL.md 2.4): `unauthorized` before auth, else `bad_request`; id null either way.
@@ -57,9 +63,13 @@ class Device {
 
  private:
   struct Slot {
+    // PROTOCOL.md 9: a Legacy connection gets text only, until its first JSON object switches it to Esphil for good.
+    enum class Mode : uint8_t { Esphil, Legacy };
     bool connected = false;
+    Mode mode = Mode::Esphil;
     bool helloSent = false;
-    uint64_t connectedAt = 0;
+    // When the auth deadline started: the connection, or the switch that sent auth_required.
+    uint64_t authSince = 0;
     uint32_t seq = 0;
     uint64_t nextSample[MAX_TARGETS] = {};
     std::string address;
@@ -71,6 +81,9 @@ class Device {
   void closeClient(int client);
   StepContext context(OriginRef from);
   void sendHello(int client);
+  void greet(int client);
+  bool legacyFrame(int client, const char* data, size_t len);
+  std::string legacyBroadcast(const Event& e, int client) const;
   void deliver(const std::vector<Event>& events);
   void apply(const std::vector<Effect>& effects);
   void serialMachine(const std::string& json);

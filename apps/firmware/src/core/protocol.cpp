@@ -288,6 +288,37 @@ int legacyText(const char* text, size_t len) {
   return -1;
 }
 
+bool hasEsphilMarker(const std::string& target) {
+  size_t end = target.find('#');
+  size_t q = target.find('?');
+  if (q == std::string::npos || (end != std::string::npos && q > end)) return false;
+  if (end == std::string::npos) end = target.size();
+  const std::string name = ESPHIL_URL_PARAM;
+  for (size_t start = q + 1; start <= end;) {
+    size_t amp = target.find('&', start);
+    if (amp == std::string::npos || amp > end) amp = end;
+    size_t eq = target.find('=', start);
+    size_t nameEnd = (eq != std::string::npos && eq < amp) ? eq : amp;
+    if (target.compare(start, nameEnd - start, name) == 0 && nameEnd - start == name.size()) return true;
+    start = amp + 1;
+  }
+  return false;
+}
+
+std::string targetPath(const std::string& target) {
+  size_t end = target.find_first_of("?#");
+  return end == std::string::npos ? target : target.substr(0, end);
+}
+
+bool startsJsonObject(const char* data, size_t len) {
+  for (size_t i = 0; i < len; ++i) {
+    char c = data[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c == '{';
+  }
+  return false;
+}
+
 std::string encodeError(bool hasId, double id, ErrorCode code, const std::string& msg) {
   std::string s;
   JsonWriter w(s);

@@ -98,6 +98,15 @@ bool decodeRequest(const char* text, size_t len, Request& out, DecodeError& err,
 // Legacy tutorial text: 1 = "LED ON", 0 = "LED OFF", -1 = not legacy.
 int legacyText(const char* text, size_t len);
 
+// The query parameter that marks an esphil connection (PROTOCOL.md 2, 9): `/?esphil`, `/?a=1&esphil=x`. The name is
+// compared as sent (no percent-decoding). `target` is the request target the library reports in WStype_CONNECTED.
+constexpr const char* ESPHIL_URL_PARAM = "esphil";
+bool hasEsphilMarker(const std::string& target);
+// The path part of a request target: up to the first '?' or '#'.
+std::string targetPath(const std::string& target);
+// The first byte that is not JSON whitespace is '{': the frame switches a legacy-mode connection (PROTOCOL.md 9).
+bool startsJsonObject(const char* data, size_t len);
+
 std::string encodeError(bool hasId, double id, ErrorCode code, const std::string& msg);
 
 }  // namespace esphil

@@ -1,3 +1,5 @@
+export type { ConnectionMode, ConnectionModeCaps, LegacyFrameKind } from './connection-mode';
+export { initialConnectionMode, legacyBroadcastText, legacyFrameKind } from './connection-mode';
 export { ADC_BITS, REBOOT_DELAY_MS, SENSOR_VALUE_DECIMALS } from './constants';
 export { bootEffects, createMachine, DeviceConfigError, ledLevel } from './create';
 export { buildAuthRequired, buildHello } from './hello';

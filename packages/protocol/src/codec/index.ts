@@ -7,6 +7,7 @@ export {
   MAX_TOKEN_CHARS,
   MAX_UNIT_CHARS,
 } from './checks';
+export { hasEsphilMarker, startsJsonObject, targetPath, withEsphilMarker } from './connection';
 export { DEVICE_MESSAGE_KINDS, decodeDeviceMessage, validateDeviceMessage } from './device-message';
 export { encodeMessage } from './encode';
 export { toErrorResponse } from './error-response';

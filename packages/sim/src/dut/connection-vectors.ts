@@ -1,8 +1,11 @@
 /**
- * Runs device-model's connection vectors (vectors/connection.json: what one WebSocket connection observes)
- * through the sim's transport with a real `ws` client on loopback, so each body behind `WsServer` is held to the
- * same file the firmware core's host test runs. Each step's output is delimited by a marker request sent after it
- * (its answer is the last frame of the step), or by the device's close when the vector expects one.
+ * Runs device-model's connection vectors (vectors/connection.json: what WebSocket connections observe) through the
+ * sim's transport with real `ws` clients on loopback, so each body behind `WsServer` is held to the same file the
+ * firmware core's host test runs. A step's output on an esphil-mode connection (one that got hello or
+ * auth_required) is delimited by a marker request sent after it (its answer is the last frame of the step), or by
+ * the device's close when the vector expects one. A legacy-mode connection (PROTOCOL.md 9) cannot be delimited
+ * in-band without leaving legacy mode (a JSON marker switches it), so its step waits for exactly the frames the
+ * vector lists; a frame too many shows up before a later step's frames, which the vectors end with a switch.
  */
 import type { DeviceConfig } from '@esphil/device-model';
 import { mismatch } from '@esphil/device-model';
@@ -25,8 +28,17 @@ export interface Fragment {
   data: string;
 }
 
-export type ConnectionStep = { expect: ConnectionExpect } & (
-  | { connect: { origin?: string } }
+export interface ConnectionStepExpect extends ConnectionExpect {
+  /** Frames other connections get from this step, by client number; a connected client not listed gets none. */
+  peers?: Record<string, unknown[]>;
+}
+
+export type ConnectionStep = {
+  expect: ConnectionStepExpect;
+  /** Which connection the step is on (default 0). Clients connect in number order, so client n is slot n. */
+  client?: number;
+} & (
+  | { connect: { origin?: string; url?: string } }
   | { text: string }
   | { textHex: string }
   | { binaryHex: string }
@@ -58,6 +70,8 @@ interface Conn {
   frames: unknown[];
   closed: number | null;
   changed: () => void;
+  /** Got hello or auth_required: an esphil-mode connection, delimited with the marker. */
+  esphil: boolean;
 }
 
 function parse(text: string): unknown {
@@ -72,12 +86,19 @@ function isMarker(f: unknown): boolean {
   return typeof f === 'object' && f !== null && (f as { id?: unknown }).id === MARKER_ID;
 }
 
+function isGreeting(f: unknown): boolean {
+  const t = typeof f === 'object' && f !== null ? (f as { t?: unknown }).t : undefined;
+  return t === 'hello' || t === 'auth_required';
+}
+
 function open(url: string, origin: string | undefined): Promise<Conn | { status: number }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, origin !== undefined ? { origin } : {});
-    const conn: Conn = { ws, frames: [], closed: null, changed: () => {} };
+    const conn: Conn = { ws, frames: [], closed: null, changed: () => {}, esphil: false };
     ws.on('message', (data, isBinary) => {
-      conn.frames.push(isBinary ? data : parse(data.toString('utf8')));
+      const f = isBinary ? data : parse(data.toString('utf8'));
+      if (isGreeting(f)) conn.esphil = true;
+      conn.frames.push(f);
       conn.changed();
     });
     ws.on('close', (code) => {
@@ -122,58 +143,84 @@ function send(conn: Conn, step: ConnectionStep): void {
   }
 }
 
-/** The step's frames: up to the device's close, or up to the marker's answer (excluded). */
-async function collect(conn: Conn, e: ConnectionExpect, from: number): Promise<unknown[]> {
-  const want = e.frames?.length ?? 0;
-  if (e.close !== undefined) {
+/** The step's frames on one connection: up to the device's close, the marker's answer (excluded), or `want` frames. */
+async function collect(conn: Conn, want: number, close: number | undefined): Promise<unknown[]> {
+  if (close !== undefined) {
     await until(conn, () => conn.closed !== null, 'close');
-    return conn.frames.slice(from);
+    return conn.frames.splice(0);
+  }
+  if (!conn.esphil) {
+    // Legacy mode: no in-band delimiter (see the file comment). A switching frame's hello makes it esphil here.
+    await until(conn, () => conn.frames.length >= want, `${want} frame(s)`);
+    return conn.frames.splice(0, want);
   }
   conn.ws.send(MARKER);
   // An answer queued behind the device's own work (hello after auth) may follow the marker's: wait for both.
   await until(
     conn,
-    () => {
-      const got = conn.frames.slice(from);
-      return got.some(isMarker) && got.filter((f) => !isMarker(f)).length >= want;
-    },
+    () => conn.frames.some(isMarker) && conn.frames.filter((f) => !isMarker(f)).length >= want,
     'marker answer',
   );
-  const out = conn.frames.slice(from).filter((f) => !isMarker(f));
-  conn.frames.length = 0;
-  return out;
+  return conn.frames.splice(0).filter((f) => !isMarker(f));
 }
 
-async function runSteps(url: string, v: ConnectionVector): Promise<string | null> {
-  let conn: Conn | null = null;
+/** Checks what one connection got against the vector: "" when it matches. */
+function judge(
+  conn: Conn,
+  frames: unknown[],
+  want: unknown[],
+  close: number | undefined,
+  at: string,
+): string {
+  const m = mismatch(want, frames, 'frames');
+  if (m) return `${at}: ${m}`;
+  if (close !== undefined && conn.closed !== close) return `${at}: closed ${conn.closed}, expected ${close}`;
+  if (close === undefined && conn.closed !== null) return `${at}: closed ${conn.closed} unexpectedly`;
+  return '';
+}
+
+async function runSteps(base: string, v: ConnectionVector): Promise<string | null> {
+  const conns = new Map<number, Conn>();
   try {
     for (const [i, step] of v.steps.entries()) {
       const at = `step ${i}`;
       const e = step.expect;
+      const n = step.client ?? 0;
+      let conn = conns.get(n);
       if ('connect' in step) {
-        const r = await open(url, step.connect.origin);
+        const r = await open(new URL(step.connect.url ?? '/', base).href, step.connect.origin);
         if ('status' in r) {
           if (e.refused !== r.status)
             return `${at}: refused with HTTP ${r.status}, expected ${e.refused ?? 'a connection'}`;
           continue;
         }
         conn = r;
+        conns.set(n, conn);
         if (e.refused !== undefined) return `${at}: connected, expected HTTP ${e.refused}`;
       } else {
-        if (!conn) return `${at}: no connection`;
+        if (!conn) return `${at}: no connection ${n}`;
         send(conn, step);
       }
-      const frames = await collect(conn!, e, 0);
-      const m = mismatch(e.frames ?? [], frames, 'frames');
-      if (m) return `${at}: ${m}`;
-      if (e.close !== undefined && conn!.closed !== e.close)
-        return `${at}: closed ${conn!.closed}, expected ${e.close}`;
-      if (e.close === undefined && conn!.closed !== null) return `${at}: closed ${conn!.closed} unexpectedly`;
-      if (e.close !== undefined) conn = null;
+      const want = e.frames ?? [];
+      const bad = judge(conn, await collect(conn, want.length, e.close), want, e.close, at);
+      if (bad) return bad;
+      if (e.close !== undefined) conns.delete(n);
+      for (const [peer, pc] of conns) {
+        if (peer === n) continue;
+        const pw = e.peers?.[String(peer)] ?? [];
+        const pbad = judge(
+          pc,
+          await collect(pc, pw.length, undefined),
+          pw,
+          undefined,
+          `${at} (client ${peer})`,
+        );
+        if (pbad) return pbad;
+      }
     }
     return null;
   } finally {
-    conn?.ws.terminate();
+    for (const c of conns.values()) c.ws.terminate();
   }
 }
 

@@ -19,6 +19,7 @@ import {
 import {
   type Capabilities,
   CloseCode,
+  DEFAULT_WS_PATH,
   decodeRequest,
   type HelloMessage,
   type ImprovDecodeResult,
@@ -206,6 +207,8 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       faults: this.faults,
       rng: this.rng,
       maxBufferedBytes: opts.maxBufferedBytes,
+      legacy: () => ({ legacyText: this.caps?.legacyText === true, firstLed: this.caps?.leds[0]?.name }),
+      path: () => this.storedConfig.websocket?.path ?? DEFAULT_WS_PATH,
     });
     this.ws.on('connected', (slot, remote) =>
       this.log('I', 'ws.cpp:41', `onEvent(): client ${slot} connected from ${remote}`),
@@ -254,6 +257,10 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   }
   get clientCount(): number {
     return this.ws.clientCount;
+  }
+  /** Frames legacy-mode connections sent that the board ignored (PROTOCOL.md 9). */
+  get ignoredLegacyFrames(): number {
+    return this.ws.ignoredLegacyFrames;
   }
   get capabilities(): Capabilities | null {
     return this.caps;
@@ -586,7 +593,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
   }
 
   private printReady(): void {
-    const path = this.storedConfig.websocket?.path ?? '/';
+    const path = this.storedConfig.websocket?.path ?? DEFAULT_WS_PATH;
     this.machine({
       t: 'ready',
       ip: this.ip,

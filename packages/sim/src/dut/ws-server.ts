@@ -10,8 +10,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
+  type ConnectionMode,
+  initialConnectionMode,
+  legacyBroadcastText,
+  legacyFrameKind,
+} from '@esphil/device-model';
+import {
   type AuthRequiredMessage,
   CloseCode,
+  DEFAULT_WS_PATH,
   decodeRequest,
   type ErrorCode,
   type ErrorResponse,
@@ -19,6 +26,7 @@ import {
   MAX_SENSOR_HZ,
   MIN_SENSOR_HZ,
   PROTOCOL_VERSION,
+  targetPath,
   type UnsequencedEvent,
 } from '@esphil/protocol';
 import type { Rng } from '../rng';
@@ -110,6 +118,19 @@ export interface WsServerOptions
   rng?: Rng;
   /** Unanswered frames per connection before reading stops (see DEFAULT_MAX_QUEUED_FRAMES). */
   maxQueuedFrames?: number;
+  /**
+   * The device's legacy text support, read at each connect (PROTOCOL.md 9): `legacyText` as in caps (false without
+   * an LED) and the first LED's name. Absent: every connection is an esphil connection.
+   */
+  legacy?: () => LegacySupport;
+  /** websocket.path, read at each connect: another path is closed with 1000 (PROTOCOL.md 2.3, 2.5). Default `/`. */
+  path?: () => string;
+}
+
+/** What legacy mode needs to know about the device (see WsServerOptions.legacy). */
+export interface LegacySupport {
+  legacyText: boolean;
+  firstLed?: string;
 }
 
 interface Client {
@@ -128,6 +149,10 @@ interface Client {
   inflight: number;
   /** Reading stopped because `inflight` reached the limit. */
   paused: boolean;
+  /** PROTOCOL.md 9: `legacy` until its first JSON object (connection-mode.ts). */
+  mode: ConnectionMode;
+  /** Frames that arrived while the hello of a switch was on its way: handled, in order, once it is sent. */
+  held: (() => void)[] | null;
 }
 
 export interface WsServerEvents {
@@ -159,6 +184,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   private readonly clients = new Map<number, Client>();
   /** Failed auth attempts per remote address; RAM only, so a reset forgets them (as on the board). */
   private throttle = new AuthThrottle();
+  /** Frames legacy-mode connections sent that are neither `LED ON`/`LED OFF` nor a JSON object (never answered). */
+  ignoredLegacyFrames = 0;
 
   constructor(opts: WsServerOptions) {
     super();
@@ -204,8 +231,9 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   get host(): string {
     return this.transport.host;
   }
+  /** The server URL with websocket.path (as the ready line announces it; clients add `?esphil`). */
   get url(): string {
-    return this.transport.url;
+    return `${this.transport.url.slice(0, -1)}${this.servedPath()}`;
   }
   get clientCount(): number {
     return this.clients.size;
@@ -233,6 +261,8 @@ export class WsServer extends EventEmitter<WsServerEvents> {
       sensors: new Map(),
       inflight: 0,
       paused: false,
+      mode: initialConnectionMode(conn.target, this.legacySupport()),
+      held: null,
     };
     this.clients.set(conn.slot, client);
     conn.on('disconnected', (reason) => this.cleanup(client, reason));
@@ -240,6 +270,15 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     conn.on('binary', () => this.onBinary(client));
     // PROTOCOL.md 2.4: the firmware ignores every fragment.
     this.emit('connected', conn.slot, conn.remote);
+    // The library accepts any path: the firmware closes all but websocket.path at once (Device::onConnect).
+    if (targetPath(conn.target) !== this.servedPath()) conn.disconnect(CloseCode.normal);
+    else if (client.mode === 'legacy') this.startLegacy(client);
+    else this.greet(client);
+  }
+
+  /** The first message of an esphil connection: hello, or auth_required and the auth deadline (PROTOCOL.md 8.1). */
+  private greet(client: Client): void {
+    const conn = client.conn;
     if (client.authorized) {
       void this.sendHello(conn.slot);
       return;
@@ -269,6 +308,14 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   private onBinary(client: Client): void {
     if (client.refuseTimer !== null) return;
+    if (client.held) {
+      client.held.push(() => this.onBinary(client));
+      return;
+    }
+    if (client.mode === 'legacy') {
+      this.ignoredLegacyFrames += 1;
+      return;
+    }
     this.reply(
       client.slot,
       client.authorized
@@ -279,6 +326,11 @@ export class WsServer extends EventEmitter<WsServerEvents> {
 
   private onText(client: Client, data: Buffer): void {
     if (client.refuseTimer !== null) return;
+    if (client.held) {
+      client.held.push(() => this.onText(client, data));
+      return;
+    }
+    if (client.mode === 'legacy' && !this.legacyFrame(client, data)) return;
     const text = utf8Text(data);
     if (text === null) {
       this.reply(
@@ -448,6 +500,10 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   /** One event to one client, numbered for that connection. */
   sendEvent(slot: number, event: UnsequencedEvent, body: EventBody = eventBody(event)): void {
     const client = this.clients.get(slot);
+    if (client?.mode === 'legacy') {
+      this.sendLegacyEvent(client, event);
+      return;
+    }
     if (!client?.ready || this.isHung) return;
     client.seq += 1;
     if (this.dice(this.opts.faults?.eventDropRate ?? 0)) return;
@@ -538,6 +594,61 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   dropAll(): void {
     this.throttle = new AuthThrottle();
     this.transport.dropAll();
+  }
+
+  // ----- Legacy mode (PROTOCOL.md 9; the decisions are device-model's connection-mode.ts) -------------------------
+
+  private servedPath(): string {
+    return this.opts.path?.() ?? DEFAULT_WS_PATH;
+  }
+
+  private legacySupport(): LegacySupport {
+    return this.opts.legacy?.() ?? { legacyText: false };
+  }
+
+  /**
+   * A legacy-mode connection gets nothing unsolicited. On a device with a token it cannot authenticate without
+   * switching, so it is closed (1000, no message: no JSON) when the auth deadline passes unswitched.
+   */
+  private startLegacy(client: Client): void {
+    if (client.authorized) return;
+    client.authTimer = setTimeout(() => {
+      client.authTimer = null;
+      if (client.mode === 'legacy') client.conn.disconnect(CloseCode.normal);
+    }, this.opts.authDeadlineMs ?? DEFAULT_AUTH_DEADLINE_MS);
+  }
+
+  /** A legacy-mode connection's text frame: true when it goes on to the esphil path (a switch, or LED ON/OFF). */
+  private legacyFrame(client: Client, data: Buffer): boolean {
+    const kind = legacyFrameKind(data, false);
+    if (kind === 'ignore') {
+      this.ignoredLegacyFrames += 1;
+      return false;
+    }
+    if (kind !== 'switch') return true;
+    // For good: hello (or auth_required, the deadline counted from now) before the answer to this frame.
+    client.mode = 'esphil';
+    if (client.authTimer !== null) clearTimeout(client.authTimer);
+    client.authTimer = null;
+    if (!client.authorized) {
+      this.greet(client); // auth_required leaves at once, ahead of the answer
+      return true;
+    }
+    // hello comes from the device loop: hold this frame and any that follow until it has left.
+    client.held = [() => this.onText(client, data)];
+    void this.sendHello(client.slot).finally(() => {
+      const held = client.held ?? [];
+      client.held = null;
+      if (this.clients.get(client.slot) === client) for (const run of held) run();
+    });
+    return false;
+  }
+
+  /** `LED is now ON/OFF` when the first LED changes, not for the connection's own command (answered already). */
+  private sendLegacyEvent(client: Client, event: UnsequencedEvent): void {
+    if (this.isHung) return;
+    const text = legacyBroadcastText(event, this.legacySupport().firstLed, client.slot);
+    if (text !== null) client.conn.send(text, this.linkDelay());
   }
 
   private cleanup(client: Client, reason: string): void {

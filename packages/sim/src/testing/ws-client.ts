@@ -2,6 +2,7 @@
  * Test helper: a plain `ws` client that records every frame and lets a test await the next one matching
  * a predicate. Used by the sim's own tests over real loopback sockets.
  */
+import { withEsphilMarker } from '@esphil/protocol';
 import WebSocket, { type ClientOptions } from 'ws';
 
 export type Frame = Record<string, unknown> & { t?: string; id?: number | null; seq?: number; ev?: string };
@@ -30,12 +31,20 @@ function parse(text: string): Frame {
   return { text };
 }
 
+/**
+ * Opens `url` as an esphil connection (the `?esphil` marker is added, PROTOCOL.md 2) unless `legacy` is set: then
+ * the URL is used as given, as a tutorial page would (legacy mode, PROTOCOL.md 9; use `waitFor: 'open'`).
+ */
 export function openClient(
   url: string,
-  opts: ClientOptions & { protocols?: string | string[]; waitFor?: 'open' | 'hello' | 'none' } = {},
+  opts: ClientOptions & {
+    protocols?: string | string[];
+    waitFor?: 'open' | 'hello' | 'none';
+    legacy?: boolean;
+  } = {},
 ): Promise<TestClient> {
-  const { protocols, waitFor = 'hello', ...wsOpts } = opts;
-  const ws = new WebSocket(url, protocols, wsOpts);
+  const { protocols, waitFor = 'hello', legacy = false, ...wsOpts } = opts;
+  const ws = new WebSocket(legacy ? url : withEsphilMarker(url), protocols, wsOpts);
   const frames: Frame[] = [];
   let cursor = 0;
   const waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];

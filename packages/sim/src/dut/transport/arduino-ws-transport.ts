@@ -122,6 +122,11 @@ export class WsConnection extends EventEmitter<WsConnectionEvents> {
   readonly remote: string;
   /** The peer's IP (the library's remoteIP(num), facts §11.5). */
   readonly address: string;
+  /**
+   * The request target as the GET line carried it, query included: the `cUrl` the library hands the sketch in
+   * WStype_CONNECTED (facts §1.1, S.cpp:752-758).
+   */
+  readonly target: string;
   readonly ws: WebSocket;
   private readonly outbox: Outbox;
   private readonly transport: ArduinoWsTransport;
@@ -131,13 +136,21 @@ export class WsConnection extends EventEmitter<WsConnectionEvents> {
   missedPongs = 0;
   gone = false;
 
-  constructor(transport: ArduinoWsTransport, slot: number, ws: WebSocket, remote: string, address: string) {
+  constructor(
+    transport: ArduinoWsTransport,
+    slot: number,
+    ws: WebSocket,
+    remote: string,
+    address: string,
+    target = '/',
+  ) {
     super();
     this.transport = transport;
     this.slot = slot;
     this.ws = ws;
     this.remote = remote;
     this.address = address;
+    this.target = target;
     this.outbox = createOutbox((data) => {
       // A text frame whether the payload comes as a string or as bytes already encoded once for every client.
       if (ws.readyState === ws.OPEN) ws.send(data, TEXT_FRAME);
@@ -441,7 +454,7 @@ export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
         // ws has attached its own reader by now and re-queued `head`: this listener sees the same bytes first.
         const fragments = new FragmentTracker();
         socket.prependListener('data', (chunk: Buffer) => fragments.feed(chunk));
-        this.onOpen(slot, ws, remote, socket.remoteAddress ?? '?', fragments);
+        this.onOpen(slot, ws, remote, socket.remoteAddress ?? '?', fragments, req.url ?? '/');
       });
     } catch {
       release();
@@ -455,12 +468,13 @@ export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
     remote: string,
     address: string,
     fragments: FragmentTracker,
+    target: string,
   ): void {
     if (this.closed) {
       ws.terminate();
       return;
     }
-    const c = new WsConnection(this, slot, ws, remote, address);
+    const c = new WsConnection(this, slot, ws, remote, address, target);
     this.conns.set(slot, c);
     ws.on('error', () => {});
     ws.on('close', (code) => this.release(c, `closed (${code})`));
