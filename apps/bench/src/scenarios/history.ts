@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 /**
  * Scenario 6: `hil history` on a large history (default 365 nights x 60 tests x 4 benches, written as real
  * report.json files). Baseline in the same run: reading and JSON.parse of the same files, the floor any build pays.
  */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
