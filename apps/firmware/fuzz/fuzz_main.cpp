@@ -117,7 +117,7 @@ void feedDevice(FakeHal& hal, Device& device, Rng& rng, const std::string& in, i
     if (rng.below(4) == 0) {
       int c = static_cast<int>(rng.below(3));
       device.onDisconnect(c);
-      device.onConnect(c);
+      device.onConnect(c, "/");
     }
   }
   if (hal.sent.size() > 4096) hal.sent.clear();
@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   };
   Dut duts[] = {{halAuth, authDevice}, {halOpen, openDevice}};
   for (Dut& d : duts) {
-    for (int c = 0; c < 3; ++c) d.device.onConnect(c);
+    for (int c = 0; c < 3; ++c) d.device.onConnect(c, "/");
   }
 
   Rng rng{seed};

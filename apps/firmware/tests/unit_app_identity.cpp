@@ -71,7 +71,7 @@ struct Booted {
   explicit Booted(const AppIdentity& app) {
     dev.begin("v0.2.0-3-gdeadbee", ESPHIL_DEVICE_CONFIG_JSON, app);
     serial = hal.takeSerial();
-    dev.onConnect(0);
+    dev.onConnect(0, "/");
   }
   std::string hello() { return hal.to(0).at(0); }
 };

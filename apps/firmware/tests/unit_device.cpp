@@ -37,8 +37,8 @@ TEST("device: hello on connect, responses to the sender, events numbered per con
   FakeHal hal;
   Device d(hal);
   d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
-  d.onConnect(0);
-  d.onConnect(1);
+  d.onConnect(0, "/");
+  d.onConnect(1, "/");
   CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("hello"));
   CHECK_EQ(field(hal.to(0).at(0), "seq"), std::string("0"));
   CHECK_EQ(field(hal.to(0).at(0), "boot"), std::string("5f2c9e1a"));
@@ -68,8 +68,8 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   d.begin("0.1.0",
           R"({"version":1,"board":"esp32-doit-devkit-v1","leds":[{"name":"status","pin":2}],)"
           R"("websocket":{"authToken":"s3cret-token-0123","authDeadlineMs":2000}})");
-  d.onConnect(0);
-  d.onConnect(1);
+  d.onConnect(0, "/");
+  d.onConnect(1, "/");
   CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("auth_required"));
   CHECK_EQ(field(hal.to(0).at(0), "deadlineMs"), std::string("2000"));
   text(d, 0, R"({"id":1,"op":"ping"})");
@@ -88,7 +88,7 @@ TEST("device: token auth first, deadline disconnects, hello after auth") {
   CHECK_EQ(hal.disconnected.size(), 1u);
   CHECK_EQ(hal.disconnected.at(0), 1);
   CHECK_EQ(d.counters().authTimeouts, 1u);
-  d.onConnect(2);
+  d.onConnect(2, "/");
   text(d, 2, R"({"id":3,"op":"auth","token":"guess"})");
   CHECK(has(hal.to(2).back(), "unauthorized"));
   CHECK_EQ(hal.disconnected.back(), 2);
@@ -108,13 +108,13 @@ TEST("device: failed auth slowed per address: free guesses, held refusal, locked
           R"("websocket":{"authToken":"s3cret-token-0123","authDeadlineMs":60000}})");
   const std::string attacker = "192.168.1.66";
   for (uint32_t i = 0; i < AUTH_FREE_FAILURES; ++i) {
-    d.onConnect(0, attacker);
+    d.onConnect(0, "/", attacker);
     text(d, 0, R"({"id":1,"op":"auth","token":"guess-guess-guess"})");
     CHECK(has(hal.to(0).back(), "\"code\":\"unauthorized\""));
     CHECK_EQ(hal.disconnected.size(), static_cast<size_t>(i + 1));
   }
   // The 4th wrong token: no answer and no disconnect until the lock ends; frames meanwhile are not answered.
-  d.onConnect(0, attacker);
+  d.onConnect(0, "/", attacker);
   size_t before = hal.to(0).size();
   text(d, 0, R"({"id":4,"op":"auth","token":"guess-guess-guess"})");
   text(d, 0, R"({"id":5,"op":"ping"})");
@@ -124,13 +124,13 @@ TEST("device: failed auth slowed per address: free guesses, held refusal, locked
   CHECK_EQ(hal.to(0).size(), before);
   CHECK_EQ(hal.disconnected.size(), static_cast<size_t>(AUTH_FREE_FAILURES));
   // Another connection from the same address, right token: not checked while locked.
-  d.onConnect(1, attacker);
+  d.onConnect(1, "/", attacker);
   text(d, 1, R"({"id":6,"op":"auth","token":"s3cret-token-0123"})");
   CHECK(has(hal.to(1).back(), "retry in 1 ms"));
   CHECK_EQ(field(hal.to(1).back(), "id"), std::string("6"));
   CHECK_EQ(hal.disconnected.back(), 1);
   // Another address is not locked.
-  d.onConnect(2, "192.168.1.10");
+  d.onConnect(2, "/", "192.168.1.10");
   text(d, 2, R"({"id":7,"op":"auth","token":"s3cret-token-0123"})");
   CHECK_EQ(field(hal.to(2).back(), "t"), std::string("hello"));
   hal.now += 1;
@@ -140,21 +140,21 @@ TEST("device: failed auth slowed per address: free guesses, held refusal, locked
   CHECK_EQ(hal.disconnected.back(), 0);
   CHECK_EQ(d.counters().authFailures, AUTH_FREE_FAILURES + 1);
   // After the lock: the right token works and clears the address, so the next wrong one is free again.
-  d.onConnect(0, attacker);
+  d.onConnect(0, "/", attacker);
   text(d, 0, R"({"id":8,"op":"auth","token":"s3cret-token-0123"})");
   CHECK_EQ(field(hal.to(0).back(), "t"), std::string("hello"));
-  d.onConnect(3, attacker);
+  d.onConnect(3, "/", attacker);
   size_t n = hal.disconnected.size();
   text(d, 3, R"({"id":9,"op":"auth","token":"guess-guess-guess"})");
   CHECK_EQ(hal.disconnected.size(), n + 1);
   // A client that closes while its refusal is held just goes away: nothing is sent to the next one in the slot.
   for (uint32_t i = 0; i < AUTH_FREE_FAILURES; ++i) {
-    d.onConnect(3, attacker);
+    d.onConnect(3, "/", attacker);
     text(d, 3, R"({"id":10,"op":"auth","token":"guess-guess-guess"})");
   }
   size_t sent3 = hal.to(3).size();
   d.onDisconnect(3);
-  d.onConnect(3, "192.168.1.11");
+  d.onConnect(3, "/", "192.168.1.11");
   hal.now += AUTH_BACKOFF_MAX_MS;
   d.loop();
   CHECK_EQ(hal.to(3).size(), sent3 + 1);  // only its own auth_required
@@ -172,6 +172,37 @@ TEST("device: Origin allow-list; clients without Origin always pass") {
   Device any(h2);
   any.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
   CHECK(any.originAllowed("http://evil.example"));
+}
+
+TEST("device: the header validator refuses a foreign Origin (any name case) and logs it from the next loop()") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", R"({"version":1,"board":"esp32-devkitc","websocket":{"allowedOrigins":["http://bench.local:5173"]}})");
+  hal.takeSerial();
+  CHECK(d.validateHeader("Host", "http://evil.example"));
+  CHECK(d.validateHeader("origin", "http://bench.local:5173"));
+  CHECK(!d.validateHeader("oRiGiN", "http://evil.example"));
+  CHECK(!has(hal.serial, "refused"));  // inside the library's loop: nothing is sent yet
+  d.loop();
+  CHECK(has(hal.takeSerial(), "[warn] refused a WebSocket client: Origin not in websocket.allowedOrigins"));
+  d.loop();
+  CHECK(!has(hal.takeSerial(), "refused"));
+}
+
+TEST("device: onConnect serves websocket.path only, whatever the query; other paths are disconnected at once") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", R"({"version":1,"board":"esp32-devkitc","websocket":{"path":"/ws"}})");
+  d.onConnect(0, "/ws?x=1&y", "10.0.0.1");
+  CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("hello"));
+  d.onConnect(1, "/");
+  d.onConnect(2, "/ws/");
+  d.onConnect(3, "/other?/ws");
+  CHECK(hal.to(1).empty());
+  CHECK(hal.to(2).empty());
+  CHECK(hal.to(3).empty());
+  CHECK_EQ(hal.disconnected.size(), 3u);
+  CHECK_EQ(d.connectedClients(), 1);
 }
 
 TEST("device: serial requests need the prefix, noise before it is skipped, overlong lines answered too_large") {
@@ -275,8 +306,8 @@ TEST("device: sensor streams per client at their own rate; debounced button edge
   FakeHal hal;
   Device d(hal);
   d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
-  d.onConnect(0);
-  d.onConnect(1);
+  d.onConnect(0, "/");
+  d.onConnect(1, "/");
   hal.adc[34] = 2048;
   text(d, 0, R"({"id":1,"op":"sensor.subscribe","sensor":"light","hz":10})");
   text(d, 1, R"({"id":2,"op":"sensor.subscribe","sensor":"light","hz":2})");

@@ -35,8 +35,14 @@ class Device {
 
   // Origin allow-list: empty list = any; a client without Origin (non-browser) is always allowed.
   bool originAllowed(const std::string& origin) const;
+  // The library's onValidateHttpHeader callback (arduinowebsockets-facts.md §1.1, S.cpp:789-794): every header the
+  // library does not parse itself, name as sent; false refuses the handshake (the library answers its 400). A refused
+  // Origin is logged from the next loop(): this runs inside the library's loop, where sending to clients must wait.
+  bool validateHeader(const std::string& name, const std::string& value);
+  // WStype_CONNECTED. `url` is the request target as the library gives it, query included (facts §10, S.cpp:754);
   // `address` is the peer's IP as text (the library's remoteIP(num)): failed auth attempts are counted per address.
-  void onConnect(int client, const std::string& address = std::string());
+  // A path other than websocket.path, or a slot over websocket.maxClients, is disconnected at once.
+  void onConnect(int client, const std::string& url, const std::string& address = std::string());
   void onDisconnect(int client);
   void onText(int client, const char* data, size_t len);
   // A whole binary frame (PROTOCOL.md 2.4): `unauthorized` before auth, else `bad_request`; id null either way.
@@ -69,6 +75,8 @@ class Device {
     std::string refusal;
   };
   void closeClient(int client);
+  // The library accepts any request target: only websocket.path (the query ignored) is served.
+  bool pathServed(const std::string& url) const;
   StepContext context(OriginRef from);
   void sendHello(int client);
   void deliver(const std::vector<Event>& events);
@@ -104,6 +112,7 @@ class Device {
   uint64_t bootAt_ = 0;
   AuthThrottle authThrottle_;
   bool usingDefault_ = true;
+  bool originRefused_ = false;
 };
 
 }  // namespace esphil
