@@ -1,6 +1,7 @@
 export * from './boards';
 export { deriveCapabilities } from './capabilities';
 export * from './config';
+export * from './connection';
 export type * from './config/types';
 export * from './image';
 export * from './ledc';
