@@ -1,8 +1,8 @@
 export * from './boards';
 export { deriveCapabilities } from './capabilities';
 export * from './config';
-export * from './connection';
 export type * from './config/types';
+export * from './connection';
 export * from './image';
 export * from './ledc';
 export * from './state';

@@ -9,8 +9,8 @@
  */
 import {
   decodeRequest,
-  encodeMessage,
   type ErrorCode,
+  encodeMessage,
   isLegacyText,
   MAX_FRAME_BYTES,
   MAX_SENSOR_HZ,
@@ -256,11 +256,7 @@ export class ConnectionDevice {
     return this.drain();
   }
 
-  private request(
-    slot: number,
-    req: Parameters<typeof step>[1],
-    from: Origin,
-  ): void {
+  private request(slot: number, req: Parameters<typeof step>[1], from: Origin): void {
     const s = this.slots[slot]!;
     const gate = req.op === 'auth' && this.needsAuth(slot);
     if (gate) {
@@ -338,7 +334,11 @@ export class ConnectionDevice {
         s.nextSample[k] = next === 0 || this.now - next >= period ? this.now + period : next + period;
         if (!sampled) {
           const raw = this.adc.get(cfg.pin) ?? 0;
-          this.state = applyInput(this.state, { kind: 'sensor-sample', sensor: cfg.name, raw }, this.ctx()).state;
+          this.state = applyInput(
+            this.state,
+            { kind: 'sensor-sample', sensor: cfg.name, raw },
+            this.ctx(),
+          ).state;
           sampled = true;
         }
         const reading = this.state.snapshot.sensors[cfg.name] ?? { raw: 0, value: 0 };
