@@ -198,6 +198,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       authToken: wsc.authToken,
       authDeadlineMs: wsc.authDeadlineMs,
       allowedOrigins: wsc.allowedOrigins,
+      path: wsc.path,
       delay: () => this.latency.oneWay(),
       replyDelay: () => this.latency.rtt(),
       faults: this.faults,

@@ -99,6 +99,8 @@ export interface WsServerOptions
   authDeadlineMs?: number;
   /** Empty or absent = any Origin. Requests without an Origin header are always allowed. */
   allowedOrigins?: string[];
+  /** websocket.path: a connection to another path is closed 1000 after the 101 (PROTOCOL.md 2.3). Default '/'. */
+  path?: string;
   /** One-way link delay per unsolicited frame (hello, events), ms. Default none. */
   delay?: () => number;
   /**
@@ -222,6 +224,12 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   }
 
   private onConnection(conn: WsConnection): void {
+    // The firmware's Device::onConnect: the library accepts any path; only websocket.path is served, the query
+    // ignored (the TS sim served every path until the differential test against the firmware found it).
+    if (conn.url.split('?', 1)[0] !== (this.opts.path ?? '/')) {
+      conn.disconnect(CloseCode.normal);
+      return;
+    }
     const client: Client = {
       slot: conn.slot,
       conn,

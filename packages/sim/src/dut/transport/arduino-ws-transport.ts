@@ -138,6 +138,8 @@ export class WsConnection extends EventEmitter<WsConnectionEvents> {
   readonly remote: string;
   /** The peer's IP (the library's remoteIP(num), facts §11.5). */
   readonly address: string;
+  /** The request target, query included: what WStype_CONNECTED carries (facts §10, S.cpp:754). */
+  url = '/';
   readonly ws: WebSocket;
   private readonly outbox: Outbox;
   private readonly transport: ArduinoWsTransport;
@@ -496,7 +498,7 @@ export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
         // ws has attached its own reader by now and re-queued `head`: this listener sees the same bytes first.
         const fragments = new FragmentTracker();
         socket.prependListener('data', (chunk: Buffer) => fragments.feed(chunk));
-        this.onOpen(slot, ws, remote, socket.remoteAddress ?? '?', fragments);
+        this.onOpen(slot, ws, remote, socket.remoteAddress ?? '?', fragments, req.url ?? '/');
       });
     } catch {
       release();
@@ -510,12 +512,14 @@ export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
     remote: string,
     address: string,
     fragments: FragmentTracker,
+    url: string,
   ): void {
     if (this.closed) {
       ws.terminate();
       return;
     }
     const c = new WsConnection(this, slot, ws, remote, address);
+    c.url = url;
     this.conns.set(slot, c);
     ws.on('error', () => {});
     ws.on('close', (code) => this.release(c, `closed (${code})`));
