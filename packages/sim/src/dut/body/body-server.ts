@@ -78,7 +78,10 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
     });
     this.transport.on('connection', (c) => this.onConnection(c));
     this.transport.on('refused', (reason) => this.emit('out', { slot: -1, kind: 'refused', reason }));
-    this.transport.on('abandoned', (slot) => void this.call((now) => this.body.disconnect(slot, now)));
+    this.transport.on('abandoned', (slot) => {
+      this.early.delete(slot);
+      void this.call((now) => this.body.disconnect(slot, now));
+    });
     const tickMs = opts.tickMs ?? 10;
     if (tickMs > 0) this.timer = setInterval(() => void this.tick(), tickMs);
   }
