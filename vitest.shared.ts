@@ -24,7 +24,13 @@ export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
     include: ['src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', 'src/**/*.pty.test.ts', 'src/**/*.e2e.test.ts'],
+    exclude: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'src/**/*.pty.test.ts',
+      'src/**/*.e2e.test.ts',
+      'src/**/*.differential.test.ts',
+    ],
     testTimeout: 20_000,
     pool: 'forks',
   },

@@ -174,6 +174,37 @@ TEST("device: Origin allow-list; clients without Origin always pass") {
   CHECK(any.originAllowed("http://evil.example"));
 }
 
+TEST("device: the header validator refuses a foreign Origin (any name case) and logs it from the next loop()") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", R"({"version":1,"board":"esp32-devkitc","websocket":{"allowedOrigins":["http://bench.local:5173"]}})");
+  hal.takeSerial();
+  CHECK(d.validateHeader("Host", "http://evil.example"));
+  CHECK(d.validateHeader("origin", "http://bench.local:5173"));
+  CHECK(!d.validateHeader("oRiGiN", "http://evil.example"));
+  CHECK(!has(hal.serial, "refused"));  // inside the library's loop: nothing is sent yet
+  d.loop();
+  CHECK(has(hal.takeSerial(), "[warn] refused a WebSocket client: Origin not in websocket.allowedOrigins"));
+  d.loop();
+  CHECK(!has(hal.takeSerial(), "refused"));
+}
+
+TEST("device: onConnect serves websocket.path only, whatever the query; other paths are disconnected at once") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", R"({"version":1,"board":"esp32-devkitc","websocket":{"path":"/ws"}})");
+  d.onConnect(0, "/ws?x=1&y", "10.0.0.1");
+  CHECK_EQ(field(hal.to(0).at(0), "t"), std::string("hello"));
+  d.onConnect(1, "/");
+  d.onConnect(2, "/ws/");
+  d.onConnect(3, "/other?/ws");
+  CHECK(hal.to(1).empty());
+  CHECK(hal.to(2).empty());
+  CHECK(hal.to(3).empty());
+  CHECK_EQ(hal.disconnected.size(), 3u);
+  CHECK_EQ(d.connectedClients(), 1);
+}
+
 TEST("device: serial requests need the prefix, noise before it is skipped, overlong lines answered too_large") {
   FakeHal hal;
   Device d(hal);

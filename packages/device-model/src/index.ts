@@ -2,6 +2,7 @@ export * from './boards';
 export { deriveCapabilities } from './capabilities';
 export * from './config';
 export type * from './config/types';
+export * from './connection';
 export * from './image';
 export * from './ledc';
 export * from './state';

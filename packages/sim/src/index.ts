@@ -22,6 +22,15 @@ export {
 } from './cli';
 export * from './dut/backend';
 export { type BackendVectorResult, runBackendVector, runBackendVectors } from './dut/backend-vectors';
+export type { BodyBooted, BodyConnected, DeviceBody, DeviceBodyFactory, Header } from './dut/body/body';
+export {
+  type BodyOutput,
+  BodyServer,
+  type BodyServerEvents,
+  type BodyServerOptions,
+} from './dut/body/body-server';
+export { NativeDeviceBody, nativeDeviceBodyFactory } from './dut/body/native-body';
+export { TsDeviceBody, tsDeviceBodyFactory } from './dut/body/ts-body';
 export * from './dut/native-backend';
 export { type DutPinBus, type Level, PinBank, type PinOutput } from './dut/pins';
 export { type ControlLines, EN_RELEASE_MS, type StrapLevels, strapLevels } from './dut/reset-circuit';
@@ -31,6 +40,7 @@ export {
   ArduinoWsTransport,
   type ArduinoWsTransportOptions,
   DEFAULT_MAX_BUFFERED_BYTES,
+  type HandshakeInfo,
   LIBRARY_400,
   type OutputStats,
   type RefusalReason,

@@ -17,17 +17,15 @@ namespace {
 esphil::ArduinoHal hal;
 esphil::Device device(hal);
 WebSocketsServer* server = nullptr;
-bool originRejected = false;
 
 void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
   switch (type) {
-    case WStype_CONNECTED: {
-      // CONNECTED carries the request target, query included; the core checks the path and reads the esphil marker.
-      // remoteIP() exists on ESP32 (arduinowebsockets-facts.md §11.5, S.h:93-95): failed auth is counted per address.
-      std::string url(reinterpret_cast<const char*>(payload), length);
-      device.onConnect(num, url, server != nullptr ? std::string(server->remoteIP(num).toString().c_str()) : std::string());
+    case WStype_CONNECTED:
+      // payload = the request target, query included (arduinowebsockets-facts.md §10, S.cpp:754); remoteIP() exists
+      // on ESP32 (§11.5, S.h:93-95). The core decides (path, slot limit) and disconnects through the Hal.
+      device.onConnect(num, std::string(reinterpret_cast<const char*>(payload), length),
+                       server != nullptr ? std::string(server->remoteIP(num).toString().c_str()) : std::string());
       break;
-    }
     case WStype_DISCONNECTED: device.onDisconnect(num); break;
     case WStype_TEXT: device.onText(num, reinterpret_cast<const char*>(payload), length); break;
     case WStype_BIN: device.onBinary(num); break;
@@ -39,12 +37,9 @@ void onWsEvent(uint8_t num, WStype_t type, uint8_t* payload, size_t length) {
   }
 }
 
-// Called by the library for every handshake header; refusing one fails the upgrade (cross-site WebSocket hijacking).
+// Called by the library for every header it does not parse itself; the core decides (the Origin allow-list).
 bool validateHeader(String name, String value) {
-  if (!name.equalsIgnoreCase("Origin")) return true;
-  bool ok = device.originAllowed(std::string(value.c_str()));
-  if (!ok) originRejected = true;
-  return ok;
+  return device.validateHeader(std::string(name.c_str()), std::string(value.c_str()));
 }
 
 }  // namespace
@@ -93,9 +88,5 @@ void esphilLoop() {
   }
   if (server != nullptr) server->loop();
   webPageLoop();
-  if (originRejected) {
-    originRejected = false;
-    device.log(esphil::LogLevel::Warn, "refused a WebSocket client: Origin not in websocket.allowedOrigins");
-  }
   device.loop();
 }

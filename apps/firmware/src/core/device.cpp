@@ -112,6 +112,20 @@ bool Device::originAllowed(const std::string& origin) const {
   return false;
 }
 
+bool Device::validateHeader(const std::string& name, const std::string& value) {
+  // Header names arrive as sent (facts §1.1): compare case-insensitively.
+  static const char kOrigin[] = "origin";
+  if (name.size() != sizeof kOrigin - 1) return true;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kOrigin[i]) return true;
+  }
+  bool ok = originAllowed(value);
+  if (!ok) originRefused_ = true;
+  return ok;
+}
+
 void Device::sendHello(int client) {
   Slot& sl = slots_[client];
   std::string s;
@@ -586,6 +600,10 @@ void Device::pollSensors(uint64_t now) {
 
 void Device::loop() {
   uint64_t now = hal_.millis();
+  if (originRefused_) {
+    originRefused_ = false;
+    log(LogLevel::Warn, "refused a WebSocket client: Origin not in websocket.allowedOrigins");
+  }
   pollWifi(now);
   pollButtons(now);
   pollSensors(now);

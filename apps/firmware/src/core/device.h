@@ -37,6 +37,10 @@ class Device {
 
   // Origin allow-list: empty list = any; a client without Origin (non-browser) is always allowed.
   bool originAllowed(const std::string& origin) const;
+  // The library's onValidateHttpHeader callback (arduinowebsockets-facts.md §1.1, S.cpp:789-794): every header the
+  // library does not parse itself, name as sent; false refuses the handshake (the library answers its 400). A refused
+  // Origin is logged from the next loop(): this runs inside the library's loop, where sending to clients must wait.
+  bool validateHeader(const std::string& name, const std::string& value);
   // A client passed the handshake (WStype_CONNECTED). `url` is the request target the library reports, query
   // included: a path other than websocket.path is disconnected (close 1000); the `esphil` query parameter makes an
   // esphil connection (hello or auth_required at once), else it starts in legacy mode when caps.legacyText
@@ -117,6 +121,7 @@ class Device {
   uint64_t bootAt_ = 0;
   AuthThrottle authThrottle_;
   bool usingDefault_ = true;
+  bool originRefused_ = false;
 };
 
 }  // namespace esphil

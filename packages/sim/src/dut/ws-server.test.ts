@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createRng } from '../rng';
 import { expectRefused, openClient } from '../testing/ws-client';
 import { type WsServer as Server, WsServer, type WsServerOptions } from './ws-server';
@@ -199,6 +200,18 @@ describe('WsServer (arduinoWebSockets behaviour)', () => {
     const srv = await start({ host: '0.0.0.0' });
     expect(srv.url).toBe(`ws://127.0.0.1:${srv.port}/`);
     const c = await openClient(srv.url);
+    await c.close();
+  });
+
+  it('serves websocket.path only, whatever the query: another path is closed 1000 after the 101', async () => {
+    const srv = await start({ path: () => '/ws' });
+    expect(srv.url).toBe(`ws://127.0.0.1:${srv.port}/ws`);
+    const base = `ws://127.0.0.1:${srv.port}`;
+    const wrong = new WebSocket(`${base}/other?ws`);
+    const code = await new Promise<number>((resolve) => wrong.on('close', (c) => resolve(c)));
+    expect(code).toBe(1000);
+    const c = await openClient(`${base}/ws?x=1`);
+    expect(c.frames[0]).toMatchObject({ t: 'hello' });
     await c.close();
   });
 });

@@ -92,6 +92,22 @@ export interface ArduinoWsTransportOptions {
    * one false refuses the handshake with the library's 400 (facts §1.1, S.cpp:789-794).
    */
   validateHeader?(name: string, value: string): boolean;
+  /**
+   * Asked once the library's own checks passed, before the 101, for a device body that validates headers itself
+   * (./body/body-server.ts): `headers` are the ones the library hands the sketch's validator (facts §1.1). false
+   * refuses with the library's 400 (facts §2). The slot is held meanwhile. A handshake that dies after a true is
+   * reported as `abandoned`.
+   */
+  admit?(info: HandshakeInfo): Promise<boolean>;
+}
+
+/** What the sketch learns of a handshake: the slot, the request target (query included) and the headers. */
+export interface HandshakeInfo {
+  slot: number;
+  /** cUrl: the request target, query included (facts §10, S.cpp:754). */
+  url: string;
+  headers: [name: string, value: string][];
+  address: string;
 }
 
 /** What one connection's output did: the bound is never exceeded, overflowing frames are counted. */
@@ -259,6 +275,8 @@ export interface ArduinoWsTransportEvents {
   /** A client passed the handshake (WStype_CONNECTED, after the 101 and the ping; facts §4, §10). */
   connection: [conn: WsConnection];
   refused: [reason: RefusalReason, remote: string];
+  /** `admit` said yes but the upgrade did not complete (the peer went away): the slot never connected. */
+  abandoned: [slot: number];
 }
 
 export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
@@ -448,6 +466,43 @@ export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
       if (this.reserved.get(slot) === hold) this.reserved.delete(slot);
     };
     socket.once('close', release);
+    if (this.opts.admit) {
+      const info: HandshakeInfo = {
+        slot,
+        url: req.url ?? '/',
+        headers: validatorHeaders(req.rawHeaders),
+        address: socket.remoteAddress ?? '?',
+      };
+      this.opts.admit(info).then(
+        (ok) => {
+          if (!ok) {
+            release();
+            this.emit('refused', 'origin', remote);
+            socket.end(LIBRARY_400);
+          } else if (socket.destroyed || this.closed) {
+            release();
+            this.emit('abandoned', slot);
+            socket.destroy();
+          } else this.upgrade(req, socket, head, slot, release, remote);
+        },
+        () => {
+          release();
+          socket.destroy();
+        },
+      );
+      return;
+    }
+    this.upgrade(req, socket, head, slot, release, remote);
+  }
+
+  private upgrade(
+    req: IncomingMessage,
+    socket: Socket,
+    head: Buffer,
+    slot: number,
+    release: () => void,
+    remote: string,
+  ): void {
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         release();
@@ -544,6 +599,16 @@ export class ArduinoWsTransport extends EventEmitter<ArduinoWsTransportEvents> {
     c.missedPongs = 0;
     this.startHeartbeat(c);
   }
+}
+
+/** The request's headers the library does not parse itself, names as sent (facts §1.1, S.cpp:769-794). */
+function validatorHeaders(raw: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (!LIBRARY_HEADERS.has(name.toLowerCase())) out.push([name, raw[i + 1]!]);
+  }
+  return out;
 }
 
 function toBuffer(data: unknown): Buffer {

@@ -1,0 +1,215 @@
+/**
+ * Transport glue: the arduinoWebSockets transport (../transport/arduino-ws-transport.ts) in front of a DeviceBody,
+ * as the firmware's Arduino layer sits between the library and its Device (apps/firmware/src/arduino/esphil_app.cpp):
+ * library events become body calls (one at a time, in arrival order, like the sketch's single loop), and the body's
+ * actions become library calls (sendTXT, disconnect) or are handed to the owner (pins, NVS, restart). Every decision
+ * (path, hello, seq, auth, Origin) is the body's; this file only moves bytes and keeps slots in step.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  ArduinoWsTransport,
+  type ArduinoWsTransportOptions,
+  type HandshakeInfo,
+  type RefusalReason,
+  type WsConnection,
+} from '../transport/arduino-ws-transport';
+import type { BodyBooted, BodyBootOptions, DeviceAction, DeviceBody } from './body';
+
+export interface BodyServerOptions
+  extends Pick<
+    ArduinoWsTransportOptions,
+    'host' | 'port' | 'protocol' | 'maxClients' | 'maxPayload' | 'heartbeat' | 'maxBufferedBytes'
+  > {
+  body: DeviceBody;
+  /** Virtual time in ms (only moves forward). Default: ms since the server was made. */
+  clock?: () => number;
+  /** Run the body's loop() this often, ms; 0 = only through tick(). Default 10. */
+  tickMs?: number;
+  /** false while the board cannot take clients (off, booting, no WiFi). Default: once booted. */
+  accepting?: () => boolean;
+}
+
+/** What the server wrote for a slot (the differential test records it), in order. */
+export type BodyOutput =
+  | { slot: number; kind: 'text'; text: string }
+  | { slot: number; kind: 'close'; code: number }
+  | { slot: -1; kind: 'refused'; reason: RefusalReason };
+
+export interface BodyServerEvents {
+  /** A pin, PWM or NVS action: the owner drives the hardware. */
+  effect: [action: DeviceAction];
+  /** ESP.restart(): the owner reboots the board (boot() again). */
+  restart: [];
+  out: [out: BodyOutput];
+  /** A body call failed (a dead native process): the owner treats it as a crash. */
+  error: [err: Error];
+}
+
+export class BodyServer extends EventEmitter<BodyServerEvents> {
+  readonly transport: ArduinoWsTransport;
+  private readonly body: DeviceBody;
+  private readonly clock: () => number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private readonly conns = new Map<number, WsConnection>();
+  /** Actions for a slot whose CONNECTED the body has answered before the transport opened it. */
+  private readonly early = new Map<number, DeviceAction[]>();
+  /** Connections the body closed: their DISCONNECTED already reached it (facts §6: fired inside disconnect()). */
+  private readonly closedByBody = new WeakSet<WsConnection>();
+  private booted = false;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private last = 0;
+
+  constructor(opts: BodyServerOptions) {
+    super();
+    this.body = opts.body;
+    const t0 = Date.now();
+    this.clock = opts.clock ?? (() => Date.now() - t0);
+    this.transport = new ArduinoWsTransport({
+      host: opts.host,
+      port: opts.port,
+      protocol: opts.protocol,
+      maxClients: opts.maxClients,
+      maxPayload: opts.maxPayload,
+      heartbeat: opts.heartbeat,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      accepting: opts.accepting ?? (() => this.booted),
+      admit: (info) => this.admit(info),
+    });
+    this.transport.on('connection', (c) => this.onConnection(c));
+    this.transport.on('refused', (reason) => this.emit('out', { slot: -1, kind: 'refused', reason }));
+    this.transport.on('abandoned', (slot) => {
+      this.early.delete(slot);
+      void this.call((now) => this.body.disconnect(slot, now));
+    });
+    const tickMs = opts.tickMs ?? 10;
+    if (tickMs > 0) this.timer = setInterval(() => void this.tick(), tickMs);
+  }
+
+  get url(): string {
+    return this.transport.url;
+  }
+  listen(): Promise<void> {
+    return this.transport.listen();
+  }
+
+  async boot(opts: Omit<BodyBootOptions, 'nowMs'>): Promise<BodyBooted> {
+    const booted = await this.serial(() => this.body.boot({ ...opts, nowMs: this.now() }));
+    this.booted = true;
+    this.apply(booted.actions);
+    return booted;
+  }
+
+  /** One pass of the device's loop(). */
+  tick(): Promise<void> {
+    if (!this.booted) return Promise.resolve();
+    return this.call((now) => this.body.tick(now));
+  }
+  pin(pin: number, level: 0 | 1): Promise<void> {
+    return this.serial(() => this.body.pin(pin, level));
+  }
+  adc(pin: number, raw: number): Promise<void> {
+    return this.serial(() => this.body.adc(pin, raw));
+  }
+
+  /** Resolves once no body call runs or waits. */
+  async idle(): Promise<void> {
+    while (this.queued > 0) await this.chain.catch(() => {});
+  }
+
+  private now(): number {
+    const t = this.clock();
+    if (t > this.last) this.last = t;
+    return this.last;
+  }
+
+  /** Body calls run one at a time, in the order the library's events arrived. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.queued += 1;
+    const run = this.chain.then(fn);
+    this.chain = run.then(
+      () => {
+        this.queued -= 1;
+      },
+      (err: unknown) => {
+        this.queued -= 1;
+        this.emit('error', err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+    return run;
+  }
+
+  private call(fn: (now: number) => Promise<DeviceAction[]>): Promise<void> {
+    return this.serial(() => fn(this.now())).then(
+      (actions) => this.apply(actions),
+      () => {},
+    );
+  }
+
+  private async admit(info: HandshakeInfo): Promise<boolean> {
+    const r = await this.serial(() =>
+      this.body.connect(info.slot, info.url, info.headers, info.address, this.now()),
+    ).catch(() => null);
+    if (!r) return false;
+    if (r.accepted) this.early.set(info.slot, r.actions);
+    else this.apply(r.actions);
+    return r.accepted;
+  }
+
+  private onConnection(conn: WsConnection): void {
+    this.conns.set(conn.slot, conn);
+    conn.on('text', (data) => void this.call((now) => this.body.text(conn.slot, data, now)));
+    conn.on('binary', () => void this.call((now) => this.body.binary(conn.slot, now)));
+    conn.on('fragment', () => void this.call((now) => this.body.fragment(conn.slot, now)));
+    conn.on('disconnected', () => {
+      if (this.conns.get(conn.slot) === conn) this.conns.delete(conn.slot);
+      if (!this.closedByBody.has(conn)) void this.call((now) => this.body.disconnect(conn.slot, now));
+    });
+    const early = this.early.get(conn.slot) ?? [];
+    this.early.delete(conn.slot);
+    this.apply(early);
+  }
+
+  private apply(actions: readonly DeviceAction[]): void {
+    for (const a of actions) {
+      switch (a.a) {
+        case 'send': {
+          const c = this.conns.get(a.slot);
+          if (!c) break;
+          this.emit('out', { slot: a.slot, kind: 'text', text: a.text });
+          c.send(a.text);
+          break;
+        }
+        case 'close': {
+          const c = this.conns.get(a.slot);
+          if (!c) break;
+          this.closedByBody.add(c);
+          this.conns.delete(a.slot);
+          this.emit('out', { slot: a.slot, kind: 'close', code: a.code });
+          c.disconnect(a.code);
+          break;
+        }
+        case 'restart':
+          this.booted = false;
+          // TCP of every connection still up dies with the board; the ones the body closed keep their close frame.
+          for (const c of [...this.conns.values()]) {
+            this.closedByBody.add(c);
+            c.terminate();
+          }
+          this.conns.clear();
+          this.emit('restart');
+          break;
+        default:
+          this.emit('effect', a);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.transport.close();
+    await this.idle();
+    await this.body.close();
+  }
+}
