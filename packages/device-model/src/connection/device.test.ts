@@ -25,14 +25,37 @@ describe('ConnectionDevice (the firmware Device at the connection level)', () =>
   it('hello with the identity from chip id and boot id; events numbered per connection', () => {
     const d = device();
     expect(d.identity).toMatchObject({ device: 'esphil-a1b2c3', boot: '5f2c9e1a' });
-    expect(sent(d.connect(0, '/', '10.0.0.1'))).toMatchObject([{ t: 'hello', seq: 0 }]);
-    d.connect(1, '/?x', '10.0.0.1');
+    expect(sent(d.connect(0, '/?esphil', '10.0.0.1'))).toMatchObject([{ t: 'hello', seq: 0 }]);
+    d.connect(1, '/?x&esphil', '10.0.0.1');
     const acts = d.text(0, enc.encode('{"id":1,"op":"led.set","led":"status","on":true}'));
     expect(acts).toContainEqual({ a: 'pin', pin: 2, level: 1 });
     expect(sent(acts)).toMatchObject([
       { t: 'res', id: 1, ok: true },
       { ev: 'led', seq: 1 },
       { ev: 'led', seq: 1 },
+    ]);
+  });
+
+  it('legacy mode (PROTOCOL.md 9): an unmarked connection gets only text until its first JSON object', () => {
+    const d = device();
+    expect(sent(d.connect(0, '/', ''))).toEqual([]);
+    d.connect(1, '/?esphil', '');
+    // Its answer is text; the JSON client sees the change as an event.
+    expect(sent(d.text(0, enc.encode('LED ON')))).toEqual([
+      'LED is now ON',
+      expect.objectContaining({ ev: 'led', on: true, by: 'legacy:0' }),
+    ]);
+    // Another client's change reaches it as the tutorial's broadcast; other text and binary are ignored and counted.
+    expect(sent(d.text(1, enc.encode('{"id":1,"op":"led.set","led":"status","on":false}')))).toContainEqual(
+      'LED is now OFF',
+    );
+    expect(sent(d.text(0, enc.encode('hello?')))).toEqual([]);
+    expect(sent(d.binary(0))).toEqual([]);
+    expect(d.ignoredLegacyFrames).toBe(2);
+    // A JSON object switches it for good: hello first, then the answer.
+    expect(sent(d.text(0, enc.encode('{"id":2,"op":"ping"}')))).toMatchObject([
+      { t: 'hello' },
+      { t: 'res', id: 2 },
     ]);
   });
 
@@ -46,7 +69,7 @@ describe('ConnectionDevice (the firmware Device at the connection level)', () =>
 
   it('the token gate: unauthorized before auth, hello after, deadline closes', () => {
     const d = device({ authToken: TOKEN, authDeadlineMs: 500 });
-    expect(sent(d.connect(0, '/', 'a'))).toMatchObject([{ t: 'auth_required', deadlineMs: 500 }]);
+    expect(sent(d.connect(0, '/?esphil', 'a'))).toMatchObject([{ t: 'auth_required', deadlineMs: 500 }]);
     expect(sent(d.text(0, enc.encode('{"id":5,"op":"ping"}')))).toMatchObject([
       { id: 5, error: { code: 'unauthorized' } },
     ]);
@@ -55,7 +78,7 @@ describe('ConnectionDevice (the firmware Device at the connection level)', () =>
       { id: 6, ok: true },
       { t: 'hello' },
     ]);
-    d.connect(1, '/', 'b');
+    d.connect(1, '/?esphil', 'b');
     d.advanceTo(1499);
     expect(d.tick()).toEqual([]);
     d.advanceTo(1500);
@@ -73,10 +96,10 @@ describe('ConnectionDevice (the firmware Device at the connection level)', () =>
     const d = device({ authToken: TOKEN });
     const wrong = enc.encode('{"id":1,"op":"auth","token":"wrong-token-wrong-token"}');
     for (let i = 0; i < 3; i++) {
-      d.connect(0, '/', 'x');
+      d.connect(0, '/?esphil', 'x');
       expect(d.text(0, wrong).map((a) => a.a)).toEqual(['send', 'close']);
     }
-    d.connect(0, '/', 'x');
+    d.connect(0, '/?esphil', 'x');
     expect(d.text(0, wrong)).toEqual([]);
     expect(d.text(0, enc.encode('{"id":2,"op":"ping"}'))).toEqual([]);
     d.advanceTo(1999);
@@ -87,8 +110,8 @@ describe('ConnectionDevice (the firmware Device at the connection level)', () =>
 
   it('reboot: the response, then at +100 ms close 1000 to every client and restart', () => {
     const d = device();
-    d.connect(0, '/', '');
-    d.connect(3, '/', '');
+    d.connect(0, '/?esphil', '');
+    d.connect(3, '/?esphil', '');
     expect(sent(d.text(0, enc.encode('{"id":1,"op":"reboot"}')))).toMatchObject([{ ok: true }]);
     d.advanceTo(1100);
     expect(d.tick()).toEqual([

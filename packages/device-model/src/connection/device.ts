@@ -17,6 +17,12 @@ import {
   MIN_SENSOR_HZ,
   type UnsequencedEvent,
 } from '@esphil/protocol';
+import {
+  type ConnectionMode,
+  initialConnectionMode,
+  legacyBroadcastText,
+  legacyFrameKind,
+} from '../state/connection-mode';
 import { bootEffects, createMachine } from '../state/create';
 import { buildAuthRequired, buildHello } from '../state/hello';
 import { applyInput } from '../state/input';
@@ -44,6 +50,10 @@ interface Slot {
   connected: boolean;
   helloSent: boolean;
   connectedAt: number;
+  /** PROTOCOL.md 2.5, 9: an unmarked connection starts in legacy mode (text only) until its first JSON object. */
+  mode: ConnectionMode;
+  /** The auth deadline counts from here: the connect, or the switch out of legacy mode (device.cpp authSince). */
+  authSince: number;
   seq: number;
   /** Next sample time per sensor index (0 = at once). */
   nextSample: number[];
@@ -58,6 +68,8 @@ function freshSlot(): Slot {
     connected: false,
     helloSent: false,
     connectedAt: 0,
+    mode: 'esphil',
+    authSince: 0,
     seq: 0,
     nextSample: [],
     address: '',
@@ -91,6 +103,8 @@ export class ConnectionDevice {
   private out: DeviceAction[] = [];
   private originRefused = false;
   private rebootAt: number | null = null;
+  /** Legacy-mode frames that were neither LED ON/OFF nor a JSON object (device.cpp counters_.legacyIgnored). */
+  private ignoredLegacy = 0;
   private restarted = false;
 
   /** Throws DeviceConfigError for a config the device cannot run (validate it first). */
@@ -122,6 +136,9 @@ export class ConnectionDevice {
   /** ESP.restart() ran: nothing but a new boot follows. */
   get isRestarted(): boolean {
     return this.restarted;
+  }
+  get ignoredLegacyFrames(): number {
+    return this.ignoredLegacy;
   }
   get connectedClients(): number {
     return this.slots.filter((s) => s.connected).length;
@@ -165,13 +182,40 @@ export class ConnectionDevice {
     const s = freshSlot();
     s.connected = true;
     s.connectedAt = this.now;
+    s.authSince = this.now;
     s.address = address.slice(0, MAX_ADDRESS_LEN);
+    // The sketch never sees the offered subprotocol (arduinowebsockets-facts.md §3): the marker is in the URL.
+    s.mode = initialConnectionMode(url, { legacyText: this.state.caps.legacyText });
     this.slots[slot] = s;
     this.clientGone(slot);
+    if (s.mode === 'esphil') this.greet(slot);
+    return this.drain();
+  }
+
+  /** Device::greet: the first message of an esphil connection, hello or auth_required. */
+  private greet(slot: number): void {
     const authRequired = buildAuthRequired(this.state);
     if (authRequired) this.send(slot, JSON.stringify(authRequired));
     else this.sendHello(slot);
-    return this.drain();
+  }
+
+  /**
+   * Device::legacyFrame: a JSON object switches the connection for good (hello or auth_required first, the deadline
+   * counted from now), LED ON/OFF goes on as legacy text, anything else is ignored. True when the frame goes on.
+   */
+  private legacyFrame(slot: number, data: Uint8Array): boolean {
+    const kind = legacyFrameKind(data, false);
+    if (kind === 'ignore') {
+      this.ignoredLegacy += 1;
+      return false;
+    }
+    if (kind === 'switch') {
+      const s = this.slots[slot]!;
+      s.mode = 'esphil';
+      s.authSince = this.now;
+      this.greet(slot);
+    }
+    return true;
   }
 
   /** Device::onDisconnect (WStype_DISCONNECTED). */
@@ -184,6 +228,7 @@ export class ConnectionDevice {
   text(slot: number, data: Uint8Array): DeviceAction[] {
     const s = this.slots[slot];
     if (!s?.connected || s.refuseAt !== 0) return this.drain();
+    if (s.mode === 'legacy' && !this.legacyFrame(slot, data)) return this.drain();
     if (data.length > MAX_FRAME_BYTES) {
       this.send(
         slot,
@@ -223,6 +268,10 @@ export class ConnectionDevice {
   binary(slot: number): DeviceAction[] {
     const s = this.slots[slot];
     if (!s?.connected || s.refuseAt !== 0) return this.drain();
+    if (s.mode === 'legacy') {
+      this.ignoredLegacy += 1; // PROTOCOL.md 9: never answered in legacy mode
+      return this.drain();
+    }
     this.send(
       slot,
       this.needsAuth(slot)
@@ -299,8 +348,9 @@ export class ConnectionDevice {
         this.close(c);
         continue;
       }
-      if (s.connected && s.refuseAt === 0 && !s.helloSent && this.now - s.connectedAt >= deadline) {
-        this.send(c, errorText(null, 'unauthorized', 'auth deadline passed'));
+      if (s.connected && s.refuseAt === 0 && !s.helloSent && this.now - s.authSince >= deadline) {
+        // A legacy-mode connection gets no JSON it did not ask for: just the close (PROTOCOL.md 9).
+        if (s.mode === 'esphil') this.send(c, errorText(null, 'unauthorized', 'auth deadline passed'));
         this.close(c);
       }
     }
@@ -393,8 +443,14 @@ export class ConnectionDevice {
   }
 
   private deliver(events: readonly UnsequencedEvent[]): void {
+    const firstLed = this.state.config.leds[0]?.name;
     for (const ev of events) {
       this.slots.forEach((s, c) => {
+        if (s.connected && s.mode === 'legacy') {
+          const text = legacyBroadcastText(ev, firstLed, c);
+          if (text !== null) this.send(c, text);
+          return;
+        }
         if (!s.connected || !s.helloSent) return;
         s.seq += 1;
         this.send(c, numberedEvent(ev, s.seq));
