@@ -1,8 +1,7 @@
 // Token guessing is slowed per remote address and per connection (PROTOCOL.md 8.1 "failed attempts"); the same
 // constants and rules as the firmware core (apps/firmware/src/core/auth_throttle.cpp, host tests in
 // apps/firmware/tests/unit_device.cpp). Unit level on a manual clock, then the transport with fake timers.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openClient, type TestClient } from '../testing/ws-client';
+
 import {
   AUTH_BACKOFF_BASE_MS,
   AUTH_BACKOFF_MAX_MS,
@@ -11,7 +10,9 @@ import {
   AUTH_TRACKED_ADDRESSES,
   AuthThrottle,
   backoffMs,
-} from './auth-throttle';
+} from '@esphil/device-model';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openClient, type TestClient } from '../testing/ws-client';
 import { WsServer, type WsServerOptions } from './ws-server';
 
 describe('AuthThrottle', () => {

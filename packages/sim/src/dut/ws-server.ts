@@ -10,6 +10,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
+  AuthThrottle,
   type ConnectionMode,
   initialConnectionMode,
   legacyBroadcastText,
@@ -30,7 +31,6 @@ import {
   type UnsequencedEvent,
 } from '@esphil/protocol';
 import type { Rng } from '../rng';
-import { AuthThrottle } from './auth-throttle';
 import {
   ArduinoWsTransport,
   type ArduinoWsTransportOptions,
