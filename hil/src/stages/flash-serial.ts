@@ -14,7 +14,8 @@ const hexId = (v: string | undefined) => (v === undefined ? undefined : Number.p
  * Reset, by the bench's dut.reset:
  * - "esptool": flashImages' 'auto' (esptool's connect resets; USB-Serial/JTAG for 303a:1001), and our run-mode reset
  *   afterwards, on success, failure and abort alike;
- * - "sim" (a pty carries no DTR/RTS): the simulated board's own circuit puts it in download mode and back;
+ * - "sim" (a pty carries no DTR/RTS): the simulated board's own circuit puts it in download mode; after a good
+ *   write it is left there for the reset stage to boot, after a failure or an abort it is reset into run mode;
  * - "none": the board must already be in the ROM loader (BOOT held) and is left there.
  * After an abort the board is therefore reset into run mode and boots whatever flash holds (with a partial write
  * the bootloader refuses the app and prints why); with reset "none" it stays in the loader.
@@ -66,9 +67,15 @@ export async function flashOverSerial(
       () => undefined,
     ),
   );
+  let written = false;
   try {
-    return await flashing;
+    const report = await flashing;
+    written = true;
+    return report;
   } finally {
-    if (viaSim) simResetToRun(viaSim);
+    // After a good write the board stays in the ROM loader: the reset stage, with the serial port open, gives it its
+    // one boot. Booting it here too made two boots, and on a pty the first one's ready line could still be in
+    // flight through socat when the second boot began: a false "boot loop" under load.
+    if (viaSim && !written) simResetToRun(viaSim);
   }
 }

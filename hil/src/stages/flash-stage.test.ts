@@ -16,6 +16,7 @@ import { portsStage } from './bench-provider';
 import { flashStage } from './flash';
 import { lockStage } from './lock';
 import { Pipeline } from './pipeline';
+import { resetStage } from './reset';
 import { serialOpenStage } from './serial-open';
 import type { SessionEnv, Stage } from './stage';
 
@@ -66,7 +67,7 @@ describe('stage flash on the simulated board', () => {
     const pipeline = new Pipeline({ progress: { ...silentProgress, info: (l) => info.push(l) } });
     try {
       const parts = await pipeline.runStages(
-        [ports.stage, flashStage, serialOpenStage],
+        [ports.stage, flashStage, serialOpenStage, resetStage],
         env({ generated: { version: 'v9.9.9-test' } }, dir),
       );
       const [record] = pipeline.records;
@@ -88,6 +89,7 @@ describe('stage flash on the simulated board', () => {
       expect(parts.flashed?.app?.version).toBe('v9.9.9-test');
       // The serial stage opened the port after the flasher: the virtual binding refuses a second open (port_busy).
       expect(parts.conn).toBeDefined();
+      // Left in the ROM loader after the write; the reset stage, with the console open, gives it its one boot.
       await ports.sim().dut.waitForPhase('running');
       expect(ports.sim().dut.flash?.booted?.version).toBe('v9.9.9-test');
     } finally {
