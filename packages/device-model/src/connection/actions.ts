@@ -14,12 +14,23 @@ export type DeviceAction =
   /** The configuration written to NVS (applies at the next boot). */
   | { a: 'store-config'; json: string }
   /** ESP.restart(): the body is dead until booted again. */
-  | { a: 'restart' };
+  | { a: 'restart' }
+  /** Serial.write on the USB console (UART0 TX): machine lines, logs, Improv packets, as bytes. */
+  | { a: 'serial'; data: Uint8Array }
+  /** WiFi credentials written to NVS (after an Improv join): the board keeps them for the next boot. */
+  | { a: 'store-wifi'; ssid: string; password: string };
 
-/** WiFi as the body sees it: the station is up with this address, or down. */
-export interface BodyWifi {
-  ip: string;
+/** The WiFi network in range, as the board's radio environment holds it. */
+export interface BodyNetwork {
+  ssid: string;
+  password: string;
   rssi: number;
+}
+
+/** WiFi credentials (NVS). */
+export interface BodyCredentials {
+  ssid: string;
+  password: string;
 }
 
 /** What a body boots with: the config, the chip's identity sources and the network. */
@@ -33,8 +44,17 @@ export interface BodyBootOptions {
   bootId: string;
   /** Virtual time at boot, ms. */
   nowMs: number;
-  /** null = no network joined. */
-  wifi: BodyWifi | null;
+  /**
+   * The network in range (one is modelled, as the native Hal does: apps/firmware/native/host_hal.h); null = none
+   * (WiFi down). WiFi.begin() joins it when the SSID and password match, else fails.
+   */
+  network: BodyNetwork | null;
+  /** Credentials NVS holds at boot; null = unprovisioned (the console asks for Improv). */
+  stored: BodyCredentials | null;
+  /** The address DHCP hands out once joined. */
+  ip: string;
+  /** esp_reset_reason() name for the boot line. Default `poweron`. */
+  resetReason?: string;
   /** Free heap with no client connected (the sim's model: 3000 bytes less per connected client). */
   heapFree?: number;
 }

@@ -15,7 +15,9 @@ function device(websocket: Record<string, unknown> = {}): ConnectionDevice {
     chipId: 'A1B2C3',
     bootId: '5f2c9e1a',
     nowMs: 1000,
-    wifi: null,
+    network: null,
+    stored: null,
+    ip: '0.0.0.0',
   });
 }
 const sent = (acts: DeviceAction[]): unknown[] =>

@@ -29,7 +29,7 @@ import { applyInput } from '../state/input';
 import { legacyStep } from '../state/legacy';
 import { step } from '../state/step';
 import type { DeviceIdentity, Effect, MachineState, Origin, StepContext } from '../state/types';
-import type { BodyBootOptions, BodyWifi, DeviceAction } from './actions';
+import type { BodyBootOptions, DeviceAction } from './actions';
 import { AuthThrottle } from './auth-throttle';
 import { Debouncer } from './debounce';
 
@@ -93,7 +93,8 @@ export class ConnectionDevice {
   private state: MachineState;
   private now: number;
   private readonly bootAt: number;
-  private readonly wifi: BodyWifi | null;
+  /** The station's address and signal while joined, null while not. */
+  private readonly wifi: { ip: string; rssi: number } | null;
   private readonly heapFree: number;
   private readonly slots: Slot[] = Array.from({ length: DEVICE_MAX_SLOTS }, freshSlot);
   private readonly debouncers: Debouncer[];
@@ -112,7 +113,14 @@ export class ConnectionDevice {
     this.state = createMachine(opts.config as Parameters<typeof createMachine>[0]);
     this.now = opts.nowMs;
     this.bootAt = opts.nowMs;
-    this.wifi = opts.wifi;
+    // WiFi.begin() with the stored credentials joins the network in range when both match (host_hal.cpp wifiBegin).
+    const { network, stored } = opts;
+    const joins =
+      network !== null &&
+      stored !== null &&
+      stored.ssid === network.ssid &&
+      stored.password === network.password;
+    this.wifi = joins && this.state.config.wifi ? { ip: opts.ip, rssi: network.rssi } : null;
     this.heapFree = opts.heapFree ?? DEFAULT_HEAP_FREE;
     const name = this.state.config.name || 'esphil';
     this.identity = {

@@ -1,4 +1,4 @@
-export type { BodyBootOptions, BodyWifi, DeviceAction } from './actions';
+export type { BodyBootOptions, BodyCredentials, BodyNetwork, DeviceAction } from './actions';
 export {
   AUTH_BACKOFF_BASE_MS,
   AUTH_BACKOFF_MAX_MS,

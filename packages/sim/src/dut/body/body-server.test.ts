@@ -11,7 +11,16 @@ import { NativeDeviceBody } from './native-body';
 import { TsDeviceBody } from './ts-body';
 
 const TOKEN = 'body-server-token-0123';
-const BOOT = { fw: '0.1.0', chipId: 'a1b2c3', bootId: '5f2c9e1a', wifi: { ip: '127.0.0.1', rssi: -60 } };
+/** One network in range and its credentials stored: the body joins at boot. */
+const SIM_NETWORK = { ssid: 'esphil-sim', password: 'esphil-sim', rssi: -60 };
+const BOOT = {
+  fw: '0.1.0',
+  chipId: 'a1b2c3',
+  bootId: '5f2c9e1a',
+  network: SIM_NETWORK,
+  stored: { ssid: SIM_NETWORK.ssid, password: SIM_NETWORK.password },
+  ip: '127.0.0.1',
+};
 let executable = '';
 const open: BodyServer[] = [];
 

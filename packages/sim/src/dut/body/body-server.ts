@@ -36,7 +36,7 @@ export type BodyOutput =
   | { slot: -1; kind: 'refused'; reason: RefusalReason };
 
 export interface BodyServerEvents {
-  /** A pin, PWM or NVS action: the owner drives the hardware. */
+  /** A pin, PWM, NVS or console (`serial`) action: the owner drives the hardware. */
   effect: [action: DeviceAction];
   /** ESP.restart(): the owner reboots the board (boot() again). */
   restart: [];
@@ -94,7 +94,7 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
   }
 
   async boot(opts: Omit<BodyBootOptions, 'nowMs'>): Promise<BodyBooted> {
-    const booted = await this.serial(() => this.body.boot({ ...opts, nowMs: this.now() }));
+    const booted = await this.inOrder(() => this.body.boot({ ...opts, nowMs: this.now() }));
     this.booted = true;
     this.apply(booted.actions);
     return booted;
@@ -105,11 +105,16 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
     if (!this.booted) return Promise.resolve();
     return this.call((now) => this.body.tick(now));
   }
+  /** Bytes from the host on the console's RX. */
+  serial(data: Uint8Array): Promise<void> {
+    if (!this.booted) return Promise.resolve();
+    return this.call((now) => this.body.serial(data, now));
+  }
   pin(pin: number, level: 0 | 1): Promise<void> {
-    return this.serial(() => this.body.pin(pin, level));
+    return this.inOrder(() => this.body.pin(pin, level));
   }
   adc(pin: number, raw: number): Promise<void> {
-    return this.serial(() => this.body.adc(pin, raw));
+    return this.inOrder(() => this.body.adc(pin, raw));
   }
 
   /** Resolves once no body call runs or waits. */
@@ -124,7 +129,7 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
   }
 
   /** Body calls run one at a time, in the order the library's events arrived. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  private inOrder<T>(fn: () => Promise<T>): Promise<T> {
     this.queued += 1;
     const run = this.chain.then(fn);
     this.chain = run.then(
@@ -140,14 +145,14 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
   }
 
   private call(fn: (now: number) => Promise<DeviceAction[]>): Promise<void> {
-    return this.serial(() => fn(this.now())).then(
+    return this.inOrder(() => fn(this.now())).then(
       (actions) => this.apply(actions),
       () => {},
     );
   }
 
   private async admit(info: HandshakeInfo): Promise<boolean> {
-    const r = await this.serial(() =>
+    const r = await this.inOrder(() =>
       this.body.connect(info.slot, info.url, info.headers, info.address, this.now()),
     ).catch(() => null);
     if (!r) return false;

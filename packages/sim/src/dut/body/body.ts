@@ -10,7 +10,12 @@ import type { BodyBootOptions, DeviceAction, DeviceIdentity } from '@esphil/devi
 import type { Capabilities, DeviceStateSnapshot } from '@esphil/protocol';
 import type { BackendExit } from '../backend';
 
-export type { BodyBootOptions, DeviceAction } from '@esphil/device-model';
+export type {
+  BodyBootOptions,
+  BodyCredentials,
+  BodyNetwork,
+  DeviceAction,
+} from '@esphil/device-model';
 
 export interface BodyBooted {
   identity: DeviceIdentity;
@@ -42,6 +47,8 @@ export interface DeviceBody {
   binary(slot: number, nowMs: number): Promise<DeviceAction[]>;
   fragment(slot: number, nowMs: number): Promise<DeviceAction[]>;
   disconnect(slot: number, nowMs: number): Promise<DeviceAction[]>;
+  /** Bytes on the console's RX (UART0 from the host): serial requests and Improv packets. */
+  serial(data: Uint8Array, nowMs: number): Promise<DeviceAction[]>;
   /** One pass of the sketch's loop() at `nowMs`. */
   tick(nowMs: number): Promise<DeviceAction[]>;
   /** What digitalRead(pin) returns from now on. */

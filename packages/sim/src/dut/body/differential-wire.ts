@@ -10,7 +10,16 @@ import { BodyServer } from './body-server';
 import { comparable, describeStep } from './differential';
 import { type DiffScenario, type DiffStep, diffStream } from './differential-stream';
 
-const BOOT = { fw: '0.1.0', chipId: 'a1b2c3', bootId: '5f2c9e1a', wifi: { ip: '127.0.0.1', rssi: -60 } };
+/** One network in range and its credentials stored: the body joins at boot. */
+const SIM_NETWORK = { ssid: 'esphil-sim', password: 'esphil-sim', rssi: -60 };
+const BOOT = {
+  fw: '0.1.0',
+  chipId: 'a1b2c3',
+  bootId: '5f2c9e1a',
+  network: SIM_NETWORK,
+  stored: { ssid: SIM_NETWORK.ssid, password: SIM_NETWORK.password },
+  ip: '127.0.0.1',
+};
 /** A client that neither opens nor fails in this time is a bench problem, not a divergence. */
 const STEP_TIMEOUT_MS = 5_000;
 

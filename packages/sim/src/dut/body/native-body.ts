@@ -37,20 +37,12 @@ export class NativeDeviceBody implements DeviceBody {
   private readonly proc: NativeProcess<Answer>;
   /** LEDC set-up per pin, until its write. */
   private readonly ledc = new Map<number, { freq: number; bits: number }>();
-  private serial: Buffer[] = [];
 
   constructor(opts: NativeBackendOptions = {}) {
     this.proc = new NativeProcess<Answer>(
       opts.executable ?? defaultNativeExecutable(),
       opts.timeoutMs ?? DEFAULT_NATIVE_TIMEOUT_MS,
     );
-  }
-
-  /** Console bytes the firmware wrote since the last call. */
-  takeSerial(): Buffer {
-    const b = Buffer.concat(this.serial);
-    this.serial = [];
-    return b;
   }
 
   private async run(cmd: Record<string, unknown>): Promise<Answer> {
@@ -105,10 +97,13 @@ export class NativeDeviceBody implements DeviceBody {
           out.push({ a: 'restart' });
           break;
         case 'serial':
-          this.serial.push(bytesOf(n));
+          out.push({ a: 'serial', data: new Uint8Array(bytesOf(n)) });
+          break;
+        case 'store-wifi':
+          out.push({ a: 'store-wifi', ssid: String(n.ssid), password: String(n.password) });
           break;
         default:
-          // pin-mode, wifi-begin, store-wifi: not connection-level.
+          // pin-mode, wifi-begin: the Hal's own business (the native Hal joins the network it was given at boot).
           break;
       }
     }
@@ -124,16 +119,12 @@ export class NativeDeviceBody implements DeviceBody {
       bootId: opts.bootId,
       nowMs: opts.nowMs,
       heapFree: opts.heapFree,
+      ip: opts.ip,
+      resetReason: opts.resetReason ?? 'poweron',
     };
-    if (opts.wifi) {
-      // The network in range and the stored credentials: joined at the first loop() pass.
-      const net = { ssid: 'esphil-sim', password: 'esphil-sim', rssi: opts.wifi.rssi };
-      Object.assign(cmd, {
-        network: net,
-        stored: { ssid: net.ssid, password: net.password },
-        ip: opts.wifi.ip,
-      });
-    }
+    // The network in range and NVS's credentials: WiFi.begin() at boot, joined at the first loop() pass.
+    if (opts.network) cmd.network = opts.network;
+    if (opts.stored) cmd.stored = opts.stored;
     const a = await this.run(cmd);
     if (a.configOk === false || !a.identity || !a.caps || !a.state) {
       throw new SimError('bad_config', 'native firmware could not boot this config');
@@ -163,6 +154,9 @@ export class NativeDeviceBody implements DeviceBody {
   }
   async disconnect(slot: number, nowMs: number): Promise<DeviceAction[]> {
     return this.actions(await this.run({ cmd: 'disconnect', slot, nowMs }));
+  }
+  async serial(data: Uint8Array, nowMs: number): Promise<DeviceAction[]> {
+    return this.actions(await this.run({ cmd: 'serial', hex: Buffer.from(data).toString('hex'), nowMs }));
   }
   async tick(nowMs: number): Promise<DeviceAction[]> {
     return this.actions(await this.run({ cmd: 'tick', nowMs }));
