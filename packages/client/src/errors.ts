@@ -48,6 +48,11 @@ export function isDeviceClientError(err: unknown, code?: DeviceClientErrorCode):
   return err instanceof DeviceClientError && (code === undefined || err.code === code);
 }
 
+/** The device (not the library) is full: its config's limit, below the library's slots (PROTOCOL.md 2.3). */
+export const DEVICE_FULL_HINT =
+  'the device serves at most websocket.maxClients clients at once: close another client, or raise ' +
+  "websocket.maxClients in its config (up to the firmware build's WEBSOCKETS_SERVER_CLIENT_MAX)";
+
 export const SERVER_FULL_HINT =
   'arduinoWebSockets accepts at most 5 clients (WEBSOCKETS_SERVER_CLIENT_MAX) and drops the 6th after the TCP ' +
   'accept; close another client (browser tab, script) or rebuild the firmware with a higher limit';

@@ -186,3 +186,24 @@ describe('connect timeout', () => {
     expect(err.message).toMatch(/no hello/);
   });
 });
+
+describe('a device past websocket.maxClients (PROTOCOL.md 2.3)', () => {
+  it('busy with id null before hello, then close 1000 -> server_full naming the limit', async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => wss.once('listening', () => r()));
+    cleanup.push(() => new Promise<void>((r) => wss.close(() => r())));
+    wss.on('connection', (ws) => {
+      // What Device::onConnect sends in a slot past the config's limit: the reason, then the library's disconnect().
+      ws.send(
+        '{"t":"res","id":null,"ok":false,"error":{"code":"busy","msg":"device full: websocket.maxClients is 2"}}',
+      );
+      ws.close(1000);
+    });
+    const port = (wss.address() as { port: number }).port;
+    const err = await failure(connect(`ws://127.0.0.1:${port}/`, noRetry));
+    expect(err.code).toBe('server_full');
+    expect(err.message).toMatch(/websocket\.maxClients is 2/);
+    expect(err.hint).toMatch(/websocket\.maxClients/);
+  });
+});

@@ -1,6 +1,12 @@
 import { type HelloMessage, withEsphilMarker } from '@esphil/protocol';
 import { decodeDeviceMessage, encodeMessage } from './codec';
-import { DeviceClientError, HELLO_HINT, PROTOCOL_VERSION_HINT, SERVER_FULL_HINT } from './errors';
+import {
+  DEVICE_FULL_HINT,
+  DeviceClientError,
+  HELLO_HINT,
+  PROTOCOL_VERSION_HINT,
+  SERVER_FULL_HINT,
+} from './errors';
 import { excerpt } from './events';
 import { peekObject } from './peek';
 import type { Timers } from './timers';
@@ -154,6 +160,15 @@ export function openLink(cfg: LinkConfig): Promise<Link> {
         }
         authSent = true;
         transport!.send(encodeMessage({ id: AUTH_REQUEST_ID, op: 'auth', token: cfg.token }));
+        return;
+      }
+      if (msg.t === 'res' && msg.id === null && !msg.ok && msg.error.code === 'busy') {
+        // PROTOCOL.md 2.3: a device past websocket.maxClients says so, then closes with 1000.
+        fail(
+          new DeviceClientError('server_full', `${cfg.url} is full: ${msg.error.msg}`, {
+            hint: DEVICE_FULL_HINT,
+          }),
+        );
         return;
       }
       if (msg.t === 'res' && msg.id === AUTH_REQUEST_ID && authSent) {

@@ -71,6 +71,8 @@ export interface SimBenchOptions {
   httpPort?: number | null;
   /** Sensors follow the documented waveform until a host opens the probe (esphil-sim's default); default false. */
   sensorWave?: boolean;
+  /** Clients at once past a firmware build's limits (VirtualEsp32Options.maxClients; benchmarks only). */
+  maxClients?: number;
 }
 
 export interface SimProbeOptions {
@@ -169,6 +171,7 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
     networks: opts.networks,
     credentials: opts.credentials,
     flash: opts.flash,
+    maxClients: opts.maxClients,
   });
   const binding = createVirtualBinding();
   const dutDevice = dutSerialDevice(dut);

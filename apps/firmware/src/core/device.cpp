@@ -146,7 +146,21 @@ void Device::onConnect(int client, const std::string& url, const std::string& ad
   if (client < 0) return;
   // The library accepts any path (WStype_CONNECTED carries it): serve only websocket.path, closing others with the
   // library's disconnect() (1000, PROTOCOL.md 2.3).
-  if (client >= MAX_CLIENTS || client >= config().ws.maxClients || targetPath(url) != config().ws.path) {
+  if (client >= MAX_CLIENTS || targetPath(url) != config().ws.path) {
+    hal_.disconnect(client);
+    return;
+  }
+  const bool legacy = config().ws.legacyText && !config().leds.empty() && !hasEsphilMarker(url);
+  // The library's slots (WEBSOCKETS_SERVER_CLIENT_MAX) are a build constant; websocket.maxClients is the config's
+  // lower limit. A client in a slot past it passed the handshake, so it is told why before the close (PROTOCOL.md
+  // 2.3): `busy`, id null, then disconnect() (1000). A legacy-mode connection gets no JSON it did not ask for.
+  if (client >= config().ws.maxClients) {
+    if (!legacy) {
+      DecodeError e;
+      e.code = ErrorCode::Busy;
+      e.message = "device full: websocket.maxClients is " + std::to_string(config().ws.maxClients);
+      hal_.send(client, Machine::errorResponse(e));
+    }
     hal_.disconnect(client);
     return;
   }
@@ -157,7 +171,6 @@ void Device::onConnect(int client, const std::string& url, const std::string& ad
   sl.address = address.substr(0, MAX_ADDRESS_LEN);
   machine_.clientDisconnected(client);  // a reused slot starts clean
   // The sketch never sees the offered subprotocol (arduinowebsockets-facts.md §3), so the marker is in the URL.
-  const bool legacy = config().ws.legacyText && !config().leds.empty() && !hasEsphilMarker(url);
   sl.mode = legacy ? Slot::Mode::Legacy : Slot::Mode::Esphil;
   if (!legacy) greet(client);
 }

@@ -183,7 +183,16 @@ export class ConnectionDevice {
   connect(slot: number, url: string, address: string): DeviceAction[] {
     const ws = this.state.config.websocket;
     const path = url.split('?', 1)[0];
-    if (slot >= DEVICE_MAX_SLOTS || slot >= ws.maxClients || path !== ws.path) {
+    if (slot >= DEVICE_MAX_SLOTS || path !== ws.path) {
+      this.close(slot);
+      return this.drain();
+    }
+    const mode = initialConnectionMode(url, { legacyText: this.state.caps.legacyText });
+    if (slot >= ws.maxClients) {
+      // Past websocket.maxClients but inside the library's slots: told why, then closed (PROTOCOL.md 2.3); a
+      // legacy-mode connection gets no JSON it did not ask for (9).
+      if (mode === 'esphil')
+        this.send(slot, errorText(null, 'busy', `device full: websocket.maxClients is ${ws.maxClients}`));
       this.close(slot);
       return this.drain();
     }
@@ -193,7 +202,7 @@ export class ConnectionDevice {
     s.authSince = this.now;
     s.address = address.slice(0, MAX_ADDRESS_LEN);
     // The sketch never sees the offered subprotocol (arduinowebsockets-facts.md §3): the marker is in the URL.
-    s.mode = initialConnectionMode(url, { legacyText: this.state.caps.legacyText });
+    s.mode = mode;
     this.slots[slot] = s;
     this.clientGone(slot);
     if (s.mode === 'esphil') this.greet(slot);

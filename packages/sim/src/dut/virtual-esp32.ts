@@ -19,6 +19,7 @@ import {
 import {
   type Capabilities,
   CloseCode,
+  DEFAULT_MAX_CLIENTS,
   DEFAULT_WS_PATH,
   decodeRequest,
   type HelloMessage,
@@ -106,6 +107,12 @@ export interface VirtualEsp32Options {
   flash?: SimFlashOptions;
   /** Unsent bytes per WebSocket connection before frames are dropped. Default DEFAULT_MAX_BUFFERED_BYTES. */
   maxBufferedBytes?: number;
+  /**
+   * Clients at once, past what a firmware build allows: sizes the library's slot table and the device's limit
+   * together (benchmarks with many clients). Default: WEBSOCKETS_SERVER_CLIENT_MAX (5, or the client-limit fault)
+   * slots and the config's websocket.maxClients as the device's limit.
+   */
+  maxClients?: number;
 }
 
 export interface DutEvents {
@@ -197,7 +204,11 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 0,
       protocol: wsc.protocol,
-      maxClients: this.faults.clientLimit ?? wsc.maxClients,
+      // The library's slots are the firmware build's WEBSOCKETS_SERVER_CLIENT_MAX (apps/firmware/platformio.ini);
+      // websocket.maxClients is the device's own limit inside them (PROTOCOL.md 2.3).
+      maxClients: opts.maxClients ?? this.faults.clientLimit ?? DEFAULT_MAX_CLIENTS,
+      deviceMaxClients: () =>
+        opts.maxClients ?? this.storedConfig.websocket?.maxClients ?? DEFAULT_MAX_CLIENTS,
       heartbeat: opts.heartbeat !== undefined ? opts.heartbeat : (wsc.heartbeat ?? DEFAULT_HEARTBEAT),
       authToken: wsc.authToken,
       authDeadlineMs: wsc.authDeadlineMs,

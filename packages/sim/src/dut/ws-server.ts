@@ -125,6 +125,12 @@ export interface WsServerOptions
   legacy?: () => LegacySupport;
   /** websocket.path, read at each connect: another path is closed with 1000 (PROTOCOL.md 2.3, 2.5). Default `/`. */
   path?: () => string;
+  /**
+   * websocket.maxClients, read at each connect: a client in a slot at or past it passed the library's handshake and
+   * gets `busy` (id null), then close 1000 (PROTOCOL.md 2.3); `maxClients` above sizes the library's slot table
+   * (WEBSOCKETS_SERVER_CLIENT_MAX). Default: no limit below the slot table.
+   */
+  deviceMaxClients?: () => number;
 }
 
 /** What legacy mode needs to know about the device (see WsServerOptions.legacy). */
@@ -272,8 +278,17 @@ export class WsServer extends EventEmitter<WsServerEvents> {
     this.emit('connected', conn.slot, conn.remote);
     // The library accepts any path: the firmware closes all but websocket.path at once (Device::onConnect).
     if (targetPath(conn.target) !== this.servedPath()) conn.disconnect(CloseCode.normal);
+    else if (conn.slot >= (this.opts.deviceMaxClients?.() ?? Number.POSITIVE_INFINITY)) this.full(client);
     else if (client.mode === 'legacy') this.startLegacy(client);
     else this.greet(client);
+  }
+
+  /** Device::onConnect past websocket.maxClients: why, then the close; a legacy-mode connection just the close (9). */
+  private full(client: Client): void {
+    const limit = this.opts.deviceMaxClients?.() ?? 0;
+    if (client.mode !== 'legacy')
+      client.conn.send(errorFrame(null, 'busy', `device full: websocket.maxClients is ${limit}`));
+    client.conn.disconnect(CloseCode.normal);
   }
 
   /** The first message of an esphil connection: hello, or auth_required and the auth deadline (PROTOCOL.md 8.1). */
