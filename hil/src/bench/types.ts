@@ -83,8 +83,14 @@ export interface TimeoutsSection {
   /** Longest wait for a pin to show an expected value. */
   observeMs?: number;
 }
-/** Which device logic runs behind the simulated board. */
+/** Which device logic runs behind the simulated board's connection code (frame level). */
 export type SimBackend = 'ts' | 'native';
+/**
+ * A whole device behind the simulated arduinoWebSockets transport: its own connection code (hello, auth, slots) and
+ * its own console. 'native': the reference firmware's Device (apps/firmware, built for the host); 'ts': its twin in
+ * device-model (ConnectionDevice).
+ */
+export type SimBody = 'ts' | 'native';
 /** The built-in DUT protocols; a user adapter module is `adapter`. */
 export type DutProtocol = 'esphil' | 'tutorial';
 /** What the simulated board runs: the esphil firmware or the tutorial sketch (`esphil-sim --firmware tutorial`). */
@@ -96,6 +102,11 @@ export interface SimSection {
   seed?: number;
   /** 'ts' (default): the TypeScript state machine. 'native': the reference firmware's C++ core built for the host. */
   backend?: SimBackend;
+  /**
+   * Run a whole device body instead of a backend (exclusive with `backend`): 'native' runs the firmware's own
+   * connection code and console, 'ts' the TypeScript twin. Default: none (the backend).
+   */
+  body?: SimBody;
   /** native only: path to the esphil-native executable (default: apps/firmware/build/esphil-native). */
   executable?: string;
   /** The probe board's firmware model (see ./sim-probe.ts). */
@@ -147,8 +158,9 @@ export interface ResolvedBench {
   timeouts: Required<TimeoutsSection>;
   /** null: the simulator's default config (sim) or whatever the board reports (hardware). */
   device: DeviceConfig | null;
-  sim: Required<Omit<SimSection, 'seed' | 'executable' | 'probe' | 'firmware'>> & {
+  sim: Required<Omit<SimSection, 'seed' | 'executable' | 'probe' | 'firmware' | 'body'>> & {
     firmware: SimFirmware;
+    body: SimBody | null;
     seed: number | null;
     executable: string | null;
     probe: ResolvedSimProbe;

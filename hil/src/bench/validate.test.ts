@@ -149,6 +149,21 @@ describe('resolveBench: the sim section', () => {
     expect(paths({ executable: './esphil-native' })).toEqual(['sim.executable']);
   });
 
+  it('sim.body: a whole device body (ts or native), exclusive with backend, the executable for the native one', () => {
+    expect(resolveBench(SIM).bench?.sim.body).toBeNull();
+    const native = resolveBench(
+      { ...SIM, sim: { body: 'native', executable: '../fw/esphil-native' } },
+      { dir: '/benches/lab' },
+    );
+    expect(native.issues).toEqual([]);
+    expect(native.bench?.sim).toMatchObject({ body: 'native', executable: '/benches/fw/esphil-native' });
+    expect(resolveBench({ ...SIM, sim: { body: 'ts' } }).bench?.sim.body).toBe('ts');
+    const paths = (sim: unknown) => resolveBench({ ...SIM, sim }).issues.map((i) => i.path);
+    expect(paths({ body: 'rust' })).toEqual(['sim.body']);
+    expect(paths({ body: 'native', backend: 'native' })).toEqual(['sim.body']);
+    expect(paths({ body: 'ts', executable: './esphil-native' })).toEqual(['sim.executable']);
+  });
+
   it('sim.probe: a boot mode or an AVR image (hex resolved against the bench directory), nothing else', () => {
     expect(resolveBench(SIM).bench?.sim.probe).toEqual({ boot: null, avr: null });
     const avr = resolveBench(

@@ -20,6 +20,7 @@ import type {
   ResetMethod,
   ResolvedBench,
   SimBackend,
+  SimBody,
   TimeoutsSection,
   WiringSection,
 } from './types';
@@ -27,7 +28,8 @@ import type {
 const KINDS: readonly BenchKind[] = ['sim', 'sim-pty', 'hardware'];
 const RESETS: readonly ResetMethod[] = ['esptool', 'none', 'sim'];
 const SIM_BACKENDS: readonly SimBackend[] = ['ts', 'native'];
-const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'executable', 'probe', 'firmware'];
+const SIM_BODIES: readonly SimBody[] = ['ts', 'native'];
+const SIM_KEYS = ['latency', 'faults', 'seed', 'backend', 'body', 'executable', 'probe', 'firmware'];
 const LATENCIES: readonly LatencyProfile[] = ['zero', 'wifi', 'wifi-powersave'];
 const PROBE_BOARDS: readonly ProbeBoardId[] = ['arduino-uno', 'arduino-zero'];
 const WIRE_KINDS = ['digital', 'rc', 'drive', 'analog-drive'] as const;
@@ -224,6 +226,7 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
     faults: [],
     seed: null,
     backend: 'ts',
+    body: null,
     executable: null,
     probe: { boot: null, avr: null },
     firmware: 'esphil',
@@ -237,14 +240,23 @@ export function resolveBench(input: unknown, opts: ResolveBenchOptions = {}): Re
           issue(`sim.${key}`, `unknown key "${key}"`, unknownKeyHint(key, SIM_KEYS));
       }
       sim.backend = oneOf(input.sim.backend ?? 'ts', SIM_BACKENDS, 'sim.backend', issue) ?? 'ts';
+      if (input.sim.body !== undefined) {
+        sim.body = oneOf(input.sim.body, SIM_BODIES, 'sim.body', issue) ?? null;
+        if (input.sim.backend !== undefined)
+          issue(
+            'sim.body',
+            'a body is the whole device (connection code and console included): it replaces the backend',
+            'keep one of "backend" and "body"',
+          );
+      }
       if (input.sim.executable !== undefined) {
         if (typeof input.sim.executable !== 'string' || input.sim.executable === '') {
           issue('sim.executable', 'executable must be a path', 'e.g. "../apps/firmware/build/esphil-native"');
-        } else if (sim.backend !== 'native') {
+        } else if (sim.backend !== 'native' && sim.body !== 'native') {
           issue(
             'sim.executable',
-            'executable only applies to the native backend',
-            'add "backend": "native" or remove it',
+            'executable only applies to the native backend or body',
+            'add "body": "native" or remove it',
           );
         } else sim.executable = resolvePath(opts.dir ?? process.cwd(), input.sim.executable);
       }

@@ -73,7 +73,7 @@ export function resolveSimFirmware(
   value: unknown,
   kind: BenchKind,
   dut: ResolvedDutProtocol | undefined,
-  sim: { backend: string; faults: readonly string[] },
+  sim: { backend: string; body: string | null; faults: readonly string[] },
   issue: IssueFn,
 ): SimFirmware {
   const fallback: SimFirmware = dut?.protocol === 'tutorial' ? 'tutorial' : 'esphil';
@@ -102,5 +102,7 @@ export function resolveSimFirmware(
       'the backend runs the esphil firmware, not the tutorial sketch',
       'remove sim.backend',
     );
+  if (sim.body !== null)
+    issue('sim.body', 'a body runs the esphil firmware, not the tutorial sketch', 'remove sim.body');
   return firmware;
 }
