@@ -1,6 +1,7 @@
 // Device mode: connection events into a real Device over a HostHal; every answer lists the actions it took.
 #include <cstdlib>
 
+#include "../src/core/app_identity.h"
 #include "../src/core/config.h"
 #include "../src/core/device.h"
 #include "host_hal.h"
@@ -31,6 +32,21 @@ bool bytesOf(const JValue& cmd, std::string& out) {
     return true;
   }
   return cmd.get("hex").isString() && decodeHex(cmd.get("hex").asString(), out);
+}
+
+// The booted image's esp_app_desc_t, as the board's bootloader read it: {"project","version","elfSha256" (64 hex)}.
+// Absent or malformed: the device does not know what it booted (no `app` in the boot line and hello).
+AppIdentity appOf(const JValue& v) {
+  if (!v.isObject() || !v.get("project").isString() || !v.get("version").isString()) return AppIdentity();
+  std::string sha;
+  if (!v.get("elfSha256").isString() || !decodeHex(v.get("elfSha256").asString(), sha) ||
+      sha.size() != APP_ELF_SHA256_BYTES) {
+    return AppIdentity();
+  }
+  const std::string& project = v.get("project").asString();
+  const std::string& version = v.get("version").asString();
+  return appIdentityFromDesc(project.c_str(), project.size(), version.c_str(), version.size(),
+                             reinterpret_cast<const uint8_t*>(sha.data()), sha.size());
 }
 }  // namespace
 
@@ -81,7 +97,7 @@ std::string DeviceMode::boot(const JValue& cmd) {
   device_.reset(new Device(*hal_));
   hal_->attach(device_.get());
   const std::string fw = cmd.get("fw").isString() ? cmd.get("fw").asString() : "0.1.0";
-  bool ok = device_->begin(fw.c_str(), jsonStringify(cfg).c_str());
+  bool ok = device_->begin(fw.c_str(), jsonStringify(cfg).c_str(), appOf(cmd.get("app")));
   const Identity& id = device_->identity();
   std::string extra;
   JsonWriter w(extra);

@@ -1,3 +1,5 @@
+import type { AppIdentity } from '@esphil/protocol';
+
 /**
  * What a device body does in answer to one connection-level event: the calls the firmware makes on its Hal, in
  * order (apps/firmware/README.md "Device mode" lists the native executable's form; a body normalises to this one).
@@ -55,6 +57,8 @@ export interface BodyBootOptions {
   ip: string;
   /** esp_reset_reason() name for the boot line. Default `poweron`. */
   resetReason?: string;
+  /** The booted image's esp_app_desc_t (PROTOCOL.md 4.1 `app`), as the bootloader read it; absent = unknown. */
+  app?: AppIdentity;
   /** Free heap with no client connected (the sim's model: 3000 bytes less per connected client). */
   heapFree?: number;
 }

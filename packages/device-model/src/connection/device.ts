@@ -128,6 +128,7 @@ export class ConnectionDevice {
       board: this.state.config.board,
       device: `${name}-${opts.chipId.toLowerCase().padStart(6, '0').slice(-6)}`,
       boot: opts.bootId.toLowerCase().padStart(8, '0').slice(-8),
+      ...(opts.app ? { app: { ...opts.app } } : {}),
     };
     this.debouncers = this.state.config.buttons.map((b) => {
       // pinModeInput: an undriven input reads its pull level.

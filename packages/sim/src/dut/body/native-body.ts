@@ -121,6 +121,9 @@ export class NativeDeviceBody implements DeviceBody {
       heapFree: opts.heapFree,
       ip: opts.ip,
       resetReason: opts.resetReason ?? 'poweron',
+      ...(opts.app
+        ? { app: { project: opts.app.project, version: opts.app.version, elfSha256: opts.app.elfSha256 } }
+        : {}),
     };
     // The network in range and NVS's credentials: WiFi.begin() at boot, joined at the first loop() pass.
     if (opts.network) cmd.network = opts.network;
