@@ -5,8 +5,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resolveBench } from '../bench/validate';
 import { type IsolatedRunner, startIsolatedRunner } from '../testing/isolated';
 
-// The shipped firmware-native bench: the reference firmware's C++ core (apps/firmware, built for the host with
-// g++) behind the simulated board must pass exactly the built-in suites the TypeScript sim passes.
+// The shipped firmware-native bench: the reference firmware's whole Device (apps/firmware, built for the host with
+// g++; its connection code and console) behind the simulated transport must pass exactly the built-in suites the
+// TypeScript sim passes.
 const firmwareDir = fileURLToPath(new URL('../../../apps/firmware', import.meta.url));
 const benchFile = fileURLToPath(new URL('../../benches/firmware-native.json', import.meta.url));
 // Own build dir, so this never races the firmware package's own build or test.
@@ -28,7 +29,7 @@ it('hil/benches/firmware-native.json passes every built-in suite against the C++
   json.sim.executable = executable;
   const { bench, issues } = resolveBench(json, { file: benchFile });
   expect(issues).toEqual([]);
-  expect(bench?.sim.backend).toBe('native');
+  expect(bench?.sim.body).toBe('native');
 
   const { exitCode, report } = await runner.run({ bench: bench!, out: null, latency: 'zero' });
   const failed = report.tests.filter((t) => t.state !== 'passed').map((t) => `${t.fullName}: ${t.state}`);

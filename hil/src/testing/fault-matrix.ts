@@ -73,11 +73,15 @@ export const NOT_IN_MATRIX: Record<string, string> = {
     'needs a flashing bench (sim.json flashes from the next commit); run-hil flash-identity.test.ts covers it',
 };
 
-/** The sim bench with short request timeouts, so faults that swallow answers fail fast. */
-export function matrixBench(): ResolvedBench {
+/**
+ * The sim bench with short request timeouts, so faults that swallow answers fail fast. `sim` adds to its sim section,
+ * e.g. `{ body: 'native', executable }` for the same matrix on the firmware's own Device.
+ */
+export function matrixBench(sim: Record<string, unknown> = {}): ResolvedBench {
   const file = fileURLToPath(new URL('../../benches/sim.json', import.meta.url));
   const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   json.timeouts = { readyMs: 3000, connectMs: 2000, requestMs: 300, observeMs: 500 };
+  json.sim = { ...(json.sim as Record<string, unknown>), ...sim };
   const { bench, issues } = resolveBench(json, { file });
   if (!bench) throw new Error(JSON.stringify(issues));
   return bench;
