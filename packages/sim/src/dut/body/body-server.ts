@@ -27,7 +27,20 @@ export interface BodyServerOptions
   tickMs?: number;
   /** false while the board cannot take clients (off, booting, no WiFi). Default: once booted. */
   accepting?: () => boolean;
+  /** What sendTXT and disconnect go through (the board's link faults and latency). Default: straight out. */
+  link?: BodyLink;
 }
+
+/** The way out of the library to one connection: the board puts its link faults and latency here. */
+export interface BodyLink {
+  send(conn: WsConnection, text: string): void;
+  close(conn: WsConnection, code: number): void;
+}
+
+const DIRECT_LINK: BodyLink = {
+  send: (conn, text) => void conn.send(text),
+  close: (conn, code) => conn.disconnect(code),
+};
 
 /** What the server wrote for a slot (the differential test records it), in order. */
 export type BodyOutput =
@@ -59,10 +72,12 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
   private booted = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private last = 0;
+  private readonly link: BodyLink;
 
   constructor(opts: BodyServerOptions) {
     super();
     this.body = opts.body;
+    this.link = opts.link ?? DIRECT_LINK;
     const t0 = Date.now();
     this.clock = opts.clock ?? (() => Date.now() - t0);
     this.transport = new ArduinoWsTransport({
@@ -182,7 +197,7 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
           const c = this.conns.get(a.slot);
           if (!c) break;
           this.emit('out', { slot: a.slot, kind: 'text', text: a.text });
-          c.send(a.text);
+          this.link.send(c, a.text);
           break;
         }
         case 'close': {
@@ -191,23 +206,36 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
           this.closedByBody.add(c);
           this.conns.delete(a.slot);
           this.emit('out', { slot: a.slot, kind: 'close', code: a.code });
-          c.disconnect(a.code);
+          this.link.close(c, a.code);
           break;
         }
         case 'restart':
-          this.booted = false;
           // TCP of every connection still up dies with the board; the ones the body closed keep their close frame.
-          for (const c of [...this.conns.values()]) {
-            this.closedByBody.add(c);
-            c.terminate();
-          }
-          this.conns.clear();
+          this.dropConnections();
           this.emit('restart');
           break;
         default:
           this.emit('effect', a);
       }
     }
+  }
+
+  /**
+   * The board went into reset (EN low, a panic): the body is gone without a word, so it hears of no DISCONNECTED;
+   * every TCP connection dies. boot() again (with a fresh body behind the same `body`) to take clients.
+   */
+  reset(): void {
+    this.dropConnections();
+    this.early.clear();
+  }
+
+  private dropConnections(): void {
+    this.booted = false;
+    for (const c of [...this.conns.values()]) {
+      this.closedByBody.add(c);
+      c.terminate();
+    }
+    this.conns.clear();
   }
 
   async close(): Promise<void> {
