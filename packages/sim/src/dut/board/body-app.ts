@@ -100,7 +100,7 @@ export class BodyApp implements DutApp {
   }
   /** Body calls made (tests count jobs, not milliseconds). */
   get jobsRun(): number {
-    return this.body.calls;
+    return this.server.jobsRun;
   }
   get hung(): boolean {
     return this.isHung;

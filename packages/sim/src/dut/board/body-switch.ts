@@ -15,8 +15,6 @@ import type {
 
 export class BodySwitch implements DeviceBody {
   private current: DeviceBody | null = null;
-  /** Calls handed to a body (the board's loop jobs). */
-  calls = 0;
 
   /** Puts `body` in the slot (null: none) and returns the one it replaces. */
   use(body: DeviceBody | null): DeviceBody | null {
@@ -26,7 +24,6 @@ export class BodySwitch implements DeviceBody {
   }
 
   private live(): DeviceBody | null {
-    if (this.current) this.calls += 1;
     return this.current;
   }
 
