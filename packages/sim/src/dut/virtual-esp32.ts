@@ -26,7 +26,7 @@ import {
 } from '../latency';
 import { createRng, DEFAULT_SEED } from '../rng';
 import type { DeviceBackendFactory } from './backend';
-import type { BoardStore, DutApp } from './board/app';
+import { type BoardStore, boardIp, type DutApp } from './board/app';
 import { BackendApp } from './board/backend-app';
 import { BodyApp } from './board/body-app';
 import { PinIo } from './board/pin-io';
@@ -151,9 +151,7 @@ export class VirtualEsp32 extends EventEmitter<DutEvents> {
     return this.app.port;
   }
   get ip(): string | null {
-    if (!this.app.wifiConnected) return null;
-    const h = this.app.host;
-    return h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h;
+    return this.app.wifiConnected ? boardIp(this.app.host) : null;
   }
   get clientCount(): number {
     return this.app.clientCount;

@@ -164,6 +164,7 @@ export class BackendApp implements DutApp {
   }
 
   closeAll(): Promise<void> {
+    this.ctx.uart.log('I', 'main.cpp:77', 'restart(): rebooting');
     // PROTOCOL.md 5.1: the firmware calls the library's disconnect() (close 1000, no reason) before ESP.restart()
     // (shared/reference/arduinowebsockets-facts.md §6, W.cpp:71-78).
     return this.ws.closeAll(CloseCode.normal, '');

@@ -102,6 +102,17 @@ describe('VirtualEsp32 with the native firmware as its body', () => {
     );
   });
 
+  it('a missing firmware executable is a bench error (start() rejects), not a boot loop', async () => {
+    const dut = new VirtualEsp32({
+      config: { version: 1, board: 'esp32-doit-devkit-v1' },
+      body: nativeDeviceBodyFactory({ executable: join(dir, 'no-such-esphil-native') }),
+      latency: 'zero',
+      heartbeat: false,
+    });
+    open.push(dut);
+    await expect(dut.start()).rejects.toMatchObject({ code: 'bad_option' });
+  });
+
   it('a client gets the firmware hello and drives the LED and the PWM pin', async () => {
     const h = await board();
     const c = await client(h.dut.url);
@@ -334,6 +345,21 @@ describe('body mode: link faults on what the firmware sends', () => {
       JSON.stringify(c.frames),
     ).not.toContain(901);
     expect(h.console()).not.toContain('"id":21');
+  });
+
+  it('reboot-after and reboot-loop: the board restarts the firmware (a fresh body, a new boot id)', async () => {
+    const h = await board({ faults: ['reboot-after:20'] });
+    const boot1 = h.dut.bootId;
+    expect((await nextReady(h)).boot).not.toBe(boot1);
+    expect(h.console()).toContain('rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)');
+    const l = await board({ faults: ['reboot-loop'] });
+    for (let i = 0; i < 2; i++) await nextReady(l);
+    expect(l.dut.boots).toBeGreaterThanOrEqual(3);
+    expect(
+      machineLines(l.console())
+        .filter((x) => x.t === 'boot')
+        .map((x) => x.reason),
+    ).toContain('panic');
   });
 
   it('wifi-down: the firmware cannot join; WebSocket refused, the app still runs', async () => {

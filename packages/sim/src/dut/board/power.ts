@@ -177,7 +177,6 @@ export class Power {
   /** The firmware's restart path: disconnect() (close 1000) every client, then esp_restart(). */
   private async softRestart(gen: number): Promise<void> {
     if (gen !== this._gen || this.closed) return;
-    this.uart.log('I', 'main.cpp:77', 'restart(): rebooting');
     await this.app.closeAll();
     this.espRestart(gen);
   }
