@@ -126,6 +126,16 @@ describe('VirtualEsp32 with the native firmware as its body', () => {
     expect(machineLines(h.console()).some((l) => l.t === 'evt' && l.ev === 'led')).toBe(true);
   });
 
+  it('a request sent right before the client closes still reaches the firmware (the library reads in order)', async () => {
+    const h = await board();
+    const c = await client(h.dut.url);
+    c.send({ id: 31, op: 'led.set', led: 'status', on: true });
+    await c.close();
+    await vi.waitFor(() => expect(h.dut.clientCount).toBe(0));
+    await h.dut.bodyServer!.idle();
+    expect(h.pins.outputs.get(2)).toEqual({ kind: 'digital', level: 1 });
+  });
+
   it('a button level change reaches the client as an event (the firmware debounces it)', async () => {
     const h = await board();
     const c = await client(h.dut.url);

@@ -228,8 +228,8 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
     conn.on('disconnected', () => {
       this.paused.delete(conn);
       if (this.conns.get(conn.slot) === conn) this.conns.delete(conn.slot);
-      // What the library had not read yet is gone with the TCP connection; the body hears DISCONNECTED next.
-      this.loop.cancel(connSource(conn.slot), CANCELLED);
+      // Frames the client sent before it went away still reach the body first: the library reads the stream in
+      // order and meets the close (or the dead socket) after them. A new client in this slot waits behind them.
       if (!this.closedByBody.has(conn)) {
         void this.call((now) => this.body.disconnect(conn.slot, now), connSource(conn.slot));
       }
