@@ -9,6 +9,7 @@ import { AvrError } from './avr/errors';
 import { ARDUINO_UNO_PORT_INFO, ARDUINO_ZERO_PORT_INFO, CP2102_PORT_INFO } from './binding/port-info';
 import { createVirtualBinding, type VirtualBinding } from './binding/virtual-binding';
 import type { DeviceBackendFactory } from './dut/backend';
+import type { DeviceBodyFactory } from './dut/body/body';
 import { dutSerialDevice } from './dut/serial-adapter';
 import type { SimFlashOptions } from './dut/sim-flash';
 import { tsBackendFactory } from './dut/ts-backend';
@@ -56,7 +57,13 @@ export interface SimBenchOptions {
   /** 0 = ephemeral (default). */
   port?: number;
   token?: string;
+  /** Backend mode's device logic (default the TS backend). Exclusive with `body`. */
   backend?: DeviceBackendFactory;
+  /**
+   * Body mode: the firmware's own connection code and console (a DeviceBody, e.g. nativeDeviceBodyFactory) behind
+   * the arduinoWebSockets transport, instead of the sim's (VirtualEsp32Options.body).
+   */
+  body?: DeviceBodyFactory;
   seed?: number;
   /** WiFi networks in range and the DUT's stored credentials (null = unprovisioned). */
   networks?: WifiNetwork[];
@@ -160,7 +167,9 @@ export async function startSimBench(opts: SimBenchOptions = {}): Promise<SimBenc
   });
   const dut = new VirtualEsp32({
     config,
-    backend: opts.backend ?? tsBackendFactory,
+    ...(opts.body
+      ? { body: opts.body, backend: opts.backend }
+      : { backend: opts.backend ?? tsBackendFactory }),
     pins: inputs.pinBus(wiringPinBus(wiring)),
     latency,
     faults: faults.filter((f) => !isWireFault(f)),

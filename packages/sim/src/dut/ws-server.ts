@@ -31,6 +31,7 @@ import {
   type UnsequencedEvent,
 } from '@esphil/protocol';
 import type { Rng } from '../rng';
+import { corruptFrame, roll } from './board/link-faults';
 import {
   ArduinoWsTransport,
   type ArduinoWsTransportOptions,
@@ -480,21 +481,12 @@ export class WsServer extends EventEmitter<WsServerEvents> {
   }
 
   private dice(rate: number): boolean {
-    if (rate <= 0) return false;
-    if (rate >= 1) return true;
-    return (this.opts.rng?.next() ?? Math.random()) < rate;
+    return roll(rate, this.opts.rng);
   }
 
   private corrupt(text: string): string {
     if (!this.dice(this.opts.faults?.corruptFrameRate ?? 0)) return text;
-    const rng = this.opts.rng;
-    const r = (n: number): number => Math.floor((rng?.next() ?? Math.random()) * n);
-    // Truncation plus a flipped character: invalid JSON, as a torn frame from a broken firmware would be.
-    const cut = Math.max(1, r(text.length));
-    const chars = text.slice(0, cut).split('');
-    const at = r(chars.length);
-    chars[at] = chars[at] === '#' ? '%' : '#';
-    return chars.join('');
+    return corruptFrame(text, this.opts.rng);
   }
 
   /** Runs `fn` with the sender's socket corked: its response and events leave in one write. */

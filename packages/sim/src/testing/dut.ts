@@ -21,7 +21,8 @@ export async function startDut(opts: Partial<VirtualEsp32Options> = {}): Promise
   const pins = (opts.pins as PinBank | undefined) ?? new PinBank();
   const dut = new VirtualEsp32({
     config: TEST_CONFIG,
-    backend: tsBackendFactory,
+    // Backend mode with the TS backend unless the test gives a device body.
+    ...(opts.body ? {} : { backend: tsBackendFactory }),
     heartbeat: false,
     latency: 'zero',
     ...opts,
