@@ -3,9 +3,12 @@ import {
   defaultImageSet,
   flashWithImages,
   nativeBackendFactory,
+  nativeDeviceBodyFactory,
   type SimBench,
+  type SimBenchOptions,
   SimError,
   startSimBench,
+  tsDeviceBodyFactory,
 } from '@esphil/sim';
 import { simProbeOptions } from '../bench/sim-probe';
 import { HilError } from '../errors';
@@ -29,6 +32,14 @@ function simStartError(err: unknown): unknown {
   );
 }
 
+/** The device logic behind the simulated board: a whole device body (sim.body), or a frame-level backend. */
+function simDevice(sim: StageContext['bench']['sim']): Pick<SimBenchOptions, 'backend' | 'body'> {
+  const native = sim.executable ? { executable: sim.executable } : {};
+  if (sim.body === 'native') return { body: nativeDeviceBodyFactory(native) };
+  if (sim.body === 'ts') return { body: tsDeviceBodyFactory };
+  return sim.backend === 'native' ? { backend: nativeBackendFactory(native) } : {};
+}
+
 /** Starts the in-process simulator; a sim (or its device backend) that never comes up is a bench error, not a hang. */
 async function startSim(ctx: StageContext): Promise<SimBench> {
   const { bench, options } = ctx;
@@ -44,9 +55,7 @@ async function startSim(ctx: StageContext): Promise<SimBench> {
     // DEFAULT_APP_IDENTITY) until the flash stage writes the bench's: a flash that silently did nothing boots the
     // factory app, and the ready stage's identity check names it.
     ...(bench.firmware ? { flash: { model: flashWithImages(defaultImageSet(benchChip(ctx))) } } : {}),
-    ...(bench.sim.backend === 'native'
-      ? { backend: nativeBackendFactory(bench.sim.executable ? { executable: bench.sim.executable } : {}) }
-      : {}),
+    ...simDevice(bench.sim),
   }).catch((e: unknown) => {
     throw simStartError(e);
   });

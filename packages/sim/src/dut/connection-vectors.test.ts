@@ -1,11 +1,13 @@
-// device-model's connection vectors through the sim's transport, on both bodies: the TypeScript one and the
-// firmware core's native executable (built here with make + g++ into its own build dir).
+// device-model's connection vectors through the sim's transport, on both device bodies (the TypeScript one and the
+// firmware's own Device, the native executable built here with make + g++ into its own build dir) and on the
+// frame-level backends behind the sim's own connection code.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceBackendFactory } from './backend';
-import { type ConnectionVectorFile, runConnectionVector } from './connection-vectors';
+import { nativeDeviceBodyFactory } from './body/native-body';
+import { tsDeviceBodyFactory } from './body/ts-body';
+import { type ConnectionVectorFile, runConnectionVector, type VectorDevice } from './connection-vectors';
 import { nativeBackendFactory } from './native-backend';
 import { tsBackendFactory } from './ts-backend';
 
@@ -24,13 +26,16 @@ beforeAll(() => {
   }
 }, 600_000);
 
-const bodies: [string, DeviceBackendFactory][] = [
-  ['ts', tsBackendFactory],
-  ['native', nativeBackendFactory({ executable: `${firmwareDir}/${build}/esphil-native` })],
+const executable = `${firmwareDir}/${build}/esphil-native`;
+const devices: [string, VectorDevice][] = [
+  ["TS backend (the sim's WsServer)", { backend: tsBackendFactory }],
+  ["native backend (the sim's WsServer)", { backend: nativeBackendFactory({ executable }) }],
+  ['TS body', { body: tsDeviceBodyFactory }],
+  ["native body (the firmware's own Device)", { body: nativeDeviceBodyFactory({ executable }) }],
 ];
 
-describe.each(bodies)('connection vectors on the %s body', (_name, backend) => {
+describe.each(devices)('connection vectors on the %s', (_name, device) => {
   it.each(file.vectors.map((v) => [v.name, v] as const))('%s', async (_n, v) => {
-    expect(await runConnectionVector(backend, file, v)).toBeNull();
+    expect(await runConnectionVector(device, file, v)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Runs device-model's connection vectors (vectors/connection.json: what WebSocket connections observe) through the
- * sim's transport with real `ws` clients on loopback, so each body behind `WsServer` is held to the same file the
- * firmware core's host test runs. A step's output on an esphil-mode connection (one that got hello or
+ * sim's transport with real `ws` clients on loopback, so each device (a backend behind `WsServer`, or a whole body
+ * behind `BodyServer`) is held to the same file the firmware core's host test runs. A step's output on an esphil-mode connection (one that got hello or
  * auth_required) is delimited by a marker request sent after it (its answer is the last frame of the step), or by
  * the device's close when the vector expects one. A legacy-mode connection (PROTOCOL.md 9) cannot be delimited
  * in-band without leaving legacy mode (a JSON marker switches it), so its step waits for exactly the frames the
@@ -12,6 +12,7 @@ import { mismatch } from '@esphil/device-model';
 import WebSocket from 'ws';
 import { startSimBench } from '../bench';
 import type { DeviceBackendFactory } from './backend';
+import type { DeviceBodyFactory } from './body/body';
 
 export interface ConnectionExpect {
   /** The upgrade is refused with this HTTP status (no connection). */
@@ -224,15 +225,18 @@ async function runSteps(base: string, v: ConnectionVector): Promise<string | nul
   }
 }
 
-/** Runs one vector on a fresh sim bench with the given body; the first failure, or null. */
+/** The device behind the sim's transport: a frame-level backend (the sim's connection code) or a whole body. */
+export type VectorDevice = { backend: DeviceBackendFactory } | { body: DeviceBodyFactory };
+
+/** Runs one vector on a fresh sim bench with the given device; the first failure, or null. */
 export async function runConnectionVector(
-  backend: DeviceBackendFactory,
+  device: VectorDevice,
   file: ConnectionVectorFile,
   v: ConnectionVector,
 ): Promise<string | null> {
   const config = file.configs[v.config];
   if (!config) return `unknown config '${v.config}'`;
-  const bench = await startSimBench({ config, backend, latency: 'zero' });
+  const bench = await startSimBench({ config, ...device, latency: 'zero' });
   try {
     return await runSteps(bench.url, v);
   } catch (err) {
