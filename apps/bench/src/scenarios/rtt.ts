@@ -9,7 +9,7 @@ import { connect, type DeviceClient } from '@esphil/client';
 import {
   defaultNativeExecutable,
   NATIVE_BIN_ENV,
-  nativeBackendFactory,
+  nativeDeviceBodyFactory,
   type SimBench,
   startSimBench,
 } from '@esphil/sim';
@@ -66,13 +66,14 @@ export interface RttResult {
   rows: ResultRow[];
 }
 
-/** A sim whose device body is esphil-native, or why there is none (the bench is not a test: it skips). */
+/** A sim whose device body is the firmware's own Device (esphil-native in device mode, behind the simulated
+ * transport), or why there is none (the bench is not a test: it skips). */
 async function startNativeSim(): Promise<{ sim: SimBench; client: DeviceClient } | string> {
   const executable = defaultNativeExecutable();
   if (!existsSync(executable)) {
     return `native body: ${executable} not built (\`pnpm --filter @esphil/firmware build\`, or set ${NATIVE_BIN_ENV})`;
   }
-  const sim = await startSimBench({ latency: 'zero', backend: nativeBackendFactory({ executable }) });
+  const sim = await startSimBench({ latency: 'zero', body: nativeDeviceBodyFactory({ executable }) });
   const [client] = await connectMany(sim.url, 1);
   if (!client) throw new Error('native sim refused the bench client');
   return { sim, client };
