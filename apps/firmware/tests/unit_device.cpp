@@ -287,6 +287,25 @@ TEST("device: Improv provisioning connects, stores credentials, answers the URL 
   CHECK(has(hal.takeSerial(), std::string(invalid.begin(), invalid.end())));
 }
 
+TEST("device: a failed join with stored credentials still prints ready, without an address (serial only)") {
+  FakeHal hal;
+  hal.hasWifi = true;
+  hal.ssid = "lab";
+  hal.pass = "wrong";
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  std::string s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"wifi\",\"status\":\"connecting\",\"ssid\":\"lab\"}\r\n"));
+  CHECK(!has(s, "\"t\":\"ready\""));
+  hal.wifi = WifiStatus::Failed;
+  d.loop();
+  s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"wifi\",\"status\":\"failed\",\"ssid\":\"lab\"}\r\n"));
+  CHECK(has(s, "@esphil {\"t\":\"ready\",\"ip\":null,\"port\":81,\"path\":\"/\",\"url\":null,\"proto\":1}\r\n"));
+  d.loop();
+  CHECK(!has(hal.takeSerial(), "\"t\":\"ready\""));
+}
+
 TEST("device: Improv reports unable-to-connect after the WiFi timeout") {
   FakeHal hal;
   Device d(hal);

@@ -564,6 +564,10 @@ void Device::pollWifi(uint64_t now) {
     improvPending_ = false;
     improvError(improv::UnableToConnect);
     improvState(improv::Ready);
+  } else if (st == WifiStatus::Failed) {
+    // The boot's join with the stored credentials failed: the device still serves serial requests, so it says so
+    // with a ready line without an address (PROTOCOL.md 11.1 `ready`: ip null, reachable over serial only).
+    printReady();
   }
 }
 

@@ -13,7 +13,7 @@ import type { WsConnection } from '../transport/arduino-ws-transport';
 export const LINK_SETTLE_MAX_MS = 1_000;
 
 export interface LinkFaultRates {
-  /** Probability that a response (`"t":"res"`) is lost. */
+  /** Probability that a response (`"t":"res"`, or a legacy text answer) is lost. */
   ackDropRate: number;
   /** Extra delay for responses, ms. */
   ackDelayMs: number;
@@ -40,13 +40,14 @@ export function corruptFrame(text: string, rng: Rng | undefined): string {
   return chars.join('');
 }
 
+/** `hello`: the first message of an esphil connection (hello or auth_required); `other`: legacy text (PROTOCOL.md 9). */
 export type FrameKind = 'res' | 'evt' | 'hello' | 'other';
 
 /** The kind of a frame the esphil firmware sends: it always writes `t` first (PROTOCOL.md 3). */
 export function frameKind(text: string): FrameKind {
   if (text.startsWith('{"t":"res"')) return 'res';
   if (text.startsWith('{"t":"evt"')) return 'evt';
-  if (text.startsWith('{"t":"hello"')) return 'hello';
+  if (text.startsWith('{"t":"hello"') || text.startsWith('{"t":"auth_required"')) return 'hello';
   return 'other';
 }
 
@@ -68,11 +69,13 @@ export class LinkFaults implements BodyLink {
     this.opts = opts;
   }
 
-  send(conn: WsConnection, text: string): void {
+  send(conn: WsConnection, text: string, answer: boolean): void {
     const { faults, rng } = this.opts;
     const kind = frameKind(text);
     let delay: number;
-    if (kind === 'res') {
+    // A response: a `res` message, or the legacy text answer (`LED is now ON`) to the frame that asked for it; the
+    // same text broadcast to the other legacy-mode connections is an event (PROTOCOL.md 9).
+    if (kind === 'res' || (answer && kind === 'other')) {
       if (roll(faults.ackDropRate, rng)) return;
       delay = this.opts.rtt() + faults.ackDelayMs;
     } else {

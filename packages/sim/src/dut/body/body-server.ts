@@ -44,12 +44,13 @@ export interface BodyServerOptions
 
 /** The way out of the library to one connection: the board puts its link faults and latency here. */
 export interface BodyLink {
-  send(conn: WsConnection, text: string): void;
+  /** `answer`: the text goes to the connection whose frame the body was handling (a reply, JSON or legacy text). */
+  send(conn: WsConnection, text: string, answer: boolean): void;
   close(conn: WsConnection, code: number): void;
 }
 
 const DIRECT_LINK: BodyLink = {
-  send: (conn, text) => void conn.send(text),
+  send: (conn, text, _answer) => void conn.send(text),
   close: (conn, code) => conn.disconnect(code),
 };
 
@@ -184,8 +185,13 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
     return run;
   }
 
-  private call(fn: (now: number) => Promise<DeviceAction[]>, source = DEVICE_SOURCE): Promise<void> {
-    return this.inTurn(source, async () => this.apply(await fn(this.now()))).catch(() => {});
+  /** `answering`: the slot whose frame this call hands the body (its sends to that slot are replies). */
+  private call(
+    fn: (now: number) => Promise<DeviceAction[]>,
+    source = DEVICE_SOURCE,
+    answering: number | null = null,
+  ): Promise<void> {
+    return this.inTurn(source, async () => this.apply(await fn(this.now()), answering)).catch(() => {});
   }
 
   private async admit(info: HandshakeInfo): Promise<boolean> {
@@ -213,7 +219,7 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
           conn.resume();
         }
       }
-    }, source);
+    }, source, conn.slot);
     if (this.loop.pending(source) >= this.maxQueuedFrames && !this.paused.has(conn)) {
       this.paused.add(conn);
       conn.pause();
@@ -239,14 +245,14 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
     this.apply(early);
   }
 
-  private apply(actions: readonly DeviceAction[]): void {
+  private apply(actions: readonly DeviceAction[], answering: number | null = null): void {
     for (const a of actions) {
       switch (a.a) {
         case 'send': {
           const c = this.conns.get(a.slot);
           if (!c) break;
           this.emit('out', { slot: a.slot, kind: 'text', text: a.text });
-          this.link.send(c, a.text);
+          this.link.send(c, a.text, a.slot === answering);
           break;
         }
         case 'close': {
