@@ -27,5 +27,5 @@ export {
   ImprovSession,
   parseImprovRpc,
 } from './improv-session';
-export { errorText, numberedEvent } from './texts';
+export { numberedEvent } from './texts';
 export { WIFI_CONNECT_TIMEOUT_MS, WifiLink, WifiRadio, type WifiStatus } from './wifi';
