@@ -87,6 +87,19 @@ describe('differential: TS body vs the firmware', () => {
     expect(formatDivergence(r.divergence!)).toMatch(/serial @esphil \{"t":"[a-z]+".*\\r \n/);
   });
 
+  it('behind the transport the console is compared too', async () => {
+    class Skewed extends TsDeviceBody {
+      override async tick(now: number): Promise<DeviceAction[]> {
+        return (await super.tick(now)).map((a) =>
+          a.a === 'serial' ? { a: 'serial', data: a.data.map((b) => (b === 0x0d ? 0x20 : b)) } : a,
+        );
+      }
+    }
+    const scenario = diffScenarios()[3]!;
+    const r = await runWireDifferential(new Skewed(), new NativeDeviceBody({ executable }), scenario, 7, 150);
+    expect(r.divergence ?? '').toMatch(/step \d+: \{"k":"tick"[\s\S]*console: serial @esphil/);
+  });
+
   it('blanks only the named by-design field: an error code still counts', () => {
     expect(DIFFERENT_BY_DESIGN.map((d) => d.field)).toEqual(['error.msg']);
     const res = (code: string, msg: string): DeviceAction => ({
