@@ -54,12 +54,13 @@ export function diffScenarios(): DiffScenario[] {
       config: { ...base, websocket: { ...ws, path: '/ws', allowedOrigins: [DIFF_ORIGIN], maxClients: 3 } },
       radio: joined,
     },
-    { name: 'unprovisioned', config: base, radio: { network: SIM_NETWORK, stored: null } },
+    // Another port and path: the ready line and Improv's URL carry them once provisioned.
     {
-      name: 'no-network',
+      name: 'unprovisioned',
       config: { ...base, websocket: { ...ws, port: 8081, path: '/ws' } },
-      radio: { network: null, stored: SIM_CREDENTIALS },
+      radio: { network: SIM_NETWORK, stored: null },
     },
+    { name: 'no-network', config: base, radio: { network: null, stored: SIM_CREDENTIALS } },
   ];
 }
 
