@@ -5,7 +5,8 @@
  * (PROTOCOL.md 8.1), binary frames and fragments (2.4), the Origin validator (8.2), sensor streams, debounced
  * buttons and the restart. Time is virtual (`nowMs` in, nothing runs between calls) and every call answers the
  * Hal calls the firmware would make, in its order, so the native executable's device mode can be compared
- * byte for byte (packages/sim differential test). The serial console and the WiFi station are ./console.ts.
+ * byte for byte (packages/sim differential test). The serial console is ./console.ts (WiFi: ./wifi.ts, Improv:
+ * ./improv-session.ts).
  */
 import {
   decodeRequest,
