@@ -117,6 +117,23 @@ TEST("improv: encode/decode round trip through log noise, checksum errors counte
   CHECK_EQ(dec.badPackets(), 1u);
 }
 
+TEST("improv: IMPROV followed by a byte that is not version 1 is text, not the start of a packet") {
+  // Before the fix the decoder swallowed the next bytes as a packet (here the rest of the request line).
+  const std::string line = "{\"name\":\"IMPROVER\",\"x\":\"IMPROVIMPROV\x01\"}";
+  improv::Decoder dec;
+  std::string text, passed;
+  bool packetish = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    auto r = dec.feed(static_cast<uint8_t>(line[i]), text);
+    if (r == improv::Decoder::Result::Packet || r == improv::Decoder::Result::BadChecksum) packetish = true;
+    passed += text;
+  }
+  CHECK(!packetish);
+  // Everything up to the last "IMPROV\x01" (a real packet start, still pending) came through.
+  CHECK_EQ(passed, line.substr(0, line.size() - 9));
+  CHECK_EQ(dec.badPackets(), 0u);
+}
+
 TEST("improv: RPC parsing of send-wifi-settings and malformed commands") {
   improv::RpcCommandData cmd;
   std::vector<uint8_t> ok = {0x01, 10, 3, 'l', 'a', 'b', 5, 's', 'e', 'c', 'r', 't'};

@@ -229,6 +229,17 @@ TEST("device: serial requests need the prefix, noise before it is skipped, overl
   CHECK(!has(s, "bad_json"));
 }
 
+TEST("device: a serial request with IMPROV in a string is answered (not eaten as an Improv packet)") {
+  FakeHal hal;
+  Device d(hal);
+  d.begin("0.1.0", ESPHIL_DEVICE_CONFIG_JSON);
+  hal.takeSerial();
+  serialIn(d, "@esphil {\"id\":7,\"op\":\"led.set\",\"led\":\"IMPROVE\",\"on\":true}\n");
+  std::string s = hal.takeSerial();
+  CHECK(has(s, "@esphil {\"t\":\"res\",\"id\":7,\"ok\":false,\"error\":{\"code\":\"bad_param\""));  // upper case is no name
+  CHECK_EQ(d.counters().serialBadImprov, 0u);
+}
+
 TEST("device: config.set over serial stores the resolved config and reboots after 100 ms; NVS wins next boot") {
   FakeHal hal;
   Device d(hal);

@@ -85,6 +85,19 @@ Decoder::Result Decoder::feed(uint8_t b, std::string& textOut) {
       }
       return textOut.empty() ? Result::Pending : Result::Text;
     case St::Version:
+      if (b != VERSION) {
+        // "IMPROV" in text, not a packet: hand it on and retry this byte as a fresh start, rather than swallow the
+        // next bytes as a packet (PROTOCOL.md 11.3; the Improv SDK's parse_improv_serial_byte also stops here).
+        st_ = St::Magic;
+        matched_ = 0;
+        textOut.assign(kMagic, kMagicLen);
+        if (b == static_cast<uint8_t>(kMagic[0])) {
+          matched_ = 1;
+        } else {
+          textOut += static_cast<char>(b);
+        }
+        return Result::Text;
+      }
       pkt_ = Packet();
       pkt_.version = b;
       sum_ = static_cast<uint8_t>(sum_ + b);
@@ -108,7 +121,7 @@ Decoder::Result Decoder::feed(uint8_t b, std::string& textOut) {
     case St::Checksum:
       st_ = St::Magic;
       matched_ = 0;
-      if (b != sum_ || pkt_.version != VERSION) {
+      if (b != sum_) {
         ++bad_;
         return Result::BadChecksum;
       }

@@ -37,7 +37,8 @@ Error parseRpc(const std::vector<uint8_t>& data, RpcCommandData& out);
 class Decoder {
  public:
   enum class Result : uint8_t { Text, Pending, Packet, BadChecksum };
-  // Feed one byte. Text: `textOut` holds bytes to pass on (possibly a held-back "IMPR" prefix plus this byte).
+  // Feed one byte. Text: `textOut` holds bytes to pass on (possibly a held-back "IMPR" prefix plus this byte, or
+  // "IMPROV" and this byte when it is not version 1).
   Result feed(uint8_t b, std::string& textOut);
   const Packet& packet() const { return pkt_; }
   uint32_t badPackets() const { return bad_; }

@@ -5,16 +5,17 @@
  * (PROTOCOL.md 8.1), binary frames and fragments (2.4), the Origin validator (8.2), sensor streams, debounced
  * buttons and the restart. Time is virtual (`nowMs` in, nothing runs between calls) and every call answers the
  * Hal calls the firmware would make, in its order, so the native executable's device mode can be compared
- * byte for byte (packages/sim differential test). The serial console is not modelled here.
+ * byte for byte (packages/sim differential test). The serial console is ./console.ts (WiFi: ./wifi.ts, Improv:
+ * ./improv-session.ts).
  */
 import {
   decodeRequest,
-  type ErrorCode,
   encodeMessage,
   isLegacyText,
   MAX_FRAME_BYTES,
   MAX_SENSOR_HZ,
   MIN_SENSOR_HZ,
+  type Request,
   type UnsequencedEvent,
 } from '@esphil/protocol';
 import {
@@ -31,7 +32,10 @@ import { step } from '../state/step';
 import type { DeviceIdentity, Effect, MachineState, Origin, StepContext } from '../state/types';
 import type { BodyBootOptions, DeviceAction } from './actions';
 import { AuthThrottle } from './auth-throttle';
+import { type ConsoleCounters, SerialConsole, type SerialStep } from './console';
 import { Debouncer } from './debounce';
+import { errorText, numberedEvent } from './texts';
+import { WifiRadio } from './wifi';
 
 /** The firmware's slot table (esphil::MAX_CLIENTS, limits.h). */
 export const DEVICE_MAX_SLOTS = 16;
@@ -78,23 +82,14 @@ function freshSlot(): Slot {
   };
 }
 
-function errorText(id: number | null, code: ErrorCode, msg: string): string {
-  return JSON.stringify({ t: 'res', id, ok: false, error: { code, msg } });
-}
-
-/** An event's JSON numbered `seq`: `seq` right after `t`, as the firmware's encodeEvent writes it. */
-export function numberedEvent(ev: UnsequencedEvent, seq: number): string {
-  const { t, ...rest } = ev;
-  return JSON.stringify({ t, seq, ...rest });
-}
-
 export class ConnectionDevice {
   readonly identity: DeviceIdentity;
   private state: MachineState;
   private now: number;
   private readonly bootAt: number;
-  /** The station's address and signal while joined, null while not. */
-  private readonly wifi: { ip: string; rssi: number } | null;
+  private readonly radio: WifiRadio;
+  private readonly console: SerialConsole;
+  private readonly bootOpts: Pick<BodyBootOptions, 'stored' | 'resetReason'>;
   private readonly heapFree: number;
   private readonly slots: Slot[] = Array.from({ length: DEVICE_MAX_SLOTS }, freshSlot);
   private readonly debouncers: Debouncer[];
@@ -113,14 +108,8 @@ export class ConnectionDevice {
     this.state = createMachine(opts.config as Parameters<typeof createMachine>[0]);
     this.now = opts.nowMs;
     this.bootAt = opts.nowMs;
-    // WiFi.begin() with the stored credentials joins the network in range when both match (host_hal.cpp wifiBegin).
-    const { network, stored } = opts;
-    const joins =
-      network !== null &&
-      stored !== null &&
-      stored.ssid === network.ssid &&
-      stored.password === network.password;
-    this.wifi = joins && this.state.config.wifi ? { ip: opts.ip, rssi: network.rssi } : null;
+    this.radio = new WifiRadio(opts.network, opts.ip);
+    this.bootOpts = { stored: opts.stored, resetReason: opts.resetReason };
     this.heapFree = opts.heapFree ?? DEFAULT_HEAP_FREE;
     const name = this.state.config.name || 'esphil';
     this.identity = {
@@ -137,6 +126,16 @@ export class ConnectionDevice {
       d.reset(false, this.bootAt);
       return d;
     });
+    this.console = new SerialConsole({
+      emit: (a) => this.out.push(a),
+      now: () => this.now,
+      config: () => this.state.config,
+      identity: this.identity,
+      radio: this.radio,
+      step: (req) => this.serialStep(req),
+      apply: (e) => this.apply(e),
+      deliver: (e) => this.deliver(e),
+    });
   }
 
   get machine(): MachineState {
@@ -152,10 +151,20 @@ export class ConnectionDevice {
   get connectedClients(): number {
     return this.slots.filter((s) => s.connected).length;
   }
+  get consoleCounters(): ConsoleCounters {
+    return this.console.counters;
+  }
 
-  /** The boot outputs (LED levels, PWM set-ups), as begin() drives them. */
+  /** What begin() does: the boot outputs (LED levels, PWM set-ups), then the console's boot and WiFi lines. */
   boot(): DeviceAction[] {
     this.apply(bootEffects(this.state));
+    this.console.boot(this.bootOpts.stored, this.bootOpts.resetReason ?? 'poweron');
+    return this.drain();
+  }
+
+  /** Device::onSerialBytes: bytes on the console's RX. */
+  serial(data: Uint8Array): DeviceAction[] {
+    this.console.input(data);
     return this.drain();
   }
 
@@ -310,6 +319,7 @@ export class ConnectionDevice {
       this.originRefused = false;
       this.log('warn', ORIGIN_REFUSED);
     }
+    this.console.pollWifi();
     this.pollButtons();
     this.pollSensors();
     if (this.state.caps.auth) this.pollAuth();
@@ -355,6 +365,13 @@ export class ConnectionDevice {
     if (req.op === 'auth' && !this.slots[slot]!.helloSent) this.sendHello(slot);
     this.apply(r.effects);
     this.deliver(r.events);
+  }
+
+  /** Device::serialLine's step: origin serial (no auth, config.set allowed, PROTOCOL.md 11.2). */
+  private serialStep(req: Request): SerialStep {
+    const r = step(this.state, req, this.ctx({ kind: 'serial' }));
+    this.state = r.state;
+    return { response: encodeMessage(r.response), effects: r.effects, events: r.events };
   }
 
   private pollAuth(): void {
@@ -428,8 +445,8 @@ export class ConnectionDevice {
       uptimeMs: this.now - this.bootAt,
       identity: { ...this.identity },
       clients,
-      ip: this.wifi?.ip ?? null,
-      rssi: this.wifi?.rssi ?? null,
+      ip: this.radio.ip,
+      rssi: this.radio.rssi,
       heapFree: this.heapFree - clients * HEAP_PER_CLIENT,
     };
   }
@@ -473,12 +490,16 @@ export class ConnectionDevice {
         s.seq += 1;
         this.send(c, numberedEvent(ev, s.seq));
       });
+      // PROTOCOL.md 11.1: the console gets every event the clients get (sensor samples never pass here).
+      this.console.mirror(ev);
     }
   }
 
+  /** Device::log: plain text on the console, then a log event (to clients and console) within the log level. */
   private log(level: LogLevel, msg: string): void {
     const current = this.state.snapshot.logLevel as LogLevel;
     if (LOG_ORDER.indexOf(level) > LOG_ORDER.indexOf(current)) return;
+    this.console.logText(level, msg);
     this.deliver([{ t: 'evt', ev: 'log', level, msg: msg.slice(0, LOG_MSG_MAX) }]);
   }
 

@@ -1,14 +1,19 @@
 /**
  * The differential test's input: a seeded random stream of connection-level steps (connects with paths, queries
- * and Origins, frames valid, invalid and mutated, binary frames, fragments, disconnects, pin and ADC inputs, and
- * time) for two device bodies. Same seed, same stream.
+ * and Origins, frames valid, invalid and mutated, binary frames, fragments, disconnects, pin and ADC inputs, console
+ * bytes (./differential-serial.ts) and time) for two device bodies, and the scenarios (config and radio
+ * environment) they boot in. Same seed, same stream.
  */
-import { starterConfig } from '@esphil/device-model';
+import { type BodyCredentials, type BodyNetwork, starterConfig } from '@esphil/device-model';
 import { createRng, type Rng } from '../../rng';
+import { serialChunk } from './differential-serial';
 
 /** 16+ characters: a shorter token is a config error. */
 export const DIFF_TOKEN = 'differential-token-0123';
 export const DIFF_ORIGIN = 'http://bench.local:5173';
+/** The network in range in most scenarios; Improv provisions with its credentials (or wrong ones). */
+export const SIM_NETWORK: BodyNetwork = { ssid: 'esphil-sim', password: 'esphil-sim', rssi: -60 };
+const SIM_CREDENTIALS: BodyCredentials = { ssid: SIM_NETWORK.ssid, password: SIM_NETWORK.password };
 
 export type DiffStep =
   | { k: 'connect'; url: string; headers: [string, string][]; address: string }
@@ -18,24 +23,44 @@ export type DiffStep =
   | { k: 'disconnect'; client: number }
   | { k: 'tick'; advanceMs: number }
   | { k: 'pin'; pin: number; level: 0 | 1 }
-  | { k: 'adc'; pin: number; raw: number };
+  | { k: 'adc'; pin: number; raw: number }
+  /** Bytes on the console's RX (a chunk: a line may end in a later one). */
+  | { k: 'serial'; data: Uint8Array };
 
 export interface DiffScenario {
   name: string;
   config: Record<string, unknown>;
+  /** The network in range and NVS's credentials at the first boot. */
+  radio: { network: BodyNetwork | null; stored: BodyCredentials | null };
 }
 
-/** The starter board (LED 2, PWM 18, button 4, sensor 34) open, with a token, and with an Origin list and a path. */
+/**
+ * The starter board (LED 2, PWM 18, button 4, sensor 34) open, with a token, and with an Origin list and a path,
+ * all joined at boot; then open but unprovisioned (Improv's way in), and with its network out of range.
+ */
 export function diffScenarios(): DiffScenario[] {
   const base = starterConfig('esp32-doit-devkit-v1') as unknown as Record<string, unknown>;
   const ws = (base.websocket ?? {}) as Record<string, unknown>;
+  const joined = { network: SIM_NETWORK, stored: SIM_CREDENTIALS };
   return [
-    { name: 'open', config: base },
-    { name: 'auth', config: { ...base, websocket: { ...ws, authToken: DIFF_TOKEN, authDeadlineMs: 2000 } } },
+    { name: 'open', config: base, radio: joined },
+    {
+      name: 'auth',
+      config: { ...base, websocket: { ...ws, authToken: DIFF_TOKEN, authDeadlineMs: 2000 } },
+      radio: joined,
+    },
     {
       name: 'origin+path',
       config: { ...base, websocket: { ...ws, path: '/ws', allowedOrigins: [DIFF_ORIGIN], maxClients: 3 } },
+      radio: joined,
     },
+    // Another port and path: the ready line and Improv's URL carry them once provisioned.
+    {
+      name: 'unprovisioned',
+      config: { ...base, websocket: { ...ws, port: 8081, path: '/ws' } },
+      radio: { network: SIM_NETWORK, stored: null },
+    },
+    { name: 'no-network', config: base, radio: { network: null, stored: SIM_CREDENTIALS } },
   ];
 }
 
@@ -117,7 +142,7 @@ function frame(rng: Rng): Uint8Array {
 /** `steps` steps for `scenario`, from `seed`. `clients` is how many connections the stream keeps track of. */
 export function diffStream(seed: number, steps: number, scenario: DiffScenario): DiffStep[] {
   const rng = createRng(seed);
-  const path = scenario.name === 'origin+path' ? '/ws' : '/';
+  const path = ((scenario.config.websocket ?? {}) as { path?: string }).path ?? '/';
   const out: DiffStep[] = [];
   let open = 0;
   for (let i = 0; i < steps; i++) {
@@ -130,15 +155,16 @@ export function diffStream(seed: number, steps: number, scenario: DiffScenario):
         headers.push([pick(rng, ['Origin', 'origin']), pick(rng, [DIFF_ORIGIN, 'http://evil.example'])]);
       out.push({ k: 'connect', url, headers, address: pick(rng, ['10.0.0.1', '10.0.0.2']) });
       open += 1;
-    } else if (r < 0.6) out.push({ k: 'text', client: rng.int(0, 7), data: frame(rng) });
-    else if (r < 0.64) out.push({ k: 'binary', client: rng.int(0, 7) });
-    else if (r < 0.67) out.push({ k: 'fragment', client: rng.int(0, 7) });
-    else if (r < 0.72) {
+    } else if (r < 0.55) out.push({ k: 'text', client: rng.int(0, 7), data: frame(rng) });
+    else if (r < 0.59) out.push({ k: 'binary', client: rng.int(0, 7) });
+    else if (r < 0.62) out.push({ k: 'fragment', client: rng.int(0, 7) });
+    else if (r < 0.67) {
       out.push({ k: 'disconnect', client: rng.int(0, 7) });
       open = Math.max(0, open - 1);
-    } else if (r < 0.9) out.push({ k: 'tick', advanceMs: pick(rng, [0, 1, 10, 50, 100, 500, 1000, 2500]) });
-    else if (r < 0.95) out.push({ k: 'pin', pin: 4, level: rng.next() < 0.5 ? 0 : 1 });
-    else out.push({ k: 'adc', pin: 34, raw: rng.int(0, 4095) });
+    } else if (r < 0.82) out.push({ k: 'tick', advanceMs: pick(rng, [0, 1, 10, 50, 100, 500, 1000, 2500]) });
+    else if (r < 0.86) out.push({ k: 'pin', pin: 4, level: rng.next() < 0.5 ? 0 : 1 });
+    else if (r < 0.89) out.push({ k: 'adc', pin: 34, raw: rng.int(0, 4095) });
+    else out.push({ k: 'serial', data: serialChunk(rng, scenario, pick(rng, requestPool(rng))) });
   }
   return out;
 }

@@ -1,25 +1,16 @@
 /**
  * The differential run behind the transport: the same seeded stream (./differential-stream.ts) through real `ws`
  * clients into two BodyServers (the arduinoWebSockets transport in front of each body), and every byte each client
- * gets compared: handshake outcome, text frames, close codes. Each step ends when both servers are idle and every
- * open client has had a pong (or its close), so what a step caused has arrived.
+ * gets compared: handshake outcome, text frames, close codes; and the console's bytes and NVS WiFi writes the
+ * servers hand their owner. Each step ends when both servers are idle and every open client has had a pong (or its
+ * close), so what a step caused has arrived.
  */
 import { WebSocket } from 'ws';
 import type { DeviceBody } from './body';
 import { BodyServer } from './body-server';
-import { comparable, describeStep } from './differential';
+import { comparable, DiffBoard, describeAction, describeStep } from './differential';
 import { type DiffScenario, type DiffStep, diffStream } from './differential-stream';
 
-/** One network in range and its credentials stored: the body joins at boot. */
-const SIM_NETWORK = { ssid: 'esphil-sim', password: 'esphil-sim', rssi: -60 };
-const BOOT = {
-  fw: '0.1.0',
-  chipId: 'a1b2c3',
-  bootId: '5f2c9e1a',
-  network: SIM_NETWORK,
-  stored: { ssid: SIM_NETWORK.ssid, password: SIM_NETWORK.password },
-  ip: '127.0.0.1',
-};
 /** A client that neither opens nor fails in this time is a bench problem, not a divergence. */
 const STEP_TIMEOUT_MS = 5_000;
 
@@ -32,26 +23,38 @@ interface Client {
 class Side {
   readonly server: BodyServer;
   readonly clients: Client[] = [];
-  private config: unknown;
+  /** What the board wrote on its console and to NVS's WiFi, as it went to the owner. */
+  readonly console: string[] = [];
+  private readonly board: DiffBoard;
 
-  constructor(body: DeviceBody, clock: { now: number }) {
+  constructor(body: DeviceBody, clock: { now: number }, scenario: DiffScenario) {
+    this.board = new DiffBoard(scenario);
     this.server = new BodyServer({ body, clock: () => clock.now, tickMs: 0, heartbeat: false });
-    // ESP.restart(): the board boots again with the same config.
-    this.server.on('restart', () => void this.boot());
+    this.server.on('effect', (a) => {
+      this.board.saw([a]);
+      if (a.a === 'serial' || a.a === 'store-wifi') this.console.push(describeAction(comparable(a)));
+    });
+    // ESP.restart(): the board boots again with the same config, NVS's WiFi and reset reason `sw`.
+    this.server.on('restart', () => {
+      this.board.saw([{ a: 'restart' }]);
+      void this.boot();
+    });
   }
 
-  boot(config?: unknown): Promise<unknown> {
-    if (config !== undefined) this.config = config;
-    return this.server.boot({ ...BOOT, config: this.config });
+  boot(): Promise<unknown> {
+    const { nowMs: _, ...opts } = this.board.options(0);
+    return this.server.boot(opts);
   }
 
   open(): Client[] {
     return this.clients.filter((c) => c.ws.readyState === WebSocket.OPEN);
   }
 
-  /** New log lines of every client since `marks`, one string. */
-  take(marks: number[]): string {
+  /** What the console and every client got since the marks, one string. */
+  take(marks: number[], consoleMark: number): string {
     const parts: string[] = [];
+    if (this.console.length > consoleMark)
+      parts.push(`console: ${this.console.slice(consoleMark).join(' | ')}`);
     this.clients.forEach((c, i) => {
       const from = marks[i] ?? 0;
       if (c.log.length > from) parts.push(`#${i}: ${c.log.slice(from).join(' | ')}`);
@@ -155,21 +158,29 @@ export async function runWireDifferential(
   steps: number,
 ): Promise<WireReport> {
   const clock = { now: 1000 };
-  const sides = [new Side(bodyA, clock), new Side(bodyB, clock)] as const;
+  const sides = [new Side(bodyA, clock, scenario), new Side(bodyB, clock, scenario)] as const;
   try {
     await Promise.all(sides.map((s) => s.server.listen()));
-    await Promise.all(sides.map((s) => s.boot(scenario.config)));
+    await Promise.all(sides.map((s) => s.boot()));
+    const [ba, bb] = sides.map((s) => s.take([], 0));
+    if (ba !== bb) {
+      return {
+        steps: 0,
+        divergence: `bodies diverge behind the transport at boot: seed ${seed}, scenario ${scenario.name}\n  a: ${ba}\n  b: ${bb}`,
+      };
+    }
     const stream = diffStream(seed, steps, scenario);
     for (let i = 0; i < stream.length; i++) {
       const step = stream[i]!;
       const marks = sides.map((s) => s.clients.map((c) => c.log.length));
+      const consoleMarks = sides.map((s) => s.console.length);
       if (step.k === 'tick') clock.now += step.advanceMs;
       await withTimeout(
         Promise.all(sides.map((s) => apply(s, step))),
         `step ${i} ${describeStep(step).slice(0, 120)}`,
       );
       await withTimeout(Promise.all(sides.map((s) => s.sync())), `sync after step ${i}`);
-      const [a, b] = sides.map((s, k) => s.take(marks[k]!));
+      const [a, b] = sides.map((s, k) => s.take(marks[k]!, consoleMarks[k]!));
       if (a !== b) {
         return {
           steps: i + 1,
@@ -219,5 +230,8 @@ async function apply(side: Side, step: DiffStep): Promise<void> {
       return;
     case 'adc':
       await side.server.adc(step.pin, step.raw);
+      return;
+    case 'serial':
+      await side.server.serial(step.data);
   }
 }

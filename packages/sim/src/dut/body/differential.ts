@@ -1,10 +1,12 @@
 /**
- * Differential run: one seeded stream (./differential-stream.ts) into two DeviceBodies, every action compared.
- * Slots are handed out as the library does (lowest free of WEBSOCKETS_SERVER_CLIENT_MAX; a client beyond them never
- * reaches the device, arduinowebsockets-facts.md §1.4) and freed by a close action or a disconnect step.
+ * Differential run: one seeded stream (./differential-stream.ts) into two DeviceBodies, every action compared,
+ * console bytes (`serial`) and NVS WiFi writes (`store-wifi`) included. Slots are handed out as the library does
+ * (lowest free of WEBSOCKETS_SERVER_CLIENT_MAX; a client beyond them never reaches the device,
+ * arduinowebsockets-facts.md §1.4) and freed by a close action or a disconnect step. A restart boots again as a
+ * board does: reset reason `sw`, NVS's WiFi credentials as last stored.
  */
 import { DEFAULT_MAX_CLIENTS } from '@esphil/protocol';
-import type { DeviceAction, DeviceBody } from './body';
+import type { BodyBootOptions, BodyCredentials, DeviceAction, DeviceBody } from './body';
 import { type DiffScenario, type DiffStep, diffStream } from './differential-stream';
 
 /**
@@ -17,7 +19,7 @@ export const DIFFERENT_BY_DESIGN: readonly { field: string; why: string }[] = [
     field: 'error.msg',
     why:
       'human text, written separately by the TS codec (packages/protocol) and the C++ core (protocol.cpp, machine.cpp); ' +
-      'PROTOCOL.md fixes `code` and `id`, not the words',
+      'PROTOCOL.md fixes `code` and `id`, not the words (in WebSocket frames and in serial machine lines alike)',
   },
 ];
 
@@ -26,8 +28,30 @@ const ERROR_MSG = /("error":\{"code":"[a-z_]+","msg":)"(?:[^"\\]|\\.)*"/g;
 
 /** The action with the by-design fields blanked; the rest stays the bytes the body sent. */
 export function comparable(a: DeviceAction): DeviceAction {
-  if (a.a !== 'send') return a;
-  return { ...a, text: a.text.replace(ERROR_MSG, '$1"…"') };
+  if (a.a === 'send') return { ...a, text: a.text.replace(ERROR_MSG, '$1"…"') };
+  if (a.a !== 'serial') return a;
+  // One byte per char, so the pattern sees the JSON whatever the bytes are.
+  const raw = Buffer.from(a.data).toString('latin1');
+  const blanked = raw.replace(ERROR_MSG, '$1"..."');
+  return blanked === raw ? a : { a: 'serial', data: new Uint8Array(Buffer.from(blanked, 'latin1')) };
+}
+
+/** Console bytes as readable text: printable ASCII as is, `\r`, `\n`, `\\`, and `\xNN` for the rest. */
+export function serialText(data: Uint8Array): string {
+  let s = '';
+  for (const b of data) {
+    if (b === 0x5c) s += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+    else if (b === 0x0d) s += '\\r';
+    else if (b === 0x0a) s += '\\n';
+    else s += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return s;
+}
+
+/** One action on one line: console bytes as text, the rest as JSON. */
+export function describeAction(a: DeviceAction): string {
+  return a.a === 'serial' ? `serial ${serialText(a.data)}` : JSON.stringify(a);
 }
 
 export interface Divergence {
@@ -42,32 +66,54 @@ export interface Divergence {
 export interface DiffReport {
   steps: number;
   actions: number;
+  /** Actions of body a by kind (`serial`, `store-wifi`, `send`...): what the run exercised. */
+  kinds: Record<string, number>;
   divergence: Divergence | null;
 }
 
-/** One network in range and its credentials stored: the body joins at boot. */
-const SIM_NETWORK = { ssid: 'esphil-sim', password: 'esphil-sim', rssi: -60 };
-const BOOT = {
-  fw: '0.1.0',
-  chipId: 'a1b2c3',
-  bootId: '5f2c9e1a',
-  network: SIM_NETWORK,
-  stored: { ssid: SIM_NETWORK.ssid, password: SIM_NETWORK.password },
-  ip: '127.0.0.1',
-};
+/** The chip's identity inputs and the address DHCP hands out; the radio comes from the scenario. */
+export const DIFF_BOOT = { fw: '0.1.0', chipId: 'a1b2c3', bootId: '5f2c9e1a', ip: '127.0.0.1' };
 
-/** Console output is not compared until the TS body has device.cpp's console (in progress on this branch point). */
-const notYetCompared = (x: DeviceAction): boolean => x.a === 'serial' || x.a === 'store-wifi';
+/** What a board boots with: its first boot as the scenario says, later ones after ESP.restart() with NVS's WiFi. */
+export class DiffBoard {
+  private stored: BodyCredentials | null;
+  private reason = 'poweron';
+
+  constructor(private readonly scenario: DiffScenario) {
+    this.stored = scenario.radio.stored;
+  }
+
+  options(nowMs: number): BodyBootOptions {
+    const { network } = this.scenario.radio;
+    return {
+      ...DIFF_BOOT,
+      config: this.scenario.config,
+      network,
+      stored: this.stored,
+      resetReason: this.reason,
+      nowMs,
+    };
+  }
+
+  /** A body's actions: WiFi credentials written to NVS and a restart change the next boot. */
+  saw(actions: readonly DeviceAction[]): void {
+    for (const a of actions) {
+      if (a.a === 'store-wifi') this.stored = { ssid: a.ssid, password: a.password };
+      if (a.a === 'restart') this.reason = 'sw';
+    }
+  }
+}
+
+const bytesAsHex = (_k: string, v: unknown): unknown =>
+  v instanceof Uint8Array ? `hex:${Buffer.from(v).toString('hex')}` : v;
 
 function same(a: DeviceAction[], b: DeviceAction[]): boolean {
-  const keep = (l: DeviceAction[]) => l.filter((x) => !notYetCompared(x)).map(comparable);
-  return JSON.stringify(keep(a)) === JSON.stringify(keep(b));
+  return JSON.stringify(a.map(comparable), bytesAsHex) === JSON.stringify(b.map(comparable), bytesAsHex);
 }
 
 export function describeStep(step: DiffStep | { k: 'boot' }): string {
-  return JSON.stringify(step, (_k, v: unknown) =>
-    v instanceof Uint8Array ? `hex:${Buffer.from(v).toString('hex')}` : v,
-  );
+  if (step.k === 'serial') return `{"k":"serial"} ${serialText(step.data)}`;
+  return JSON.stringify(step, bytesAsHex);
 }
 
 /** Runs `steps` steps of `seed` through both bodies (each booted fresh). Stops at the first divergence. */
@@ -80,9 +126,15 @@ export async function runDifferential(
 ): Promise<DiffReport> {
   let now = 1000;
   let actions = 0;
+  const kinds: Record<string, number> = {};
+  const count = (l: readonly DeviceAction[]) => {
+    for (const x of l) kinds[x.a] = (kinds[x.a] ?? 0) + 1;
+  };
+  const board = new DiffBoard(scenario);
   const boot = async (): Promise<Divergence | null> => {
-    const opts = { ...BOOT, config: scenario.config, nowMs: now };
+    const opts = board.options(now);
     const [ba, bb] = await Promise.all([a.boot(opts), b.boot(opts)]);
+    count(ba.actions);
     // Identity, caps and the boot state are bytes the client sees in hello: compare them as actions too.
     const sa: DeviceAction[] = [
       ...ba.actions,
@@ -97,7 +149,7 @@ export async function runDifferential(
       : { seed, scenario: scenario.name, index: -1, step: { k: 'boot' }, a: sa, b: sb };
   };
   const first = await boot();
-  if (first) return { steps: 0, actions, divergence: first };
+  if (first) return { steps: 0, actions, kinds, divergence: first };
   const occupied = new Set<number>();
   const list = (): number[] => [...occupied].sort((x, y) => x - y);
   const stream = diffStream(seed, steps, scenario);
@@ -156,29 +208,44 @@ export async function runDifferential(
       case 'adc':
         await Promise.all([a.adc(step.pin, step.raw), b.adc(step.pin, step.raw)]);
         break;
+      case 'serial':
+        [ra, rb] = await Promise.all([a.serial(step.data, now), b.serial(step.data, now)]);
+        break;
     }
     actions += ra.length;
+    count(ra);
     if (!same(ra, rb))
       return {
         steps: i + 1,
         actions,
+        kinds,
         divergence: { seed, scenario: scenario.name, index: i, step, a: ra, b: rb },
       };
     for (const act of ra) if (act.a === 'close') occupied.delete(act.slot);
+    board.saw(ra);
     if (ra.some((act) => act.a === 'restart')) {
       now += 1;
       occupied.clear();
       const again = await boot();
-      if (again) return { steps: i + 1, actions, divergence: { ...again, index: i } };
+      if (again) return { steps: i + 1, actions, kinds, divergence: { ...again, index: i } };
     }
   }
-  return { steps: stream.length, actions, divergence: null };
+  return { steps: stream.length, actions, kinds, divergence: null };
 }
 
+/** The first divergence, each body's actions one per line (the first differing one marked). */
 export function formatDivergence(d: Divergence): string {
+  const key = (x: DeviceAction | undefined) =>
+    x === undefined ? '' : JSON.stringify(comparable(x), bytesAsHex);
+  const first = d.a.findIndex((x, i) => key(x) !== key(d.b[i]));
+  const at = first < 0 ? Math.min(d.a.length, d.b.length) : first;
+  const list = (name: string, l: DeviceAction[]) => [
+    `  ${name}: ${l.length} actions`,
+    ...l.map((x, i) => `    ${i === at ? '>' : ' '}${i} ${describeAction(x)}`),
+  ];
   return [
     `bodies diverge: seed ${d.seed}, scenario ${d.scenario}, step ${d.index}: ${describeStep(d.step)}`,
-    `  a: ${JSON.stringify(d.a)}`,
-    `  b: ${JSON.stringify(d.b)}`,
+    ...list('a', d.a),
+    ...list('b', d.b),
   ].join('\n');
 }

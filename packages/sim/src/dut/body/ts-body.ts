@@ -52,10 +52,8 @@ export class TsDeviceBody implements DeviceBody {
   async disconnect(slot: number, nowMs: number): Promise<DeviceAction[]> {
     return this.live(nowMs).disconnect(slot);
   }
-  async serial(_data: Uint8Array, nowMs: number): Promise<DeviceAction[]> {
-    // TODO(console): ConnectionDevice gains device.cpp's console (machine lines, serial requests, Improv).
-    this.live(nowMs);
-    return [];
+  async serial(data: Uint8Array, nowMs: number): Promise<DeviceAction[]> {
+    return this.live(nowMs).serial(data);
   }
   async tick(nowMs: number): Promise<DeviceAction[]> {
     return this.live(nowMs).tick();
