@@ -55,7 +55,7 @@ describe('the console (device.cpp begin, pollWifi, serialLine, handleImprov)', (
     expect(serial(d.tick())).toEqual([]);
   });
 
-  it('boots unprovisioned: ready with nulls at once; stored credentials that do not join report failed, no ready', () => {
+  it('boots unprovisioned: ready with nulls at once; stored credentials that do not join report failed, then ready without an address', () => {
     expect(lines(device().boot())).toEqual([
       expect.objectContaining({ t: 'boot', reason: 'poweron' }),
       { t: 'wifi', status: 'unprovisioned' },
@@ -63,7 +63,11 @@ describe('the console (device.cpp begin, pollWifi, serialLine, handleImprov)', (
     ]);
     const off = device({ network: null, stored: { ssid: 'lab', password: 'secret' } });
     off.boot();
-    expect(lines(off.tick())).toEqual([{ t: 'wifi', status: 'failed', ssid: 'lab' }]);
+    expect(lines(off.tick())).toEqual([
+      { t: 'wifi', status: 'failed', ssid: 'lab' },
+      { t: 'ready', ip: null, port: 81, path: '/', url: null, proto: 1 },
+    ]);
+    expect(lines(off.tick())).toEqual([]);
     // WiFi off in the config: the stored credentials are not used.
     const noWifi = device({ stored: { ssid: 'lab', password: 'secret' } }, { wifi: false });
     expect(lines(noWifi.boot()).slice(1)).toEqual([

@@ -145,6 +145,9 @@ export class SerialConsole {
     } else if (st === 'failed' && link.improvPending) {
       link.improvPending = false;
       this.improv.failed();
+    } else if (st === 'failed') {
+      // The boot's join failed: still serving serial, said with a ready line without an address (PROTOCOL.md 11.1).
+      this.printReady();
     }
   }
 

@@ -210,16 +210,20 @@ export class BodyServer extends EventEmitter<BodyServerEvents> {
    */
   private frame(conn: WsConnection, fn: (now: number) => Promise<DeviceAction[]>): void {
     const source = connSource(conn.slot);
-    void this.call(async (now) => {
-      try {
-        return await fn(now);
-      } finally {
-        if (this.paused.has(conn) && this.loop.pending(source) <= this.maxQueuedFrames >> 1) {
-          this.paused.delete(conn);
-          conn.resume();
+    void this.call(
+      async (now) => {
+        try {
+          return await fn(now);
+        } finally {
+          if (this.paused.has(conn) && this.loop.pending(source) <= this.maxQueuedFrames >> 1) {
+            this.paused.delete(conn);
+            conn.resume();
+          }
         }
-      }
-    }, source, conn.slot);
+      },
+      source,
+      conn.slot,
+    );
     if (this.loop.pending(source) >= this.maxQueuedFrames && !this.paused.has(conn)) {
       this.paused.add(conn);
       conn.pause();
