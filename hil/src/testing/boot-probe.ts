@@ -1,5 +1,7 @@
-// For the boot-mark tests (sim and sim-pty benches): the stock session stages with observers in between, recording
-// the boards resets and phases and the ready stage's result; optionally an earlier boot right after the serial open.
+// For the boot-mark and identity tests (sim and sim-pty benches): the stock session stages with observers in
+// between, recording the board's resets and phases and the ready stage's result; optionally an earlier boot right
+// after the serial open, or a boot line the console misses.
+import type { SerialItem } from '@esphil/protocol';
 import { type ReadyResult, type SerialConsole, waitForReady } from '@esphil/serial';
 import type { SimBench } from '@esphil/sim';
 import { loadBench } from '../bench/load';
@@ -37,7 +39,36 @@ function observer(name: string, run: Stage['run']): Stage {
   return { name: `setup:test-${name}`, run };
 }
 
-function stagesWith(probe: BootProbe, withEarlierBoot: boolean): Stage[] {
+/**
+ * The console misses the boot's boot line (a port opened late, a line lost to noise): the mark moves past it, so the
+ * ready stage sees this boot's ready line without one.
+ */
+const missBootLine: Stage = observer('miss-boot-line', async (ctx) => {
+  const serial = ctx.need('console');
+  const isBoot = (item: SerialItem) => item.kind === 'machine' && item.message.t === 'boot';
+  const seen = serial.entries(ctx.need('bootMark')).find((e) => isBoot(e.item));
+  if (seen) return { adds: { bootMark: seen.index + 1 } };
+  // Marked as the boot line arrives (its entry is in, the next is not): a ready line in the same chunk still counts.
+  const bootMark = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no boot line')), ctx.bench.timeouts.readyMs);
+    const off = serial.on('item', (item) => {
+      if (!isBoot(item)) return;
+      clearTimeout(timer);
+      off();
+      resolve(serial.mark());
+    });
+  });
+  return { adds: { bootMark } };
+});
+
+export interface ObserveOptions {
+  /** A whole boot made right after the serial open, before the reset stage's. */
+  earlierBoot?: boolean;
+  /** The ready stage does not see the boot line of the reset stage's boot. */
+  missBootLine?: boolean;
+}
+
+function stagesWith(probe: BootProbe, opts: ObserveOptions): Stage[] {
   const out: Stage[] = [];
   for (const stage of SESSION_STAGES) {
     out.push(stage);
@@ -64,7 +95,8 @@ function stagesWith(probe: BootProbe, withEarlierBoot: boolean): Stage[] {
         }),
       );
     }
-    if (stage.name === 'setup:serial' && withEarlierBoot) {
+    if (stage.name === 'reset' && opts.missBootLine) out.push(missBootLine);
+    if (stage.name === 'setup:serial' && opts.earlierBoot) {
       out.push(
         observer('earlier-boot', async (ctx) => {
           const sim = ctx.need('ports').sim;
@@ -89,7 +121,7 @@ function stagesWith(probe: BootProbe, withEarlierBoot: boolean): Stage[] {
 /** Opens a session on `benchFile` with the observers; the caller closes it (session.close()). */
 export async function openObserved(
   benchFile: string,
-  opts: { earlierBoot?: boolean } = {},
+  opts: ObserveOptions = {},
 ): Promise<{ session: HilSession; probe: BootProbe }> {
   const probe: BootProbe = {
     sim: null,
@@ -104,7 +136,7 @@ export async function openObserved(
     bench,
     pipeline: new Pipeline(),
     wiringCheck: 'quick',
-    stages: stagesWith(probe, opts.earlierBoot ?? false),
+    stages: stagesWith(probe, opts),
   });
   return { session, probe };
 }
