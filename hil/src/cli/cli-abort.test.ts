@@ -1,13 +1,19 @@
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HilReport } from '../report/model';
+import { ABORT_CLEANUP_BUDGET_MS } from '../stages/pipeline';
 import { spawnCli } from '../testing/cli-process';
 import { useTempDirs } from '../testing/temp-dirs';
 import { main } from './main';
 
 const tempDir = useTempDirs();
+const TUTORIAL_BENCH = new URL('../../benches/sim-tutorial.json', import.meta.url).pathname;
+const HANGING_ADAPTER = new URL('../testing/hanging-close-adapter.mjs', import.meta.url).pathname;
+/** What ../testing/hanging-close-adapter.mjs prints when its close() is called. */
+const HANGING_LINE = 'hil abort fixture: io.close() called, hanging';
 
 function collect() {
   let text = '';
@@ -96,5 +102,69 @@ describe('the hil CLI as a process', () => {
     expect(r.report.aborted).toEqual({ reason: 'SIGINT', stage: 'suites' });
     expect(r.report.stages.find((s) => s.name === 'suites')?.status).toBe('aborted');
     expect(r.report.tests.filter((t) => t.state === 'passed')).toEqual([]);
+  });
+});
+
+describe('a second signal', () => {
+  it('while the first abort cleanup hangs: exits at once with the signal exit code, no cleanup waited for, no reports', async () => {
+    // A tutorial bench whose adapter's io.close() never settles (../testing/hanging-close-adapter.mjs): the first
+    // SIGINT cuts the running test, then the cleanup hangs in that close() (bounded by the pipeline's abort budget,
+    // after which the reports would be written). The second SIGINT comes while it hangs.
+    const dir = await tempDir('hil-cli-second-');
+    const bench = JSON.parse(await readFile(TUTORIAL_BENCH, 'utf8'));
+    bench.name = 'sim-hanging-close';
+    bench.dut = { port: '/sim/dut', reset: 'sim', adapter: HANGING_ADAPTER };
+    bench.sim = { firmware: 'tutorial' };
+    await writeFile(join(dir, 'bench.json'), JSON.stringify(bench));
+    const out = join(dir, 'out');
+    const suites = new URL('../testing/suites-abort-io', import.meta.url).pathname;
+    const child = spawnCli([
+      'run',
+      '--bench',
+      join(dir, 'bench.json'),
+      '--suite-dir',
+      suites,
+      '--suite',
+      'wait-any',
+      '--out',
+      out,
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      const seen = (line: string) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (stdout.includes(line)) resolve();
+          };
+          child.stdout?.on('data', check);
+          check();
+          void exited.then(() => reject(new Error(`the CLI exited before "${line}":\n${stdout}\n${stderr}`)));
+        });
+      child.stdout?.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      await seen('hil abort fixture: io test running');
+      child.kill('SIGINT');
+      await seen(HANGING_LINE);
+      const second = performance.now();
+      child.kill('SIGINT');
+      const [code, signal] = await exited;
+      const tookMs = performance.now() - second;
+      expect({ code, signal }).toEqual({ code: 130, signal: null });
+      expect(stderr).toMatch(/hil: SIGINT: stopping/);
+      expect(stderr).toMatch(/hil: SIGINT again: exiting now/);
+      // At once: before the cleanup gave up on the hanging close() and the reports were written, so well inside the
+      // abort cleanup budget (without the exit it took the whole budget, then wrote report.json).
+      expect(stdout).not.toMatch(/-> exit 130/);
+      expect(existsSync(join(out, 'report.json'))).toBe(false);
+      expect(tookMs).toBeLessThan(ABORT_CLEANUP_BUDGET_MS);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });

@@ -36,7 +36,7 @@ export function missingCapabilities(
 
 /**
  * The skip reason a report shows, naming the DUT, what is missing and what it has, e.g.
- * `the DUT (tutorial) cannot do pwm (sets a PWM duty on command); it has: led.set, legacy-text`.
+ * `the DUT (tutorial) cannot do pwm (sets a PWM duty on command); it has: broadcast, led.set, legacy-text`.
  */
 export function skipReason(
   dutName: string,

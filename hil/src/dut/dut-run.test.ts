@@ -16,6 +16,7 @@ const USER_ADAPTER = new URL('../testing/tutorial-adapter.mjs', import.meta.url)
 const TUTORIAL_TESTS = [
   'led.set on and off show on the probe pin',
   'legacy "LED ON" / "LED OFF" text frames drive the first LED',
+  'a text command from one client is broadcast to every text client ("LED is now ON/OFF")',
   'actuation latency (command sent -> pin seen by the probe) p50/p95/p99',
 ];
 
@@ -39,11 +40,11 @@ describe('a DUT that does not speak esphil', () => {
     expect(names(report.tests, 'passed')).toEqual([...TUTORIAL_TESTS, 'needs led.set']);
     expect(exitCode).toBe(0);
     const skipped = report.tests.filter((t) => t.state === 'skipped');
-    expect(skipped.length).toBe(report.tests.length - 4);
+    expect(skipped.length).toBe(report.tests.length - TUTORIAL_TESTS.length - 1);
     for (const t of skipped) expect(t.skipReason, t.name).toMatch(/^the DUT \(tutorial\) cannot do /);
     const reason = (name: string) => report.tests.find((t) => t.name === name)?.skipReason;
     expect(reason('needs pwm')).toBe(
-      'the DUT (tutorial) cannot do pwm (sets a PWM duty on command); it has: led.set, legacy-text',
+      'the DUT (tutorial) cannot do pwm (sets a PWM duty on command); it has: broadcast, led.set, legacy-text',
     );
     expect(reason('uses the esphil client without declaring it')).toMatch(/cannot do esphil \(/);
     // The probe saw the LED line follow: the wiring check found the tutorial's one wire ok.

@@ -51,6 +51,7 @@ describe('DUT adapters', () => {
     expect([...capabilitiesOf(tutorialAdapter, bench({ protocol: 'tutorial' }))]).toEqual([
       'led.set',
       'legacy-text',
+      'broadcast',
     ]);
   });
 

@@ -28,12 +28,14 @@ export function tutorialUrl(match: RegExpExecArray, lines: readonly string[]): s
 export const tutorialReady: DutReadySpec = { pattern: TUTORIAL_READY_PATTERN, url: tutorialUrl };
 
 /**
- * The tutorial sketch: text `LED ON` / `LED OFF` on its WebSocket, answered (and broadcast) `LED is now ON/OFF`,
- * nothing else. It has one LED, so every LED name drives it; it reports no state, PWM, buttons or sensors.
+ * The tutorial sketch: text `LED ON` / `LED OFF` on its WebSocket, answered `LED is now ON/OFF` and that answer
+ * broadcast to every client (webSocket.broadcastTXT: `broadcast`; the suites watch it with text clients of their
+ * own, 60-broadcast.hil.ts), nothing else. It has one LED, so every LED name drives it; it reports no state, PWM,
+ * buttons or sensors.
  */
 export const tutorialAdapter: DutAdapter = {
   name: 'tutorial',
-  capabilities: ['led.set', 'legacy-text'],
+  capabilities: ['led.set', 'legacy-text', 'broadcast'],
   ready: tutorialReady,
   async connect(o) {
     const legacy = await connectLegacy(o.url, {

@@ -2,6 +2,7 @@ import { connect, type DeviceClient } from '@esphil/client';
 import { waitForReady } from '@esphil/serial';
 import { openDutLink } from '../dut/link';
 import { HilError } from '../errors';
+import { markBeforeReset } from '../stages/boot-mark';
 import type { Pipeline } from '../stages/pipeline';
 import type { SessionEnv, SessionParts } from '../stages/stage';
 import { probeProfile } from '../stages/wiring';
@@ -118,7 +119,7 @@ export function buildSession(
     },
     async reset() {
       expectedReboots++;
-      const mark = console.mark();
+      const mark = await markBeforeReset(parts.conn, console);
       await parts.resetDut();
       await link.afterReset(mark, async () => {
         await waitForReady(console, {

@@ -12,13 +12,16 @@ const hexId = (v: string | undefined) => (v === undefined ? undefined : Number.p
  * virtual one, or the native one for hardware and the sim-pty's pseudo-terminal. One code path for all three.
  *
  * Reset, by the bench's dut.reset:
- * - "esptool": flashImages' 'auto' (esptool's connect resets; USB-Serial/JTAG for 303a:1001), and our run-mode reset
- *   afterwards, on success, failure and abort alike;
+ * - "esptool": flashImages' 'auto' (esptool's connect resets; USB-Serial/JTAG for 303a:1001); after a good write
+ *   the board is left in the stub loader (afterGoodWrite 'stay', esptool's `--after no_reset`), after a failure or
+ *   an abort flashImages resets it into run mode;
  * - "sim" (a pty carries no DTR/RTS): the simulated board's own circuit puts it in download mode; after a good
- *   write it is left there for the reset stage to boot, after a failure or an abort it is reset into run mode;
+ *   write it is left there, after a failure or an abort it is reset into run mode;
  * - "none": the board must already be in the ROM loader (BOOT held) and is left there.
- * After an abort the board is therefore reset into run mode and boots whatever flash holds (with a partial write
- * the bootloader refuses the app and prints why); with reset "none" it stays in the loader.
+ * So a good write boots the new app once: at the reset stage's reset, with the console open (two boots let the
+ * first one's lines arrive after the second began). After an abort the board is reset into run mode and boots
+ * whatever flash holds (with a partial write the bootloader refuses the app and prints why); with reset "none" it
+ * stays in the loader.
  * flashImages closes the port before it returns, so the serial stage can open it next.
  */
 export async function flashOverSerial(
@@ -39,6 +42,7 @@ export async function flashOverSerial(
     images,
     chip,
     reset: ctx.bench.dut.reset === 'esptool' ? 'auto' : 'none',
+    afterGoodWrite: 'stay',
     // socat does not carry the stub's baud change to the sim's side of the pty: stay at the ROM's 115200 there.
     ...(ctx.bench.kind === 'sim-pty' ? { baudRate: ROM_BAUD } : {}),
     ...(port.vendorId ? { usbVendorId: hexId(port.vendorId) } : {}),
@@ -74,8 +78,7 @@ export async function flashOverSerial(
     return report;
   } finally {
     // After a good write the board stays in the ROM loader: the reset stage, with the serial port open, gives it its
-    // one boot. Booting it here too made two boots, and on a pty the first one's ready line could still be in
-    // flight through socat when the second boot began: a false "boot loop" under load.
+    // one boot (see above).
     if (viaSim && !written) simResetToRun(viaSim);
   }
 }

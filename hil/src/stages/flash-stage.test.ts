@@ -22,11 +22,11 @@ import type { SessionEnv, Stage } from './stage';
 
 const tempDir = useTempDirs();
 
-function env(firmware: unknown, dir: string, log: string[] = []): SessionEnv {
+function env(firmware: unknown, dir: string, reset: 'sim' | 'esptool' = 'sim'): SessionEnv {
   const { bench, issues } = resolveBench(
     {
       kind: 'sim',
-      dut: { port: '/sim/dut' },
+      dut: { port: '/sim/dut', reset },
       probe: { port: '/sim/probe', board: 'arduino-zero' },
       firmware,
     },
@@ -39,7 +39,7 @@ function env(firmware: unknown, dir: string, log: string[] = []): SessionEnv {
     config: resolveConfig(DEFAULT_SIM_CONFIG),
     wiring: DEFAULT_SIM_WIRING,
     transcript: new BoundedLog(),
-    log: (line) => log.push(line),
+    log: () => undefined,
   };
 }
 
@@ -130,39 +130,42 @@ describe('stage flash on the simulated board', () => {
     }
   });
 
-  it('an abort mid-flash releases the lock and leaves the board reset into run mode, booting what flash holds', async () => {
-    const dir = await tempDir('hil-flash-abort-');
-    const ports = capturePorts();
-    const controller = new AbortController();
-    let locksWhileFlashing: string[] = [];
-    const progress: ProgressSink = {
-      ...silentProgress,
-      info(line) {
-        // After the first file: the app at 0x10000 is not written yet.
-        if (!line.startsWith('  flash 1/4')) return;
-        locksWhileFlashing = readdirSync(dir).filter((n) => n.endsWith('.lock'));
-        controller.abort('SIGINT');
-      },
-    };
-    const pipeline = new Pipeline({ progress, signal: controller.signal });
-    // Sim benches take no lock (private to the process): force the real lock stage onto the sim's ports.
-    const lock: Stage = { name: 'lock', run: (ctx) => lockStage.run(ctx) };
-    try {
-      const run = pipeline.runStages([ports.stage, lock, flashStage], env({ generated: true }, dir));
-      await expect(run).rejects.toMatchObject({ code: 'aborted' });
-      expect(pipeline.records.map((r) => [r.name, r.status])).toEqual([
-        ['lock', 'ok'],
-        ['flash', 'aborted'],
-      ]);
-      expect(locksWhileFlashing).toHaveLength(2);
-      // The defined state: not held in the ROM loader but reset into run mode (flashImages' own run-mode reset on
-      // every exit path); the bootloader then boots flash as it is, here the factory app.
-      const sim = ports.sim();
-      expect(await sim.dut.waitForPhase(['running', 'halted', 'download'])).toBe('running');
-      expect(sim.dut.flash?.booted?.version).toBe(DEFAULT_APP_IDENTITY.version);
-    } finally {
-      await pipeline.close();
-    }
-    expect((await readdir(dir)).filter((n) => n.endsWith('.lock'))).toEqual([]);
-  });
+  it.each(['sim', 'esptool'] as const)(
+    'an abort mid-flash (reset "%s") releases the lock and leaves the board reset into run mode, booting what flash holds',
+    async (reset) => {
+      const dir = await tempDir('hil-flash-abort-');
+      const ports = capturePorts();
+      const controller = new AbortController();
+      let locksWhileFlashing: string[] = [];
+      const progress: ProgressSink = {
+        ...silentProgress,
+        info(line) {
+          // After the first file: the app at 0x10000 is not written yet.
+          if (!line.startsWith('  flash 1/4')) return;
+          locksWhileFlashing = readdirSync(dir).filter((n) => n.endsWith('.lock'));
+          controller.abort('SIGINT');
+        },
+      };
+      const pipeline = new Pipeline({ progress, signal: controller.signal });
+      // Sim benches take no lock (private to the process): force the real lock stage onto the sim's ports.
+      const lock: Stage = { name: 'lock', run: (ctx) => lockStage.run(ctx) };
+      try {
+        const run = pipeline.runStages([ports.stage, lock, flashStage], env({ generated: true }, dir, reset));
+        await expect(run).rejects.toMatchObject({ code: 'aborted' });
+        expect(pipeline.records.map((r) => [r.name, r.status])).toEqual([
+          ['lock', 'ok'],
+          ['flash', 'aborted'],
+        ]);
+        expect(locksWhileFlashing).toHaveLength(2);
+        // The defined state: not held in the ROM loader but reset into run mode (the sim circuit's, or flashImages'
+        // own after anything but a good write); the bootloader then boots flash as it is, here the factory app.
+        const sim = ports.sim();
+        expect(await sim.dut.waitForPhase(['running', 'halted', 'download'])).toBe('running');
+        expect(sim.dut.flash?.booted?.version).toBe(DEFAULT_APP_IDENTITY.version);
+      } finally {
+        await pipeline.close();
+      }
+      expect((await readdir(dir)).filter((n) => n.endsWith('.lock'))).toEqual([]);
+    },
+  );
 });

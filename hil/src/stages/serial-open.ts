@@ -31,7 +31,8 @@ export function serialStageError(e: unknown, what: string, path: string): HilErr
 
 /**
  * Setup step before `reset`: opens the DUT's serial console first, so the boot log after the reset is complete.
- * Adds the connection, the console, its line buffer, the boot mark and the bench's way to reset the DUT.
+ * Adds the connection, the console, its line buffer, the bench's way to reset the DUT, and a boot mark at the open:
+ * the one reset "none" waits from (the reset stage replaces it with the mark at its reset).
  */
 export const serialOpenStage: Stage = {
   name: 'setup:serial',

@@ -27,7 +27,10 @@ export interface SessionParts {
   console: SerialConsole;
   /** Console lines since the port opened (bounded), for the serial fixture. */
   lines: string[];
-  /** console.mark() before the reset: the ready wait looks from here on. */
+  /**
+   * Where this boot's console lines start: the reset stage's mark right before its reset (reset "none": the port's
+   * open). The ready wait looks from here on.
+   */
   bootMark: number;
   /** Resets the DUT the bench's way (session.reset() reuses it). */
   resetDut: () => Promise<void>;

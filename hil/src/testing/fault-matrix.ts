@@ -15,6 +15,8 @@ export const T = {
   button: 'button › button edges are pushed to every connected client without polling',
   sensor: 'sensor › sensor stream follows a probe-driven level at the subscribed rate',
   broadcast: 'broadcast › a change made by one client is broadcast to every client',
+  textBroadcast:
+    'broadcast › a text command from one client is broadcast to every text client ("LED is now ON/OFF")',
   badFrames: 'frames › bad frames are answered with errors and the connection survives',
   oversize: 'frames › an oversize frame closes the connection with 1009 and the device keeps serving',
   latency: 'latency › actuation latency (command sent -> pin seen by the probe) p50/p95/p99',
@@ -34,7 +36,7 @@ export interface FaultCase {
   mentions?: string[];
 }
 
-const LED_OWNED = [T.ledSet, T.ledToggle, T.ledLegacy, T.latency];
+const LED_OWNED = [T.ledSet, T.ledToggle, T.ledLegacy, T.textBroadcast, T.latency];
 
 /** One row per simulator fault (see FAULT_NAMES): what a correct runner must conclude. */
 export const FAULT_CASES: FaultCase[] = [
@@ -57,8 +59,9 @@ export const FAULT_CASES: FaultCase[] = [
   // Noise between console lines must not disturb the runner.
   { fault: 'serial-garbage', exitCode: 0, failing: [] },
   { fault: 'corrupt-frames:1', exitCode: 1, failing: except(T.caps) },
-  // Three clients at once (button, broadcast) exceed a limit of two.
-  { fault: 'client-limit:2', exitCode: 1, failing: [T.button, T.broadcast] },
+  // Three clients at once (button, broadcast) exceed a limit of two; the text broadcast test opens three besides the
+  // session's.
+  { fault: 'client-limit:2', exitCode: 1, failing: [T.button, T.broadcast, T.textBroadcast] },
 ];
 
 /**

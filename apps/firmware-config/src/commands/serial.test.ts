@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveCapabilities, starterConfig } from '@esphil/device-model';
@@ -20,6 +20,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await bench.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function run(argv: string[], env: Record<string, string | undefined> = {}) {

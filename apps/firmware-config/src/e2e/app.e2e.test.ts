@@ -6,7 +6,7 @@ import { dutyToRaw } from '@esphil/device-model';
 import { type SimBench, startSimBench } from '@esphil/sim';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
+import { type E2eBrowser, launchChromium } from './browser';
 import { type StaticServer, serveStatic } from './static-server';
 
 const appDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -15,6 +15,7 @@ const artifacts = join(appDir, 'e2e-artifacts');
 
 let bench: SimBench;
 let server: StaticServer;
+let browser: E2eBrowser;
 let context: BrowserContext;
 let page: Page;
 let observer: DeviceClient;
@@ -30,7 +31,8 @@ beforeAll(async () => {
   await bench.dut.waitForPhase('running');
   observer = await connect(bench.url);
   server = await serveStatic(webDir);
-  ({ context } = await launchChromium());
+  browser = await launchChromium();
+  context = browser.context;
   page = await context.newPage();
   page.on('pageerror', (e) => {
     throw e;
@@ -40,7 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await observer?.close();
   await server?.close();
   await bench?.close();

@@ -3,19 +3,21 @@
 import { type SimBench, startSimBench } from '@esphil/sim';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
+import { type E2eBrowser, launchChromium } from './browser';
 
 /** DEFAULT_SIM_WIRING: LED 'status' GPIO2 lands on probe D2, PWM 'fan' GPIO18 on probe A0 through RC. */
 const LED_PROBE_PIN = 2;
 const PWM_PROBE_CHANNEL = 0;
 
 let bench: SimBench;
+let browser: E2eBrowser;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   bench = await startSimBench({ port: 0, host: '127.0.0.1', latency: 'zero' });
-  ({ context } = await launchChromium());
+  browser = await launchChromium();
+  context = browser.context;
   page = await context.newPage();
   page.on('pageerror', (e) => {
     throw e;
@@ -25,7 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await bench?.close();
 });
 

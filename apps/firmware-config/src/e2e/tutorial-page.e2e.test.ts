@@ -6,7 +6,7 @@ import { connect, type DeviceClient } from '@esphil/client';
 import { type SimBench, startSimBench, startTutorialBench, type TutorialBench } from '@esphil/sim';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
+import { type E2eBrowser, launchChromium } from './browser';
 
 /** DEFAULT_SIM_WIRING: the tutorial LED (GPIO2, the esphil board's `status`) lands on probe D2. */
 const LED_PROBE_PIN = 2;
@@ -30,14 +30,16 @@ const tutorialPage = (url: string): string => `<!doctype html>
   </script>
 </body></html>`;
 
+let browser: E2eBrowser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  ({ context } = await launchChromium());
+  browser = await launchChromium();
+  context = browser.context;
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
 });
 
 async function openPage(url: string): Promise<Page> {

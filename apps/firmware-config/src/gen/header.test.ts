@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -98,26 +98,30 @@ describe('generateHeader', () => {
         'g++ is missing: this test compiles the generated header (Debian: apt-get install g++).',
       );
     const dir = mkdtempSync(join(tmpdir(), 'fwcfg-h-'));
-    for (const [name, config] of [
-      ['starter', starterConfig('esp32-doit-devkit-v1')],
-      ['two', twoTimers],
-      ['empty', { version: 1, board: 'esp32-c3-devkitm-1' } satisfies DeviceConfig],
-    ] as const) {
-      const header = generated(config);
-      writeFileSync(join(dir, 'device_config.h'), header);
-      const uses = [...header.matchAll(/^#define (ESPHIL_CFG_\w+)/gm)].map((m) => `  (void)(${m[1]});`);
-      const ledcUse = header.includes('ESPHIL_CFG_LEDC[]') ? '  (void)ESPHIL_CFG_LEDC[0].channel;' : '';
-      writeFileSync(
-        join(dir, `${name}.cpp`),
-        `#include "device_config.h"\n#include "device_config.h"\nint main() {\n  (void)ESPHIL_DEVICE_CONFIG_JSON;\n${uses.join('\n')}\n${ledcUse}\n  return sizeof(ESPHIL_DEVICE_CONFIG_JSON) > 2 ? 0 : 1;\n}\n`,
-      );
-      execFileSync(
-        'g++',
-        ['-std=c++17', '-Wall', '-Werror', '-Wno-unused-value', '-fsyntax-only', join(dir, `${name}.cpp`)],
-        {
-          stdio: 'pipe',
-        },
-      );
+    try {
+      for (const [name, config] of [
+        ['starter', starterConfig('esp32-doit-devkit-v1')],
+        ['two', twoTimers],
+        ['empty', { version: 1, board: 'esp32-c3-devkitm-1' } satisfies DeviceConfig],
+      ] as const) {
+        const header = generated(config);
+        writeFileSync(join(dir, 'device_config.h'), header);
+        const uses = [...header.matchAll(/^#define (ESPHIL_CFG_\w+)/gm)].map((m) => `  (void)(${m[1]});`);
+        const ledcUse = header.includes('ESPHIL_CFG_LEDC[]') ? '  (void)ESPHIL_CFG_LEDC[0].channel;' : '';
+        writeFileSync(
+          join(dir, `${name}.cpp`),
+          `#include "device_config.h"\n#include "device_config.h"\nint main() {\n  (void)ESPHIL_DEVICE_CONFIG_JSON;\n${uses.join('\n')}\n${ledcUse}\n  return sizeof(ESPHIL_DEVICE_CONFIG_JSON) > 2 ? 0 : 1;\n}\n`,
+        );
+        execFileSync(
+          'g++',
+          ['-std=c++17', '-Wall', '-Werror', '-Wno-unused-value', '-fsyntax-only', join(dir, `${name}.cpp`)],
+          {
+            stdio: 'pipe',
+          },
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

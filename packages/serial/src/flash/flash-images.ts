@@ -81,6 +81,12 @@ export interface FlashImagesOptions {
    * already in download mode and is not reset afterwards either. Every other choice ends with our run-mode reset.
    */
   reset?: ResetStrategyName;
+  /**
+   * After a good write: 'run' (default) resets the board into run mode; 'stay' leaves it in the stub loader with the
+   * lines released (esptool's `--after no_reset`), for a caller that boots it once itself with its console open.
+   * A failure or an abort resets into run mode either way (not with reset 'none').
+   */
+  afterGoodWrite?: 'run' | 'stay';
   /** A native-USB port that leaves during the reset is waited for this long. Default 5000 ms. */
   reenumerateTimeoutMs?: number;
   usbVendorId?: number;
@@ -118,6 +124,13 @@ function check(options: FlashImagesOptions): void {
       'flash_invalid_options',
       `unknown reset "${String(options.reset)}"`,
       `use one of ${RESET_STRATEGIES.join(', ')}`,
+    );
+  }
+  if (options.afterGoodWrite !== undefined && !['run', 'stay'].includes(options.afterGoodWrite)) {
+    throw new FlashError(
+      'flash_invalid_options',
+      `unknown afterGoodWrite "${String(options.afterGoodWrite)}"`,
+      'use "run" or "stay"',
     );
   }
   const baud = options.baudRate ?? 460800;
@@ -183,6 +196,7 @@ export async function flashImages(options: FlashImagesOptions): Promise<FlashRep
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let stage: 'connect' | 'write' = 'connect';
+  let written = false;
   try {
     if (options.signal?.aborted)
       throw new FlashError('flash_aborted', 'aborted before connecting', 'run again');
@@ -200,6 +214,7 @@ export async function flashImages(options: FlashImagesOptions): Promise<FlashRep
     }
     stage = 'write';
     const files = await Promise.race([writeAll(loader, options), aborted]);
+    written = !options.signal?.aborted;
     return {
       chip: detected,
       files,
@@ -212,7 +227,8 @@ export async function flashImages(options: FlashImagesOptions): Promise<FlashRep
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     const hasLines = strategy !== 'none' && !played.some((p) => p.outcome === 'no-modem-lines');
-    await releaseAndClose(port, transport, hasLines);
+    const stay = written && options.afterGoodWrite === 'stay';
+    await releaseAndClose(port, transport, hasLines && !stay);
   }
 }
 
@@ -258,9 +274,9 @@ async function writeAll(loader: ESPLoader, options: FlashImagesOptions): Promise
 }
 
 /**
- * Whatever happened (done, failed, aborted), reset the board into run mode with our own sequence (RTS pulse, DTR
- * released: esptool-js's hard reset would leave GPIO0 low) and close the port. The board then boots what flash
- * holds: the new image, or the bootloader's error for a partial one.
+ * Whatever happened (done, failed, aborted; but not a good write with afterGoodWrite 'stay'), reset the board into
+ * run mode with our own sequence (RTS pulse, DTR released: esptool-js's hard reset would leave GPIO0 low) and close
+ * the port. The board then boots what flash holds: the new image, or the bootloader's error for a partial one.
  */
 async function releaseAndClose(
   port: BindingSerialPort,
