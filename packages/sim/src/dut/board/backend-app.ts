@@ -245,6 +245,8 @@ export class BackendApp implements DutApp {
       board: this.identity.board,
       device: this.identity.device,
       boot: this.identity.boot,
+      // The booted image's identity, as the boot line and the firmware's hello carry it (PROTOCOL.md 4.1 `app`).
+      ...(this.identity.app ? { app: { ...this.identity.app } } : {}),
       caps: this._caps!,
       state,
     };
