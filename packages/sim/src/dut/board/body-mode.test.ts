@@ -244,16 +244,40 @@ describe('VirtualEsp32 with the native firmware as its body', () => {
   });
 });
 
-describe('body mode with the TS body (no console of its own yet)', () => {
-  it('boots, takes a client and drives the LED; the board prints only what the chip prints', async () => {
-    const h = await board({ body: tsDeviceBodyFactory });
+describe('body mode with the TS body: the same console and connection code as the firmware', () => {
+  const tsBoard = (opts: Partial<VirtualEsp32Options> = {}) => board({ body: tsDeviceBodyFactory, ...opts });
+
+  it("boots: ROM banner from the board, then the body's boot, wifi and ready lines naming the real port", async () => {
+    const h = await tsBoard();
     expect(h.dut.phase).toBe('running');
     expect(h.console()).toMatch(/POWERON_RESET/);
-    expect(h.console()).not.toContain('@esphil {"t":"boot"');
+    const lines = machineLines(h.console());
+    expect(lines.find((l) => l.t === 'boot')).toMatchObject({ device: h.dut.deviceId, boot: h.dut.bootId });
+    expect(lines.find((l) => l.t === 'ready')).toMatchObject({
+      ip: '127.0.0.1',
+      port: h.dut.port,
+      url: `ws://127.0.0.1:${h.dut.port}/`,
+    });
     const c = await client(h.dut.url);
     expect(c.frames[0]).toMatchObject({ t: 'hello', boot: h.dut.bootId, device: h.dut.deviceId });
     await c.request('led.set', { led: 'status', on: true });
     expect(h.pins.outputs.get(2)).toEqual({ kind: 'digital', level: 1 });
+    expect(machineLines(h.console()).some((l) => l.t === 'evt' && l.ev === 'led')).toBe(true);
+  });
+
+  it('Improv provisioning from unprovisioned, and a serial request answered on its console', async () => {
+    const h = await tsBoard({ credentials: null });
+    expect(machineLines(h.console())).toContainEqual({ t: 'wifi', status: 'unprovisioned' });
+    const ready = nextReady(h);
+    h.dut.serialWrite(improvWifi('esphil-lab', 'esphil-sim'));
+    expect((await ready).url).toBe(h.dut.url);
+    await h.waitConsole(/"t":"ready","ip":"127\.0\.0\.1"/);
+    const from = h.consoleLength();
+    h.dut.serialWrite(Buffer.from('@esphil {"id":7,"op":"led.set","led":"status","on":true}\n'));
+    await h.waitConsole(/"t":"res","id":7,"ok":true/, from);
+    expect(h.pins.outputs.get(2)).toEqual({ kind: 'digital', level: 1 });
+    await h.dut.reset();
+    expect(h.dut.wifiConnected).toBe(true);
   });
 
   it('SimBenchOptions.body reaches the DUT', async () => {
