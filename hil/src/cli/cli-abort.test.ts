@@ -4,7 +4,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HilReport } from '../report/model';
-import { ABORT_CLEANUP_BUDGET_MS } from '../stages/pipeline';
 import { spawnCli } from '../testing/cli-process';
 import { useTempDirs } from '../testing/temp-dirs';
 import { main } from './main';
@@ -151,18 +150,15 @@ describe('a second signal', () => {
       await seen('hil abort fixture: io test running');
       child.kill('SIGINT');
       await seen(HANGING_LINE);
-      const second = performance.now();
       child.kill('SIGINT');
       const [code, signal] = await exited;
-      const tookMs = performance.now() - second;
       expect({ code, signal }).toEqual({ code: 130, signal: null });
       expect(stderr).toMatch(/hil: SIGINT: stopping/);
       expect(stderr).toMatch(/hil: SIGINT again: exiting now/);
-      // At once: before the cleanup gave up on the hanging close() and the reports were written, so well inside the
-      // abort cleanup budget (without the exit it took the whole budget, then wrote report.json).
+      // At once: before the cleanup gave up on the hanging close() and the reports were written (without the exit
+      // it waited out the abort cleanup budget, then printed the verdict and wrote report.json).
       expect(stdout).not.toMatch(/-> exit 130/);
       expect(existsSync(join(out, 'report.json'))).toBe(false);
-      expect(tookMs).toBeLessThan(ABORT_CLEANUP_BUDGET_MS);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }

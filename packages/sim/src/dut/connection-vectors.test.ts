@@ -1,37 +1,30 @@
 // device-model's connection vectors through the sim's transport, on both device bodies (the TypeScript one and the
 // firmware's own Device, the native executable built here with make + g++ into its own build dir) and on the
 // frame-level backends behind the sim's own connection code.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildNativeForTest } from '../testing/native-build';
 import { nativeDeviceBodyFactory } from './body/native-body';
 import { tsDeviceBodyFactory } from './body/ts-body';
 import { type ConnectionVectorFile, runConnectionVector, type VectorDevice } from './connection-vectors';
 import { nativeBackendFactory } from './native-backend';
 import { tsBackendFactory } from './ts-backend';
 
-const firmwareDir = fileURLToPath(new URL('../../../../apps/firmware', import.meta.url));
-const build = 'build/sim-conn';
 const file = JSON.parse(
   readFileSync(new URL('../../../device-model/vectors/connection.json', import.meta.url), 'utf8'),
 ) as ConnectionVectorFile;
 
+let executable = '';
 beforeAll(() => {
-  const r = spawnSync('make', ['-C', firmwareDir, `BUILD=${build}`, 'native'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    throw new Error(
-      `building the native firmware failed (needs make and g++): ${r.error?.message ?? ''}\n${r.stderr}`,
-    );
-  }
+  executable = buildNativeForTest('sim-conn');
 }, 600_000);
 
-const executable = `${firmwareDir}/${build}/esphil-native`;
 const devices: [string, VectorDevice][] = [
   ["TS backend (the sim's WsServer)", { backend: tsBackendFactory }],
-  ["native backend (the sim's WsServer)", { backend: nativeBackendFactory({ executable }) }],
+  // The factories read `executable` when a bench boots, after beforeAll built it.
+  ["native backend (the sim's WsServer)", { backend: () => nativeBackendFactory({ executable })() }],
   ['TS body', { body: tsDeviceBodyFactory }],
-  ["native body (the firmware's own Device)", { body: nativeDeviceBodyFactory({ executable }) }],
+  ["native body (the firmware's own Device)", { body: () => nativeDeviceBodyFactory({ executable })() }],
 ];
 
 describe.each(devices)('connection vectors on the %s', (_name, device) => {

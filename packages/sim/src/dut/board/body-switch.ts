@@ -23,12 +23,8 @@ export class BodySwitch implements DeviceBody {
     return old;
   }
 
-  private live(): DeviceBody | null {
-    return this.current;
-  }
-
   boot(opts: BodyBootOptions): Promise<BodyBooted> {
-    const b = this.live();
+    const b = this.current;
     if (!b) return Promise.reject(new SimError('not_running', 'no device body to boot'));
     return b.boot(opts);
   }
@@ -40,32 +36,32 @@ export class BodySwitch implements DeviceBody {
     nowMs: number,
   ): Promise<BodyConnected> {
     return (
-      (await this.live()?.connect(slot, url, headers, address, nowMs)) ?? { accepted: false, actions: [] }
+      (await this.current?.connect(slot, url, headers, address, nowMs)) ?? { accepted: false, actions: [] }
     );
   }
   async text(slot: number, data: Uint8Array, nowMs: number): Promise<DeviceAction[]> {
-    return (await this.live()?.text(slot, data, nowMs)) ?? [];
+    return (await this.current?.text(slot, data, nowMs)) ?? [];
   }
   async binary(slot: number, nowMs: number): Promise<DeviceAction[]> {
-    return (await this.live()?.binary(slot, nowMs)) ?? [];
+    return (await this.current?.binary(slot, nowMs)) ?? [];
   }
   async fragment(slot: number, nowMs: number): Promise<DeviceAction[]> {
-    return (await this.live()?.fragment(slot, nowMs)) ?? [];
+    return (await this.current?.fragment(slot, nowMs)) ?? [];
   }
   async disconnect(slot: number, nowMs: number): Promise<DeviceAction[]> {
-    return (await this.live()?.disconnect(slot, nowMs)) ?? [];
+    return (await this.current?.disconnect(slot, nowMs)) ?? [];
   }
   async serial(data: Uint8Array, nowMs: number): Promise<DeviceAction[]> {
-    return (await this.live()?.serial(data, nowMs)) ?? [];
+    return (await this.current?.serial(data, nowMs)) ?? [];
   }
   async tick(nowMs: number): Promise<DeviceAction[]> {
-    return (await this.live()?.tick(nowMs)) ?? [];
+    return (await this.current?.tick(nowMs)) ?? [];
   }
   async pin(pin: number, level: 0 | 1): Promise<void> {
-    await this.live()?.pin(pin, level);
+    await this.current?.pin(pin, level);
   }
   async adc(pin: number, raw: number): Promise<void> {
-    await this.live()?.adc(pin, raw);
+    await this.current?.adc(pin, raw);
   }
   /** The board closes each body itself (at reset, at close). */
   async close(): Promise<void> {}
